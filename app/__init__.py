@@ -1,0 +1,130 @@
+"""The Concord web application: create_app builds it, everything else plugs in here."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, render_template, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import csrf, db, login_manager, migrate
+from app.services import ServiceError
+from config import BASE_DIR, INSTANCE_DIR, Config
+
+
+def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config_class)
+    app.config.update(config_class.resolve())
+    app.config.update(overrides)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.session_protection = "strong"
+
+    from app import models  # noqa: F401  (register the tables)
+    from app.admin.views import bp as admin_bp
+    from app.api import bp as api_bp
+    from app.auth.views import bp as auth_bp
+    from app.dashboard.views import bp as dashboard_bp
+    from app.drafting.views import bp as drafting_bp
+    from app.public.views import bp as public_bp
+
+    for blueprint in (auth_bp, dashboard_bp, drafting_bp, public_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies
+
+    from app.cli import register_commands
+
+    register_commands(app)
+    _register_template_helpers(app)
+    _register_error_pages(app)
+    _register_security_headers(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys; WAL lets readers carry on while one writer writes."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+
+def _register_template_helpers(app: Flask) -> None:
+    zone = ZoneInfo(app.config["ALLIANCE_TIMEZONE"])
+
+    @app.template_filter("localtime")
+    def localtime(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M %Z") -> str:
+        if value is None:
+            return ""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(zone).strftime(fmt)
+
+    @app.context_processor
+    def globals_for_templates():
+        return {"alliance_name": app.config["ALLIANCE_NAME"], "time_zone": zone.key}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def finish_refused(exc: ServiceError) -> None:
+    """A refusal writes nothing, except the record of an audited refusal, which is kept."""
+    if exc.audited:
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+def _register_error_pages(app: Flask) -> None:
+    from app.api.errors import json_error
+
+    @app.errorhandler(ServiceError)
+    def service_error(exc: ServiceError):
+        finish_refused(exc)
+        if _wants_json():
+            return json_error(exc.status, exc.code, exc.message, **exc.extra)
+        return render_template("errors/error.html", error=exc), exc.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        db.session.rollback()
+        if _wants_json():
+            return json_error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
+        return render_template("errors/error.html", error=exc), exc.code
+
+    if app.testing:
+        return  # let tests see the traceback of anything unexpected
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        app.logger.exception("Unhandled error")
+        db.session.rollback()
+        if _wants_json():
+            return json_error(500, "server_error", "Something went wrong on our side.")
+        return render_template("errors/error.html", error=None), 500
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response

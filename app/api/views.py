@@ -1,0 +1,232 @@
+"""API routes: each parses JSON, calls one service, commits, and answers JSON."""
+
+from flask import g, jsonify, request, url_for
+
+from app.api import bp
+from app.extensions import db
+from app.models import Position, Revision
+from app.services import Invalid, consensus, drafting, overview
+from app.services.comparing import compare
+from positions import consensus as core
+
+
+def _json_object() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid("Send a JSON object with Content-Type: application/json.", code="bad_json")
+    return data
+
+
+def _text(data: dict, name: str, *, required: bool = True, default: str = "") -> str:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise Invalid(f"'{name}' is required.", code="missing_field", field=name)
+        return default
+    if not isinstance(value, str):
+        raise Invalid(f"'{name}' must be a string.", code="bad_field", field=name)
+    return value
+
+
+def _number(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise Invalid(f"'{name}' must be a revision number.", code="bad_field", field=name)
+    try:
+        number = int(value)
+    except ValueError:
+        raise Invalid(
+            f"'{name}' must be a revision number.", code="bad_field", field=name
+        ) from None
+    if number < 1:
+        raise Invalid(f"'{name}' must be 1 or more.", code="bad_field", field=name)
+    return number
+
+
+def _revision(revision: Revision | None) -> dict | None:
+    if revision is None:
+        return None
+    return {
+        "number": revision.number,
+        "title": revision.title,
+        "hash": revision.content_hash,
+        "body": revision.body,
+        "author": revision.author.name,
+        "note": revision.note,
+        "created_at": revision.created_at.isoformat(),
+    }
+
+
+def _consensus(state: core.Consensus) -> dict:
+    return {
+        "publishable": state.publishable,
+        "partners": [
+            {"partner": s.partner.slug, "state": s.state.value, "revision": s.revision_number}
+            for s in state.standings
+        ],
+    }
+
+
+def _position(position: Position, state: core.Consensus) -> dict:
+    return {
+        "id": position.id,
+        "title": position.title,
+        "slug": position.slug,
+        "area": position.area.slug,
+        "status": position.status,
+        "current_revision": _revision(position.current_revision),
+        "published_revision": _revision(position.published_revision),
+        "consensus": _consensus(state),
+    }
+
+
+@bp.get("/partners")
+def partners():
+    return jsonify(
+        [
+            {"slug": p.slug, "name": p.name, "active": p.active}
+            for p in consensus.all_partners(db.session)
+        ]
+    )
+
+
+@bp.get("/positions")
+def list_positions():
+    page = overview.list_positions(
+        db.session,
+        status=request.args.get("status") or None,
+        page=request.args.get("page", 1, type=int),
+        per_page=min(request.args.get("per_page", 50, type=int), 200),
+    )
+    return jsonify(
+        {
+            "items": [_position(p, page.consensus[p.id]) for p in page.items],
+            "page": page.page,
+            "pages": page.pages,
+            "total": page.total,
+        }
+    )
+
+
+@bp.post("/positions")
+def create_position():
+    data = _json_object()
+    position = drafting.create_position(
+        db.session,
+        g.api_user,
+        title=_text(data, "title"),
+        body=_text(data, "body"),
+        area=_text(data, "area"),
+        note=_text(data, "note", required=False),
+    )
+    state = consensus.consensus_for(db.session, position)
+    db.session.commit()
+    return jsonify(_position(position, state)), 201
+
+
+@bp.get("/positions/<int:position_id>")
+def show_position(position_id: int):
+    position = consensus.get_position(db.session, position_id)
+    return jsonify(_position(position, consensus.consensus_for(db.session, position)))
+
+
+@bp.post("/positions/<int:position_id>/revisions")
+def create_revision(position_id: int):
+    data = _json_object()
+    position = consensus.get_position(db.session, position_id)
+    saved = drafting.save_revision(
+        db.session,
+        g.api_user,
+        position_id,
+        title=_text(data, "title", required=False, default=position.title),
+        body=_text(data, "body"),
+        base_number=_number(data.get("base_revision"), "base_revision"),
+        note=_text(data, "note", required=False),
+    )
+    db.session.commit()
+    return jsonify(
+        {
+            "number": saved.revision.number,
+            "merged": saved.merged,
+            "hash": saved.revision.content_hash,
+        }
+    ), 201
+
+
+@bp.get("/positions/<int:position_id>/revisions")
+def list_revisions(position_id: int):
+    consensus.get_position(db.session, position_id)
+    return jsonify([_revision(r) for r in drafting.revisions(db.session, position_id)])
+
+
+@bp.get("/positions/<int:position_id>/diff")
+def diff(position_id: int):
+    comparison = compare(
+        db.session,
+        position_id,
+        _number(request.args.get("from"), "from"),
+        _number(request.args.get("to"), "to"),
+    )
+    return jsonify(
+        {
+            "from": comparison.old.number,
+            "to": comparison.new.number,
+            "ops": [{"op": c.op.value, "text": c.text} for c in comparison.changes],
+        }
+    )
+
+
+@bp.post("/positions/<int:position_id>/signoffs")
+def sign_off(position_id: int):
+    data = _json_object()
+    signoff = consensus.sign_off(
+        db.session,
+        g.api_user,
+        position_id,
+        revision_number=_number(data.get("revision"), "revision"),
+        decision=_text(data, "decision"),
+        comment=_text(data, "comment", required=False),
+    )
+    db.session.commit()
+    return jsonify(
+        {
+            "partner": signoff.partner.slug,
+            "decision": signoff.decision,
+            "revision": signoff.revision.number,
+            "hash": signoff.content_hash,
+            "at": signoff.created_at.isoformat(),
+        }
+    ), 201
+
+
+@bp.post("/positions/<int:position_id>/publish")
+def publish(position_id: int):
+    data = _json_object()
+    publication = consensus.publish(
+        db.session,
+        g.api_user,
+        position_id,
+        revision_number=_number(data.get("revision"), "revision"),
+    )
+    db.session.commit()
+    return jsonify(_publication(consensus.get_position(db.session, position_id), publication))
+
+
+def _publication(position: Position, publication) -> dict:
+    return {
+        "id": position.id,
+        "title": publication.revision.title,
+        "revision": publication.revision.number,
+        "hash": publication.revision.content_hash,
+        "published_at": publication.published_at.isoformat(),
+        "url": url_for("public.position", slug=position.slug, _external=True),
+        "signatories": [
+            {"partner": s.partner.name, "name": s.user.name, "at": s.created_at.isoformat()}
+            for s in sorted(publication.signatories, key=lambda s: s.partner.name.casefold())
+        ],
+    }
+
+
+@bp.get("/published")
+def published():
+    page = overview.published_positions(db.session, page=request.args.get("page", 1, type=int))
+    return jsonify([_publication(p, p.publication) for p in page.items])

@@ -1,0 +1,90 @@
+"""Command-line tools: `flask --app wsgi demo|users|audit ...`."""
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.services import ServiceError, accounts, audit, demo
+
+demo_cli = AppGroup("demo", help="Demo data.")
+users_cli = AppGroup("users", help="People and their API tokens.")
+audit_cli = AppGroup("audit", help="The audit record.")
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Load a demo alliance of three partners into an empty database."""
+    try:
+        result = demo.load(db.session)
+    except demo.NotEmpty as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Demo alliance loaded. Sign in with any of these (password: {result['password']}):")
+    for line in result["logins"]:
+        click.echo("  " + line)
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--partner", "partner_slug", default=None, help="Partner slug; omit for alliance staff."
+)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="admin, chief_officer, policy_officer or comms; repeat for several.",
+)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def users_create(email, name, partner_slug, roles, password):
+    """Create a user."""
+    try:
+        user = accounts.create_user(
+            db.session,
+            email=email,
+            name=name,
+            password=password,
+            roles=list(roles),
+            partner_slug=partner_slug,
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.roles}) for {user.affiliation}.")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="command line", help="What the token is for.")
+def users_token(email, name):
+    """Print a new API token for EMAIL (shown once; only its hash is kept)."""
+    user = accounts.find_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No user has the email {email}.")
+    token = accounts.issue_token(db.session, user, name)
+    db.session.commit()
+    click.echo(token)
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Check the audit record's hash chain from the first event to the head."""
+    result = audit.verify_chain_of(db.session)
+    if result.intact:
+        click.echo(f"Audit chain intact: {result.events} events verified.")
+        return
+    for problem in result.problems:
+        click.echo(f"BROKEN: {problem}", err=True)
+    sys.exit(1)
+
+
+def register_commands(app: Flask) -> None:
+    for group in (demo_cli, users_cli, audit_cli):
+        app.cli.add_command(group)

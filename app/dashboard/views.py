@@ -1,0 +1,17 @@
+"""The signed-in home page: what needs me now."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.services import overview
+
+bp = Blueprint("dashboard", __name__, template_folder="templates")
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template(
+        "dashboard/index.html", board=overview.dashboard(db.session, current_user)
+    )

@@ -1,0 +1,54 @@
+"""Forms for writing and deciding on positions. They hand plain values to the services."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from positions.validation import NOTE_MAX, TITLE_MAX
+
+
+class PositionForm(FlaskForm):
+    title = StringField(
+        "Title", validators=[DataRequired("Give the position a title."), Length(max=TITLE_MAX)]
+    )
+    area = SelectField("Policy area", coerce=int, validators=[InputRequired("Choose an area.")])
+    body = TextAreaField("Text (Markdown)", validators=[Optional()])
+    note = StringField(
+        "Note on this revision",
+        validators=[Length(max=NOTE_MAX)],
+        description="A few words on what this revision changes, for the history.",
+    )
+
+
+class EditForm(FlaskForm):
+    title = StringField(
+        "Title", validators=[DataRequired("Give the position a title."), Length(max=TITLE_MAX)]
+    )
+    body = TextAreaField("Text (Markdown)", validators=[Optional()])
+    note = StringField(
+        "What changed",
+        validators=[Length(max=NOTE_MAX)],
+        description="A short note for the history, e.g. 'Tightened paragraph 2'.",
+    )
+    base_revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class SignOffForm(FlaskForm):
+    revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    decision = RadioField(
+        "Your decision",
+        choices=[("approve", "Approve this text"), ("object", "Object")],
+        validators=[InputRequired("Choose approve or object.")],
+    )
+    comment = TextAreaField(
+        "Comment", description="Optional when approving; required when objecting."
+    )
+
+
+class PublishForm(FlaskForm):
+    revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class PreviewForm(FlaskForm):
+    body = HiddenField()

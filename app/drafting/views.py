@@ -1,0 +1,256 @@
+"""Writing and deciding on positions: list, create, edit, history, compare, sign off, publish."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
+from app.extensions import db
+from app.models import PolicyArea
+from app.services import Conflict, Invalid, ServiceError, TooLarge, consensus, drafting, overview
+from app.services.comparing import compare
+from app.services.drafting import EditConflict
+from app.services.pages import position_page
+from positions import consensus as core
+from positions.rendering import render_markdown
+
+bp = Blueprint("drafting", __name__, url_prefix="/positions", template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every drafting page is for signed-in members only."""
+
+
+def _areas() -> list[tuple[int, str]]:
+    return [(a.id, a.name) for a in db.session.query(PolicyArea).order_by(PolicyArea.name)]
+
+
+def _form_refused(form, error: ServiceError) -> int:
+    """Put a service's refusal on the form, keeping every typed value; return the status."""
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+    return error.status
+
+
+@bp.get("/")
+def index():
+    page = overview.list_positions(
+        db.session,
+        status=request.args.get("status") or None,
+        area_id=request.args.get("area", type=int),
+        search=request.args.get("q") or None,
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template(
+        "drafting/index.html",
+        page=page,
+        areas=_areas(),
+        statuses=list(core.PositionStatus),
+        filters=request.args,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = PositionForm()
+    form.area.choices = _areas()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            position = drafting.create_position(
+                db.session,
+                current_user,
+                title=form.title.data,
+                body=form.body.data or "",
+                area=form.area.data,
+                note=form.note.data or "",
+            )
+            db.session.commit()
+            flash(f"Created “{position.title}” as revision 1.", "success")
+            return redirect(url_for(".show", position_id=position.id))
+        except (Invalid, TooLarge) as error:
+            status = _form_refused(form, error)
+    elif form.is_submitted():
+        status = 400
+    return render_template("drafting/new.html", form=form), status
+
+
+@bp.get("/<int:position_id>")
+def show(position_id: int):
+    page = position_page(db.session, current_user, position_id)
+    signoff_form = SignOffForm(revision=page.consensus.revision.number)
+    return render_template(
+        "drafting/show.html",
+        page=page,
+        position=page.position,
+        signoff_form=signoff_form,
+        publish_form=PublishForm(revision=page.consensus.revision.number),
+    )
+
+
+@bp.route("/<int:position_id>/edit", methods=["GET", "POST"])
+def edit(position_id: int):
+    position = consensus.get_position(db.session, position_id)
+    current = position.current_revision
+    form = EditForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "title": current.title,
+            "body": current.body,
+            "base_revision": current.number,
+        }
+    )
+    status = 200
+    if form.validate_on_submit():
+        try:
+            saved = drafting.save_revision(
+                db.session,
+                current_user,
+                position_id,
+                title=form.title.data,
+                body=form.body.data or "",
+                base_number=form.base_revision.data,
+                note=form.note.data or "",
+            )
+            db.session.commit()
+            if saved.merged:
+                flash(
+                    f"Someone saved while you were editing; your changes were merged into "
+                    f"revision {saved.revision.number}. Check the result below.",
+                    "warning",
+                )
+            else:
+                flash(
+                    f"Saved revision {saved.revision.number}. Earlier approvals are now stale "
+                    "until the partners approve this text.",
+                    "success",
+                )
+            return redirect(url_for(".show", position_id=position_id))
+        except EditConflict as conflict:
+            db.session.rollback()
+            return _conflict_page(position_id, conflict)
+        except (Invalid, TooLarge, Conflict) as error:
+            status = _form_refused(form, error)
+    elif form.is_submitted():
+        status = 400
+    return render_template("drafting/edit.html", form=form, position=position), status
+
+
+def _conflict_page(position_id: int, conflict: EditConflict):
+    position = consensus.get_position(db.session, position_id)
+    theirs = compare(db.session, position_id, conflict.base.number, conflict.current.number)
+    # The form now starts from the current revision but keeps every word the user typed.
+    form = EditForm(
+        formdata=None,
+        data={
+            "title": conflict.title,
+            "body": conflict.body,
+            "note": conflict.note,
+            "base_revision": conflict.current.number,
+        },
+    )
+    return render_template(
+        "drafting/conflict.html",
+        form=form,
+        position=position,
+        conflict=conflict,
+        theirs=theirs,
+    ), 409
+
+
+@bp.get("/<int:position_id>/history")
+def history(position_id: int):
+    position = consensus.get_position(db.session, position_id)
+    return render_template(
+        "drafting/history.html",
+        position=position,
+        revisions=drafting.revisions(db.session, position_id),
+        signoffs=consensus.signoff_history(db.session, position_id),
+    )
+
+
+@bp.get("/<int:position_id>/compare")
+def compare_view(position_id: int):
+    position = consensus.get_position(db.session, position_id)
+    current = position.current_revision.number
+    new = request.args.get("to", current, type=int)
+    old = request.args.get("from", max(1, new - 1), type=int)
+    layout = "side" if request.args.get("view") == "side" else "inline"
+    comparison = compare(db.session, position_id, old, new)
+    return render_template(
+        "drafting/compare.html",
+        position=position,
+        comparison=comparison,
+        layout=layout,
+        numbers=range(current, 0, -1),
+    )
+
+
+@bp.post("/<int:position_id>/signoff")
+def sign_off(position_id: int):
+    form = SignOffForm()
+    if not form.validate():
+        flash("Choose approve or object before you submit.", "error")
+        return redirect(url_for(".show", position_id=position_id))
+    try:
+        signoff = consensus.sign_off(
+            db.session,
+            current_user,
+            position_id,
+            revision_number=form.revision.data,
+            decision=form.decision.data,
+            comment=form.comment.data or "",
+        )
+        db.session.commit()
+    except (Invalid, Conflict) as error:
+        db.session.rollback()
+        page = position_page(db.session, current_user, position_id)
+        flash(error.message, "error")
+        return render_template(
+            "drafting/show.html",
+            page=page,
+            position=page.position,
+            signoff_form=form,
+            publish_form=PublishForm(revision=page.consensus.revision.number),
+        ), error.status
+    verb = "approved" if signoff.decision == "approve" else "objected to"
+    flash(f"{signoff.partner.name} {verb} revision {signoff.revision.number}.", "success")
+    return redirect(url_for(".show", position_id=position_id))
+
+
+@bp.post("/<int:position_id>/publish")
+def publish(position_id: int):
+    form = PublishForm()
+    if not form.validate():
+        flash("That publish request was incomplete; try again.", "error")
+        return redirect(url_for(".show", position_id=position_id))
+    try:
+        publication = consensus.publish(
+            db.session, current_user, position_id, revision_number=form.revision.data
+        )
+        db.session.commit()
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".show", position_id=position_id))
+    flash(
+        f"Published revision {publication.revision.number} as the alliance's position.", "success"
+    )
+    position = consensus.get_position(db.session, position_id)
+    return redirect(url_for("public.position", slug=position.slug))
+
+
+@bp.post("/preview")
+def preview():
+    """The live preview: the same sanitised rendering the saved revision will get."""
+    return (
+        render_markdown(request.form.get("body", "")),
+        200,
+        {"Content-Type": "text/html; charset=utf-8"},
+    )

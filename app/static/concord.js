@@ -1,0 +1,48 @@
+// Comforts on top of pages that work without JavaScript: live preview, confirmations, shortcuts.
+(function () {
+  "use strict";
+  function csrfToken(form) {
+    var input = form && form.querySelector("input[name=csrf_token]");
+    return input ? input.value : "";
+  }
+
+  document.querySelectorAll(".editor").forEach(function (editor) {
+    var textarea = editor.querySelector("textarea");
+    var preview = editor.querySelector(".preview");
+    var target = editor.querySelector(".preview-body");
+    if (!textarea || !preview || !target) return;
+    var form = editor.closest("form");
+    var timer = null;
+    function refresh() {
+      var body = new URLSearchParams({ body: textarea.value, csrf_token: csrfToken(form) });
+      fetch(editor.dataset.previewUrl, { method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(form) } })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) { target.innerHTML = html; preview.hidden = false; })
+        .catch(function () { /* the preview is a comfort; the form still works */ });
+    }
+    textarea.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 300); });
+    refresh();
+  });
+
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+  document.querySelectorAll("form[data-confirm-object]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var choice = form.querySelector("input[name=decision]:checked");
+      if (choice && choice.value === "object" && !window.confirm("Record an objection? It stands until your partner approves a later text.")) {
+        event.preventDefault();
+      }
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (event.ctrlKey || event.metaKey || event.altKey || tag === "input" || tag === "textarea" || tag === "select") return;
+    var link = document.querySelector("[data-shortcut='" + event.key + "']");
+    if (link) { event.preventDefault(); link.click(); }
+  });
+})();

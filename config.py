@@ -1,0 +1,65 @@
+"""Configuration classes, read from the environment."""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("CONCORD_INSTANCE", BASE_DIR / "instance"))
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/ (never committed)."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'concord.db'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver name.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    SECRET_KEY = None  # resolved in create_app, so importing config writes nothing
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    ALLIANCE_NAME = os.environ.get("ALLIANCE_NAME", "The Alliance")
+    ALLIANCE_TIMEZONE = os.environ.get("ALLIANCE_TIMEZONE", "Europe/London")
+    MAX_BODY_BYTES = 200 * 1024  # a position's Markdown text
+    MAX_CONTENT_LENGTH = 1024 * 1024  # a whole request
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long edit does not expire
+    PAGE_SIZE = 25
+
+    @classmethod
+    def resolve(cls) -> dict:
+        return {
+            "SECRET_KEY": cls.SECRET_KEY or _secret_key(),
+            "SQLALCHEMY_DATABASE_URI": cls.SQLALCHEMY_DATABASE_URI or _database_url(),
+        }
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    WTF_CSRF_ENABLED = False

@@ -1,0 +1,207 @@
+"""Unanimity: who must sign, where each partner stands, and whether a text may be published."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    OBJECT = "object"
+
+
+class PartnerState(StrEnum):
+    APPROVED = "approved"  # latest decision approves the current text
+    OBJECTED = "objected"  # latest decision is an objection: a veto until a later approval
+    STALE = "stale"  # approved an earlier revision: shown, no longer counted
+    AWAITING = "awaiting"  # no decision yet
+
+
+class PositionStatus(StrEnum):
+    DRAFT = "draft"
+    AGREED = "agreed"
+    PUBLISHED = "published"
+    DIFFER = "differ"
+    WITHDRAWN = "withdrawn"
+    ARCHIVED = "archived"
+
+
+@dataclass(frozen=True)
+class Partner:
+    id: int
+    slug: str
+    name: str
+    active: bool = True
+    joined_on: date | None = None
+    left_on: date | None = None
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """One recorded decision. `sequence` orders decisions recorded at the same instant."""
+
+    partner_id: int
+    revision_number: int
+    content_hash: str
+    decision: Decision
+    at: datetime
+    sequence: int = 0
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class PartnerStanding:
+    partner: Partner
+    state: PartnerState
+    revision_number: int | None  # the revision the latest decision was on
+    decision: SignOff | None
+
+
+@dataclass(frozen=True)
+class Consensus:
+    revision: Revision
+    standings: tuple[PartnerStanding, ...]
+
+    @property
+    def publishable(self) -> bool:
+        """Unanimity: at least one partner must sign, and every one has approved this text."""
+        return bool(self.standings) and all(
+            s.state is PartnerState.APPROVED for s in self.standings
+        )
+
+    @property
+    def not_approving(self) -> tuple[PartnerStanding, ...]:
+        return tuple(s for s in self.standings if s.state is not PartnerState.APPROVED)
+
+    def count(self, state: PartnerState) -> int:
+        return sum(1 for s in self.standings if s.state is state)
+
+
+def neutral_order(partners: Iterable[Partner]) -> list[Partner]:
+    """Equal billing: partners always appear alphabetically by name, never by seniority or id."""
+    return sorted(partners, key=lambda p: (p.name.casefold(), p.slug))
+
+
+def is_member_on(partner: Partner, day: date) -> bool:
+    """A partner takes part on a day if it is active and that day is within its membership."""
+    if not partner.active:
+        return False
+    if partner.joined_on is not None and day < partner.joined_on:
+        return False
+    return partner.left_on is None or day < partner.left_on
+
+
+def required_signatories(partners: Iterable[Partner], day: date) -> list[Partner]:
+    """Every partner taking part on `day` must sign; the number is data, never a constant."""
+    return neutral_order(p for p in partners if is_member_on(p, day))
+
+
+def latest_decisions(signoffs: Iterable[SignOff]) -> dict[int, SignOff]:
+    """Only each partner's latest decision counts."""
+    latest: dict[int, SignOff] = {}
+    for signoff in sorted(signoffs, key=lambda s: (s.at, s.sequence)):
+        latest[signoff.partner_id] = signoff
+    return latest
+
+
+def standing_of(partner: Partner, latest: SignOff | None, current: Revision) -> PartnerStanding:
+    if latest is None:
+        return PartnerStanding(partner, PartnerState.AWAITING, None, None)
+    if latest.decision is Decision.OBJECT:
+        # An objection is a veto that survives later edits until this partner approves again.
+        state = PartnerState.OBJECTED
+    elif latest.revision_number == current.number and latest.content_hash == current.content_hash:
+        state = PartnerState.APPROVED
+    else:
+        state = PartnerState.STALE
+    return PartnerStanding(partner, state, latest.revision_number, latest)
+
+
+def assess(
+    partners: Iterable[Partner], signoffs: Iterable[SignOff], current: Revision, day: date
+) -> Consensus:
+    """Where every required partner stands on the current revision, in neutral order."""
+    latest = latest_decisions(signoffs)
+    standings = tuple(
+        standing_of(partner, latest.get(partner.id), current)
+        for partner in required_signatories(partners, day)
+    )
+    return Consensus(current, standings)
+
+
+def status_of(
+    consensus: Consensus, published_number: int | None, lifecycle: PositionStatus | None = None
+) -> PositionStatus:
+    """The status shown for a position.
+
+    Withdrawn, archived and agreed-to-differ are explicit outcomes (`lifecycle`); otherwise the
+    status follows from the text: published when the current text is the published one, agreed
+    when every partner approves the current text, draft while work goes on.
+    """
+    if lifecycle in (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED, PositionStatus.DIFFER):
+        return lifecycle
+    if published_number == consensus.revision.number:
+        return PositionStatus.PUBLISHED
+    if consensus.publishable:
+        return PositionStatus.AGREED
+    return PositionStatus.DRAFT
+
+
+class SignOffRefused(Exception):
+    """A sign-off the rules do not allow; `code` says which rule."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def check_signoff(
+    revision_number: int, current: Revision, decision: Decision, comment: str
+) -> None:
+    """A decision is on the exact current revision; an objection must say why."""
+    if revision_number != current.number:
+        raise SignOffRefused(
+            "not_current",
+            f"Revision {revision_number} is not the current text; "
+            f"review revision {current.number} and decide on that.",
+        )
+    if decision is Decision.OBJECT and not comment.strip():
+        raise SignOffRefused("comment_required", "An objection needs a comment saying why.")
+
+
+class PublishRefused(Exception):
+    def __init__(self, code: str, message: str, partners: tuple[Partner, ...] = ()):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.partners = partners
+
+
+def check_publish(consensus: Consensus, revision_number: int, published_number: int | None) -> None:
+    """Publication needs every required partner's approval of exactly this, the current, text."""
+    if revision_number != consensus.revision.number:
+        raise PublishRefused(
+            "not_current",
+            f"Revision {revision_number} is not the current text "
+            f"(revision {consensus.revision.number}).",
+        )
+    if published_number == revision_number:
+        raise PublishRefused(
+            "already_published", f"Revision {revision_number} is already published."
+        )
+    if not consensus.standings:
+        raise PublishRefused("no_partners", "There are no active partners to approve this text.")
+    waiting = tuple(s.partner for s in consensus.not_approving)
+    if waiting:
+        names = ", ".join(p.name for p in waiting)
+        raise PublishRefused(
+            "not_unanimous", f"Not every partner has approved this text yet: {names}.", waiting
+        )

@@ -1,7 +1,15 @@
 """Forms for writing and deciding on positions. They hand plain values to the services."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
@@ -38,7 +46,7 @@ class SignOffForm(FlaskForm):
     revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     decision = RadioField(
         "Your decision",
-        choices=[("approve", "Approve this text"), ("object", "Object")],
+        choices=[SelectChoice("approve", "Approve this text"), SelectChoice("object", "Object")],
         validators=[InputRequired("Choose approve or object.")],
     )
     comment = TextAreaField(

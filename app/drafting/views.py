@@ -2,10 +2,10 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
 from app.extensions import db
-from app.models import PolicyArea
 from app.services import Conflict, Invalid, ServiceError, TooLarge, consensus, drafting, overview
 from app.services.comparing import compare
 from app.services.drafting import EditConflict
@@ -22,8 +22,8 @@ def require_login():
     """Every drafting page is for signed-in members only."""
 
 
-def _areas() -> list[tuple[int, str]]:
-    return [(a.id, a.name) for a in db.session.query(PolicyArea).order_by(PolicyArea.name)]
+def _areas() -> list[SelectChoice]:
+    return [SelectChoice(a.id, a.name) for a in drafting.policy_areas(db.session)]
 
 
 def _form_refused(form, error: ServiceError) -> int:

@@ -40,7 +40,7 @@ def _body(topic: str, *points: str) -> str:
     return "\n".join(lines)
 
 
-def load(session: Session) -> dict[str, list[str]]:
+def load(session: Session) -> None:
     """Create the demo; refuse on a database that already has people in it."""
     if session.execute(select(func.count()).select_from(User)).scalar_one():
         raise NotEmpty("The database already has data; the demo loads only into an empty one.")
@@ -186,4 +186,15 @@ def load(session: Session) -> dict[str, list[str]]:
         "Add cycle storage",
     )
     approve(redraft, "moorland")
-    return {"logins": logins, "password": DEMO_PASSWORD}
+
+
+def login_lines() -> list[str]:
+    """The demo's sign-ins, for `make run` to print."""
+    lines = [
+        f"{'admin@alliance.example':30} admin (programme director)",
+        f"{'comms@alliance.example':30} comms (alliance communications)",
+    ]
+    for name, slug, _, _ in PARTNERS:
+        lines.append(f"{'chief@' + slug + '.example':30} chief officer, {name}")
+        lines.append(f"{'policy@' + slug + '.example':30} policy officer, {name}")
+    return lines

@@ -52,6 +52,10 @@ def _check_may_draft(user: User) -> None:
         raise Forbidden("Only policy officers and chief officers write positions.")
 
 
+def policy_areas(session: Session) -> list[PolicyArea]:
+    return list(session.execute(select(PolicyArea).order_by(PolicyArea.name)).scalars())
+
+
 def find_area(session: Session, ref: str | int) -> PolicyArea:
     column = PolicyArea.id if str(ref).isdigit() else PolicyArea.slug
     area = session.execute(select(PolicyArea).where(column == ref)).scalar_one_or_none()

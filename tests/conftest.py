@@ -1,0 +1,178 @@
+"""Shared fixtures: an app on a fresh database (SQLite always; PostgreSQL when DATABASE_URL says).
+
+`make_*` helpers build rows through the real services, so tests exercise the same paths as users.
+"""
+
+import os
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from app.models import Partner, PolicyArea, User
+from app.services import accounts, consensus, drafting
+from config import TestConfig
+
+PASSWORD = "correct horse battery"
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES = POSTGRES_URL.startswith("postgres")
+
+
+def database_url(tmp_path) -> str:
+    if ON_POSTGRES:
+        return POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def _reset_postgres() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema(tmp_path_factory):
+    """On PostgreSQL, build the schema once per run; each test then starts from empty tables."""
+    if not ON_POSTGRES:
+        yield
+        return
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url(None))
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    yield
+
+
+@pytest.fixture
+def app(tmp_path, _postgres_schema):
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url(tmp_path))
+    with app.app_context():
+        if ON_POSTGRES:
+            _reset_postgres()
+        else:
+            db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# ---- factories -------------------------------------------------------------------------------
+
+
+def make_partner(name: str, *, active: bool = True, joined_on=None, left_on=None) -> Partner:
+    slug = name.lower().replace(" ", "-")
+    partner = Partner(
+        name=name,
+        slug=slug,
+        active=active,
+        joined_on=joined_on or date(2020, 1, 1),
+        left_on=left_on,
+    )
+    db.session.add(partner)
+    db.session.flush()
+    return partner
+
+
+def make_area(name: str = "Housing") -> PolicyArea:
+    area = PolicyArea(name=name, slug=name.lower().replace(" ", "-"))
+    db.session.add(area)
+    db.session.flush()
+    return area
+
+
+def make_user(
+    email: str, *roles: str, partner: Partner | None = None, name: str | None = None
+) -> User:
+    return accounts.create_user(
+        db.session,
+        email=email,
+        name=name or email.split("@")[0].title(),
+        password=PASSWORD,
+        roles=list(roles) or ["policy_officer"],
+        partner_slug=partner.slug if partner else None,
+    )
+
+
+def make_position(author: User, *, title="Fair rents", body="We ask for fair rents.", area=None):
+    area = area or db.session.query(PolicyArea).first() or make_area()
+    return drafting.create_position(db.session, author, title=title, body=body, area=area.id)
+
+
+def revise(author: User, position, body: str, *, title=None, base=None, note="edit"):
+    current = position.current_revision
+    return drafting.save_revision(
+        db.session,
+        author,
+        position.id,
+        title=title or current.title,
+        body=body,
+        base_number=base or current.number,
+        note=note,
+    )
+
+
+def approve(chief: User, position, decision: str = "approve", comment: str = ""):
+    return consensus.sign_off(
+        db.session,
+        chief,
+        position.id,
+        revision_number=position.current_revision.number,
+        decision=decision,
+        comment=comment,
+    )
+
+
+class Alliance:
+    """An alliance of n partners, each with a chief and a policy officer, plus comms and admin."""
+
+    def __init__(self, names: list[str]):
+        self.partners = [make_partner(n) for n in names]
+        self.area = make_area()
+        self.chiefs = {}
+        self.officers = {}
+        for p in self.partners:
+            self.chiefs[p.slug] = make_user(f"chief@{p.slug}.test", "chief_officer", partner=p)
+            self.officers[p.slug] = make_user(f"policy@{p.slug}.test", "policy_officer", partner=p)
+        self.comms = make_user("comms@alliance.test", "comms")
+        self.admin = make_user("admin@alliance.test", "admin")
+        db.session.commit()
+
+    @property
+    def drafter(self) -> User:
+        return self.officers[self.partners[0].slug]
+
+    def approve_all(self, position) -> None:
+        for chief in self.chiefs.values():
+            approve(chief, position)
+
+
+@pytest.fixture
+def alliance(app) -> Alliance:
+    return Alliance(["Harbourside", "Moorland", "Riverbank"])
+
+
+def login(client, user: User, password: str = PASSWORD):
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+def api_headers(user: User) -> dict:
+    token = accounts.issue_token(db.session, user, "tests")
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}

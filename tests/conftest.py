@@ -7,7 +7,8 @@ import os
 from datetime import date
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
@@ -20,9 +21,19 @@ POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith("postgres")
 
 
+_RUN_DATABASE = f"concord_test_{os.getpid()}"
+
+
+def server_url():
+    """The PostgreSQL server of DATABASE_URL, with the psycopg driver named."""
+    url = make_url(POSTGRES_URL)
+    return url.set(drivername="postgresql+psycopg")
+
+
 def database_url(tmp_path) -> str:
+    """A database of this run's own: parallel runs on one PostgreSQL server never collide."""
     if ON_POSTGRES:
-        return POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        return server_url().set(database=_RUN_DATABASE).render_as_string(hide_password=False)
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
@@ -33,19 +44,23 @@ def _reset_postgres() -> None:
 
 
 @pytest.fixture(scope="session")
-def _postgres_schema(tmp_path_factory):
-    """On PostgreSQL, build the schema once per run; each test then starts from empty tables."""
+def _postgres_schema():
+    """On PostgreSQL, create this run's database and schema once; each test empties the tables."""
     if not ON_POSTGRES:
         yield
         return
+    admin = create_engine(server_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{_RUN_DATABASE}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{_RUN_DATABASE}"'))
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url(None))
     with app.app_context():
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.drop_all()
         db.create_all()
         db.engine.dispose()
     yield
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{_RUN_DATABASE}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

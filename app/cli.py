@@ -15,16 +15,21 @@ audit_cli = AppGroup("audit", help="The audit record.")
 
 
 @demo_cli.command("load")
-def demo_load():
+@click.option("--if-empty", is_flag=True, help="Skip quietly when the database has data.")
+def demo_load(if_empty):
     """Load a demo alliance of three partners into an empty database."""
     try:
-        result = demo.load(db.session)
+        demo.load(db.session)
     except demo.NotEmpty as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc)) from None
-    db.session.commit()
-    click.echo(f"Demo alliance loaded. Sign in with any of these (password: {result['password']}):")
-    for line in result["logins"]:
+        if not if_empty:
+            raise click.ClickException(str(exc)) from None
+        click.echo("The database already has data; the demo was not loaded again.")
+    else:
+        db.session.commit()
+        click.echo("Demo alliance loaded.")
+    click.echo(f"Demo sign-ins (password: {demo.DEMO_PASSWORD}):")
+    for line in demo.login_lines():
         click.echo("  " + line)
 
 

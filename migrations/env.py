@@ -96,6 +96,7 @@ def run_migrations_online():
         if connection.dialect.name == "sqlite":
             # Batch migrations copy tables; foreign keys are checked again once they are back.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the implicit transaction, so Alembic's own one commits
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

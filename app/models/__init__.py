@@ -122,6 +122,8 @@ class Position(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    review_by: Mapped[date | None] = mapped_column(index=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     area: Mapped[PolicyArea] = relationship()
     current_revision: Mapped["Revision | None"] = relationship(
@@ -153,6 +155,7 @@ class Revision(db.Model):
     base_number: Mapped[int | None]
     note: Mapped[str] = mapped_column(String(300), default="")
     merged: Mapped[bool] = mapped_column(default=False)
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User] = relationship(lazy="joined")
@@ -262,3 +265,30 @@ def _refuse_rewrite(mapper, connection, target):
 @event.listens_for(Position, "before_delete")
 def _refuse_delete(mapper, connection, target):
     raise RuntimeError(f"{type(target).__name__} rows are never deleted")
+
+
+from app.models.divergence import (  # noqa: E402  (the feature modules extend this one)
+    Amendment,
+    DifferConfirmation,
+    DifferOutcome,
+    DifferStatement,
+    Stance,
+)
+
+__all__ = [
+    "Amendment",
+    "ApiToken",
+    "AuditEvent",
+    "AuditHead",
+    "DifferConfirmation",
+    "DifferOutcome",
+    "DifferStatement",
+    "Partner",
+    "PolicyArea",
+    "Position",
+    "Publication",
+    "Revision",
+    "SignOff",
+    "Stance",
+    "User",
+]

@@ -32,10 +32,19 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.api import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.dashboard.views import bp as dashboard_bp
+    from app.divergence.views import bp as divergence_bp
     from app.drafting.views import bp as drafting_bp
     from app.public.views import bp as public_bp
 
-    for blueprint in (auth_bp, dashboard_bp, drafting_bp, public_bp, admin_bp, api_bp):
+    for blueprint in (
+        auth_bp,
+        dashboard_bp,
+        drafting_bp,
+        divergence_bp,
+        public_bp,
+        admin_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies
 

@@ -205,3 +205,11 @@ def check_publish(consensus: Consensus, revision_number: int, published_number: 
         raise PublishRefused(
             "not_unanimous", f"Not every partner has approved this text yet: {names}.", waiting
         )
+
+
+CLOSED_STATUSES = (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED, PositionStatus.DIFFER)
+
+
+def open_for_work(status: PositionStatus) -> bool:
+    """Withdrawn, archived and agreed-to-differ positions take no edits or decisions."""
+    return status not in CLOSED_STATUSES

@@ -55,3 +55,8 @@ def can_publish(actor: Actor) -> bool:
 
 def can_read_audit(actor: Actor) -> bool:
     return actor.has(Role.ADMIN)
+
+
+def can_withdraw(actor: Actor) -> bool:
+    """Withdrawing or archiving takes a position off the alliance's record (it is never erased)."""
+    return actor.has(Role.ADMIN, Role.CHIEF_OFFICER)

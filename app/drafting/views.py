@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from app.divergence.forms import CloseForm, ReviewDateForm, StanceForm
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
 from app.extensions import db
 from app.services import Conflict, Invalid, ServiceError, TooLarge, consensus, drafting, overview
@@ -11,6 +12,7 @@ from app.services.comparing import compare
 from app.services.drafting import EditConflict
 from app.services.pages import position_page
 from positions import consensus as core
+from positions.divergence import VIEW_LABELS
 from positions.rendering import render_markdown
 
 bp = Blueprint("drafting", __name__, url_prefix="/positions", template_folder="templates")
@@ -82,15 +84,25 @@ def new():
 
 @bp.get("/<int:position_id>")
 def show(position_id: int):
-    page = position_page(db.session, current_user, position_id)
-    signoff_form = SignOffForm(revision=page.consensus.revision.number)
+    return _show(position_page(db.session, current_user, position_id))
+
+
+def _show(page, signoff_form: SignOffForm | None = None, status: int = 200):
+    revision = page.consensus.revision.number
+    held = next((c.stance for c in page.stances if c.partner.id == current_user.partner_id), None)
     return render_template(
         "drafting/show.html",
         page=page,
         position=page.position,
-        signoff_form=signoff_form,
-        publish_form=PublishForm(revision=page.consensus.revision.number),
-    )
+        signoff_form=signoff_form or SignOffForm(revision=revision),
+        publish_form=PublishForm(revision=revision),
+        stance_form=StanceForm(
+            stance=held.view if held else None, rationale=held.rationale if held else ""
+        ),
+        review_form=ReviewDateForm(review_by=page.position.review_by),
+        close_form=CloseForm(),
+        view_labels=VIEW_LABELS,
+    ), status
 
 
 @bp.route("/<int:position_id>/edit", methods=["GET", "POST"])
@@ -210,15 +222,8 @@ def sign_off(position_id: int):
         db.session.commit()
     except (Invalid, Conflict) as error:
         db.session.rollback()
-        page = position_page(db.session, current_user, position_id)
         flash(error.message, "error")
-        return render_template(
-            "drafting/show.html",
-            page=page,
-            position=page.position,
-            signoff_form=form,
-            publish_form=PublishForm(revision=page.consensus.revision.number),
-        ), error.status
+        return _show(position_page(db.session, current_user, position_id), form, error.status)
     verb = "approved" if signoff.decision == "approve" else "objected to"
     flash(f"{signoff.partner.name} {verb} revision {signoff.revision.number}.", "success")
     return redirect(url_for(".show", position_id=position_id))

@@ -70,6 +70,15 @@ def refresh_status(session: Session, position: Position) -> core.Consensus:
     return consensus
 
 
+def ensure_open(position: Position) -> None:
+    if not core.open_for_work(core.PositionStatus(position.status)):
+        raise Conflict(
+            f"This position is {position.status}: it takes no edits or decisions "
+            "unless it is reopened.",
+            code="closed",
+        )
+
+
 def sign_off(
     session: Session,
     signer: User,
@@ -100,8 +109,7 @@ def sign_off(
         refusal.audited = True
         raise refusal
     position = lock_position(session, position_id)
-    if position.status in (core.PositionStatus.WITHDRAWN, core.PositionStatus.ARCHIVED):
-        raise Conflict(f"This position is {position.status}; it takes no sign-offs.", code="closed")
+    ensure_open(position)
     partner = session.get(Partner, partner_id)
     if not core.is_member_on(partner.as_core(), today()):
         raise Forbidden(f"{partner.name} is not an active partner of the alliance.")
@@ -146,6 +154,7 @@ def publish(
     if not can_publish(publisher.actor):
         raise Forbidden("Only communications staff, chief officers and admins publish.")
     position = lock_position(session, position_id)
+    ensure_open(position)
     consensus = consensus_for(session, position)
     published = position.published_revision
     try:

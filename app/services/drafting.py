@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.models import PolicyArea, Position, Revision, User, utcnow
 from app.services import Conflict, Forbidden, Invalid, NotFound, TooLarge, audit
-from app.services.consensus import refresh_status
+from app.services.consensus import ensure_open, refresh_status
 from app.services.locking import lock_position
 from positions import diffing
 from positions.hashing import content_hash
@@ -57,8 +57,9 @@ def policy_areas(session: Session) -> list[PolicyArea]:
 
 
 def find_area(session: Session, ref: str | int) -> PolicyArea:
-    column = PolicyArea.id if str(ref).isdigit() else PolicyArea.slug
-    area = session.execute(select(PolicyArea).where(column == ref)).scalar_one_or_none()
+    # An id arrives as text from JSON; PostgreSQL will not compare an integer column with text.
+    column, value = (PolicyArea.id, int(ref)) if str(ref).isdigit() else (PolicyArea.slug, ref)
+    area = session.execute(select(PolicyArea).where(column == value)).scalar_one_or_none()
     if area is None:
         raise NotFound(f"There is no policy area {ref!r}.", code="unknown_area", field="area")
     return area
@@ -146,11 +147,13 @@ def save_revision(
     body: str,
     base_number: int,
     note: str = "",
+    amendment_id: int | None = None,
 ) -> Saved:
     """Save an edit as a new revision; an edit started from an older revision is merged."""
     _check_may_draft(author)
     _check_text(title, body, note)
     position = lock_position(session, position_id)
+    ensure_open(position)
     current = position.current_revision
     base = get_revision(session, position_id, base_number)
     title = title.strip()
@@ -174,6 +177,7 @@ def save_revision(
         base_number=base.number,
         note=note.strip(),
         merged=merged,
+        amendment_id=amendment_id,
     )
     session.add(revision)
     session.flush()
@@ -195,6 +199,13 @@ def save_revision(
         },
     )
     return Saved(revision, merged)
+
+
+def current_revision(session: Session, position_id: int) -> Revision:
+    position = session.get(Position, position_id)
+    if position is None:
+        raise NotFound(f"There is no position {position_id}.")
+    return position.current_revision
 
 
 def revisions(session: Session, position_id: int) -> list[Revision]:

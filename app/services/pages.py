@@ -2,13 +2,26 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Position, SignOff, User
-from app.services.consensus import consensus_for, get_position, signoff_history
+from app.models import Amendment, Position, SignOff, Stance, User
+from app.services.consensus import consensus_for, get_position, signoff_history, today
 from app.services.drafting import revision_count
+from app.services.stances import latest_stances
 from positions import consensus as core
-from positions.roles import can_draft, can_publish, can_sign_for
+from positions import divergence as rules
+from positions.roles import can_draft, can_publish, can_sign_for, can_withdraw
+
+
+@dataclass(frozen=True)
+class StanceCell:
+    partner: core.Partner
+    stance: Stance | None
+
+    @property
+    def view(self) -> rules.View:
+        return rules.View(self.stance.view) if self.stance else rules.View.UNDECIDED
 
 
 @dataclass(frozen=True)
@@ -17,10 +30,15 @@ class PositionPage:
     consensus: core.Consensus
     signoffs: list[SignOff]
     revision_count: int
+    stances: list[StanceCell]
+    open_amendments: list[Amendment]
     my_standing: core.PartnerStanding | None
     may_sign: bool
     may_publish: bool
     may_edit: bool
+    may_set_stance: bool
+    may_close: bool
+    review_due: bool
 
     @property
     def changes_since_my_approval(self) -> int | None:
@@ -36,23 +54,36 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
     state = consensus_for(session, position)
     actor = user.actor
     mine = next((s for s in state.standings if s.partner.id == user.partner_id), None)
-    open_for_work = position.status not in (
-        core.PositionStatus.WITHDRAWN,
-        core.PositionStatus.ARCHIVED,
-    )
+    status = core.PositionStatus(position.status)
+    working = core.open_for_work(status)
     published = position.published_revision
+    held = latest_stances(session, [position.id])[position.id]
     return PositionPage(
         position=position,
         consensus=state,
         signoffs=signoff_history(session, position_id),
         revision_count=revision_count(session, position_id),
+        stances=[StanceCell(s.partner, held.get(s.partner.id)) for s in state.standings],
+        open_amendments=list(
+            session.execute(
+                select(Amendment)
+                .where(Amendment.position_id == position.id, Amendment.status == "open")
+                .order_by(Amendment.number)
+            ).scalars()
+        ),
         my_standing=mine,
-        may_sign=open_for_work and mine is not None and can_sign_for(actor, mine.partner.id),
+        may_sign=working and mine is not None and can_sign_for(actor, mine.partner.id),
         may_publish=(
-            open_for_work
+            working
             and can_publish(actor)
             and state.publishable
             and (published is None or published.number != state.revision.number)
         ),
-        may_edit=open_for_work and can_draft(actor),
+        may_edit=working and can_draft(actor),
+        may_set_stance=working
+        and mine is not None
+        and rules.can_set_stance(actor, mine.partner.id),
+        may_close=status not in (core.PositionStatus.WITHDRAWN, core.PositionStatus.ARCHIVED)
+        and can_withdraw(actor),
+        review_due=rules.review_due(position.review_by, today()),
     )

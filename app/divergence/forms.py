@@ -1,0 +1,57 @@
+"""Forms for stances, amendments, agree-to-differ and a position's lifecycle."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectChoice, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.widgets import HiddenInput
+
+from positions.divergence import VIEW_LABELS
+
+
+class StanceForm(FlaskForm):
+    stance = RadioField(
+        "Your partner's stance",
+        choices=[SelectChoice(view.value, label) for view, label in VIEW_LABELS.items()],
+        validators=[InputRequired("Choose a stance.")],
+    )
+    rationale = TextAreaField(
+        "Rationale (Markdown)", description="Why your partner holds this view, in a few lines."
+    )
+
+
+class AmendmentForm(FlaskForm):
+    base_revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    body = TextAreaField("Proposed text (Markdown)", validators=[DataRequired("Write the text.")])
+    reason = TextAreaField("Why this wording", validators=[DataRequired("Give a reason.")])
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField("Reason for declining", validators=[DataRequired("Give a reason.")])
+
+
+class StatementForm(FlaskForm):
+    statement = TextAreaField(
+        "Your partner's statement (Markdown)",
+        validators=[DataRequired("Write the statement.")],
+        description="Published under your partner's name beside the others'.",
+    )
+
+
+class ReviewDateForm(FlaskForm):
+    review_by = DateField("Review by", validators=[Optional()])
+
+
+class CloseForm(FlaskForm):
+    action = RadioField(
+        "What to do",
+        choices=[
+            SelectChoice("withdraw", "Withdraw: the alliance no longer holds this position"),
+            SelectChoice("archive", "Archive: keep it for the record, out of the way"),
+        ],
+        validators=[InputRequired("Choose withdraw or archive.")],
+    )
+    reason = TextAreaField("Reason, for the record", validators=[DataRequired("Give a reason.")])
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: the action is the button."""

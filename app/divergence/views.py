@@ -1,0 +1,270 @@
+"""Where partners differ: the board, stances, amendments, agree-to-differ, timeline, lifecycle."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from app.divergence.forms import (
+    AmendmentForm,
+    CloseForm,
+    ConfirmForm,
+    DeclineForm,
+    ReviewDateForm,
+    StanceForm,
+    StatementForm,
+)
+from app.extensions import db
+from app.services import ServiceError, amendments, board, differ, drafting, lifecycle, stances
+from app.services.consensus import get_position
+from positions import consensus as core
+from positions import divergence as rules
+
+bp = Blueprint("divergence", __name__, template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Only members see the partners' working views."""
+
+
+def _back(position_id: int, anchor: str = ""):
+    return redirect(url_for("drafting.show", position_id=position_id) + anchor)
+
+
+def _refused(error: ServiceError) -> None:
+    db.session.rollback()
+    flash(error.message, "error")
+
+
+@bp.get("/divergence/")
+def board_view():
+    data = board.divergence_board(
+        db.session,
+        area_id=request.args.get("area", type=int),
+        status=request.args.get("status") or None,
+        sort=request.args.get("sort", "apart"),
+    )
+    return render_template(
+        "divergence/board.html",
+        board=data,
+        areas=[SelectChoice(a.id, a.name) for a in drafting.policy_areas(db.session)],
+        statuses=list(core.PositionStatus),
+        filters=request.args,
+        view_labels=rules.VIEW_LABELS,
+        trend_labels=rules.TREND_LABELS,
+    )
+
+
+@bp.post("/positions/<int:position_id>/stance")
+def set_stance(position_id: int):
+    form = StanceForm()
+    if not form.validate():
+        flash("Choose a stance before saving.", "error")
+        return _back(position_id, "#views")
+    try:
+        stance = stances.set_stance(
+            db.session,
+            current_user,
+            position_id,
+            current_user.partner.slug if current_user.partner else "",
+            view=form.stance.data,
+            rationale=form.rationale.data or "",
+        )
+        db.session.commit()
+        flash(
+            f"{stance.partner.name}'s stance is now “{rules.VIEW_LABELS[stance.view]}”.", "success"
+        )
+    except ServiceError as error:
+        _refused(error)
+    return _back(position_id, "#views")
+
+
+@bp.route("/positions/<int:position_id>/amendments/new", methods=["GET", "POST"])
+def propose_amendment(position_id: int):
+    position = get_position(db.session, position_id)
+    current = position.current_revision
+    form = AmendmentForm(
+        data=None
+        if request.method == "POST"
+        else {"base_revision": current.number, "body": current.body}
+    )
+    status = 200
+    if form.validate_on_submit():
+        try:
+            amendment = amendments.propose(
+                db.session,
+                current_user,
+                position_id,
+                base_number=form.base_revision.data,
+                body=form.body.data,
+                reason=form.reason.data,
+            )
+            db.session.commit()
+            flash(f"Proposed amendment {amendment.number}.", "success")
+            return redirect(url_for(".amendment", position_id=position_id, number=amendment.number))
+        except ServiceError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None)
+            if field is not None:
+                field.errors = [*field.errors, error.message]
+            else:
+                flash(error.message, "error")
+            status = error.status
+    elif form.is_submitted():
+        status = 400
+    return render_template("divergence/amendment_new.html", form=form, position=position), status
+
+
+@bp.get("/positions/<int:position_id>/amendments/<int:number>")
+def amendment(position_id: int, number: int):
+    position = get_position(db.session, position_id)
+    views = amendments.list_amendments(db.session, position_id, position.current_revision.body)
+    found = next((v for v in views if v.amendment.number == number), None)
+    if found is None:
+        amendments.get_amendment(db.session, position_id, number)  # raises NotFound
+    return render_template(
+        "divergence/amendment.html",
+        position=position,
+        item=found,
+        decline_form=DeclineForm(),
+        accept_form=ConfirmForm(),
+    )
+
+
+@bp.post("/positions/<int:position_id>/amendments/<int:number>/accept")
+def accept_amendment(position_id: int, number: int):
+    if not ConfirmForm().validate():
+        flash("That request was incomplete; try again.", "error")
+        return redirect(url_for(".amendment", position_id=position_id, number=number))
+    try:
+        accepted = amendments.accept(db.session, current_user, position_id, number)
+        db.session.commit()
+        flash(
+            f"Accepted amendment {number} from {accepted.credit}: it is now revision "
+            f"{accepted.result_revision.number}. Earlier approvals are stale.",
+            "success",
+        )
+        return _back(position_id)
+    except ServiceError as error:
+        _refused(error)
+        return redirect(url_for(".amendment", position_id=position_id, number=number))
+
+
+@bp.post("/positions/<int:position_id>/amendments/<int:number>/decline")
+def decline_amendment(position_id: int, number: int):
+    form = DeclineForm()
+    try:
+        amendments.decline(
+            db.session, current_user, position_id, number, reason=form.reason.data or ""
+        )
+        db.session.commit()
+        flash(f"Declined amendment {number}.", "success")
+    except ServiceError as error:
+        _refused(error)
+    return redirect(url_for(".amendment", position_id=position_id, number=number))
+
+
+@bp.route("/positions/<int:position_id>/differ", methods=["GET", "POST"])
+def differ_page(position_id: int):
+    position = get_position(db.session, position_id)
+    form = StatementForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            differ.write_statement(db.session, current_user, position_id, text=form.statement.data)
+            db.session.commit()
+            flash("Statement saved. Each chief officer now confirms the outcome.", "success")
+            return redirect(url_for(".differ_page", position_id=position_id))
+        except ServiceError as error:
+            db.session.rollback()
+            form.statement.errors = [*form.statement.errors, error.message]
+            status = error.status
+    elif form.is_submitted():
+        status = 400
+    state = differ.differ_state(db.session, position_id)
+    mine = state.statements.get(current_user.partner_id)
+    if request.method == "GET" and mine:
+        form.statement.data = mine.text
+    return render_template(
+        "divergence/differ.html",
+        position=position,
+        state=state,
+        form=form,
+        confirm_form=ConfirmForm(),
+        may_write=current_user.partner_id is not None
+        and rules.can_write_differ_statement(current_user.actor, current_user.partner_id),
+        may_confirm=current_user.partner_id is not None
+        and rules.can_confirm_differ(current_user.actor, current_user.partner_id),
+    ), status
+
+
+@bp.post("/positions/<int:position_id>/differ/confirm")
+def confirm_differ(position_id: int):
+    if not ConfirmForm().validate():
+        flash("That request was incomplete; try again.", "error")
+        return redirect(url_for(".differ_page", position_id=position_id))
+    try:
+        state = differ.confirm(db.session, current_user, position_id)
+        db.session.commit()
+        if state.published:
+            flash("Every partner has confirmed: published as agreed to differ.", "success")
+        else:
+            flash("Confirmed for your partner.", "success")
+    except ServiceError as error:
+        _refused(error)
+    return redirect(url_for(".differ_page", position_id=position_id))
+
+
+@bp.post("/positions/<int:position_id>/reopen")
+def reopen(position_id: int):
+    if ConfirmForm().validate():
+        try:
+            differ.reopen(db.session, current_user, position_id)
+            db.session.commit()
+            flash("Reopened: the partners can work towards one text again.", "success")
+        except ServiceError as error:
+            _refused(error)
+    return _back(position_id)
+
+
+@bp.get("/positions/<int:position_id>/timeline")
+def timeline(position_id: int):
+    position = get_position(db.session, position_id)
+    return render_template(
+        "divergence/timeline.html",
+        position=position,
+        events=board.timeline(db.session, position_id),
+    )
+
+
+@bp.post("/positions/<int:position_id>/review-date")
+def review_date(position_id: int):
+    form = ReviewDateForm()
+    if not form.validate():
+        flash("Give the review date as a calendar date.", "error")
+        return _back(position_id)
+    try:
+        lifecycle.set_review_date(db.session, current_user, position_id, form.review_by.data)
+        db.session.commit()
+        flash("Review date saved.", "success")
+    except ServiceError as error:
+        _refused(error)
+    return _back(position_id)
+
+
+@bp.post("/positions/<int:position_id>/close")
+def close(position_id: int):
+    form = CloseForm()
+    if not form.validate():
+        flash("Choose withdraw or archive and give a reason.", "error")
+        return _back(position_id)
+    try:
+        position = lifecycle.close(
+            db.session, current_user, position_id, action=form.action.data, reason=form.reason.data
+        )
+        db.session.commit()
+        flash(f"The position is now {position.status}. Nothing was deleted.", "success")
+    except ServiceError as error:
+        _refused(error)
+    return _back(position_id)

@@ -2,44 +2,12 @@
 
 from flask import g, jsonify, request, url_for
 
-from app.api import bp
+from app.api import bp, parsing
 from app.extensions import db
 from app.models import Position, Revision
-from app.services import Invalid, consensus, drafting, overview
+from app.services import consensus, drafting, overview
 from app.services.comparing import compare
 from positions import consensus as core
-
-
-def _json_object() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid("Send a JSON object with Content-Type: application/json.", code="bad_json")
-    return data
-
-
-def _text(data: dict, name: str, *, required: bool = True, default: str = "") -> str:
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise Invalid(f"'{name}' is required.", code="missing_field", field=name)
-        return default
-    if not isinstance(value, str):
-        raise Invalid(f"'{name}' must be a string.", code="bad_field", field=name)
-    return value
-
-
-def _number(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise Invalid(f"'{name}' must be a revision number.", code="bad_field", field=name)
-    try:
-        number = int(value)
-    except ValueError:
-        raise Invalid(
-            f"'{name}' must be a revision number.", code="bad_field", field=name
-        ) from None
-    if number < 1:
-        raise Invalid(f"'{name}' must be 1 or more.", code="bad_field", field=name)
-    return number
 
 
 def _revision(revision: Revision | None) -> dict | None:
@@ -109,14 +77,14 @@ def list_positions():
 
 @bp.post("/positions")
 def create_position():
-    data = _json_object()
+    data = parsing.json_object()
     position = drafting.create_position(
         db.session,
         g.api_user,
-        title=_text(data, "title"),
-        body=_text(data, "body"),
-        area=_text(data, "area"),
-        note=_text(data, "note", required=False),
+        title=parsing.text(data, "title"),
+        body=parsing.text(data, "body"),
+        area=parsing.text(data, "area"),
+        note=parsing.text(data, "note", required=False),
     )
     state = consensus.consensus_for(db.session, position)
     db.session.commit()
@@ -131,16 +99,16 @@ def show_position(position_id: int):
 
 @bp.post("/positions/<int:position_id>/revisions")
 def create_revision(position_id: int):
-    data = _json_object()
+    data = parsing.json_object()
     position = consensus.get_position(db.session, position_id)
     saved = drafting.save_revision(
         db.session,
         g.api_user,
         position_id,
-        title=_text(data, "title", required=False, default=position.title),
-        body=_text(data, "body"),
-        base_number=_number(data.get("base_revision"), "base_revision"),
-        note=_text(data, "note", required=False),
+        title=parsing.text(data, "title", required=False, default=position.title),
+        body=parsing.text(data, "body"),
+        base_number=parsing.number(data.get("base_revision"), "base_revision"),
+        note=parsing.text(data, "note", required=False),
     )
     db.session.commit()
     return jsonify(
@@ -163,8 +131,8 @@ def diff(position_id: int):
     comparison = compare(
         db.session,
         position_id,
-        _number(request.args.get("from"), "from"),
-        _number(request.args.get("to"), "to"),
+        parsing.number(request.args.get("from"), "from"),
+        parsing.number(request.args.get("to"), "to"),
     )
     return jsonify(
         {
@@ -177,14 +145,14 @@ def diff(position_id: int):
 
 @bp.post("/positions/<int:position_id>/signoffs")
 def sign_off(position_id: int):
-    data = _json_object()
+    data = parsing.json_object()
     signoff = consensus.sign_off(
         db.session,
         g.api_user,
         position_id,
-        revision_number=_number(data.get("revision"), "revision"),
-        decision=_text(data, "decision"),
-        comment=_text(data, "comment", required=False),
+        revision_number=parsing.number(data.get("revision"), "revision"),
+        decision=parsing.text(data, "decision"),
+        comment=parsing.text(data, "comment", required=False),
     )
     db.session.commit()
     return jsonify(
@@ -200,12 +168,12 @@ def sign_off(position_id: int):
 
 @bp.post("/positions/<int:position_id>/publish")
 def publish(position_id: int):
-    data = _json_object()
+    data = parsing.json_object()
     publication = consensus.publish(
         db.session,
         g.api_user,
         position_id,
-        revision_number=_number(data.get("revision"), "revision"),
+        revision_number=parsing.number(data.get("revision"), "revision"),
     )
     db.session.commit()
     return jsonify(_publication(consensus.get_position(db.session, position_id), publication))

@@ -11,20 +11,14 @@ bp = Blueprint("public", __name__, url_prefix="/public", template_folder="templa
 @bp.get("/")
 def index():
     page = overview.published_positions(db.session, page=request.args.get("page", 1, type=int))
-    return render_template("public/index.html", page=page)
+    return render_template(
+        "public/index.html", page=page, differ=overview.differ_positions(db.session)
+    )
 
 
 @bp.get("/<slug>")
 def position(slug: str):
-    found = overview.published_by_slug(db.session, slug)
-    if found is None:
+    record = overview.public_record(db.session, slug)
+    if record is None:
         abort(404)
-    publication = found.publication
-    signatories = sorted(publication.signatories, key=lambda s: s.partner.name.casefold())
-    return render_template(
-        "public/position.html",
-        position=found,
-        publication=publication,
-        revision=publication.revision,
-        signatories=signatories,
-    )
+    return render_template("public/position.html", record=record, position=record.position)

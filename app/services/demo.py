@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Partner, PolicyArea, User
-from app.services import accounts, consensus, drafting
+from app.services import accounts, amendments, consensus, differ, drafting, lifecycle, stances
 
 DEMO_PASSWORD = "concord-demo"
 
@@ -186,6 +186,71 @@ def load(session: Session) -> None:
         "Add cycle storage",
     )
     approve(redraft, "moorland")
+
+    _divergence(session, chiefs, officers, stale, objected, agreed, partly, published)
+
+
+def _divergence(session, chiefs, officers, stale, objected, agreed, partly, published) -> None:
+    """Stances, amendments, an agree-to-differ outcome and a review date, so the board lives."""
+
+    def stance(pos, slug, view, why):
+        stances.set_stance(session, officers[slug], pos.id, slug, view=view, rationale=why)
+
+    for slug in ("harbourside", "moorland", "riverbank"):
+        stance(agreed, slug, "support", "Tenants must be heard where decisions are made.")
+    stance(stale, "harbourside", "support", "Empty homes are a waste we cannot afford.")
+    stance(stale, "moorland", "reservations", "Eighteen months is short for probate cases.")
+    stance(objected, "harbourside", "support", "Every ward needs a club.")
+    stance(objected, "moorland", "oppose", "Per-ward minimums fail dispersed rural areas.")
+    stance(objected, "riverbank", "undecided", "Waiting for our members' survey.")
+    stance(partly, "moorland", "support", "Our villages depend on buses.")
+    stance(partly, "riverbank", "reservations", "The fare cap should cover everyone on benefits.")
+
+    rev = partly.current_revision
+    amendments.propose(
+        session,
+        officers["riverbank"],
+        partly.id,
+        base_number=rev.number,
+        body=rev.body.replace(
+            "Fare caps for under-25s.", "Fare caps for under-25s and everyone on benefits."
+        ),
+        reason="Low-income adults rely on rural buses too.",
+    )
+    amendments.propose(
+        session,
+        officers["moorland"],
+        partly.id,
+        base_number=rev.number,
+        body=rev.body.replace("hourly", "half-hourly"),
+        reason="Hourly is not enough for shift workers.",
+    )
+    amendments.decline(
+        session,
+        officers["harbourside"],
+        partly.id,
+        2,
+        reason="Not affordable within the current settlement.",
+    )
+
+    differ_pos = drafting.create_position(
+        session,
+        officers["moorland"],
+        title="Second homes council tax premium",
+        area="housing",
+        body=_body("second homes", "A 200% council tax premium on second homes."),
+    )
+    for slug, view, statement in (
+        ("harbourside", "support", "Harbourside backs a full premium to free up homes."),
+        ("moorland", "oppose", "Moorland opposes: holiday lets sustain village economies."),
+        ("riverbank", "reservations", "Riverbank supports a premium only with local exemptions."),
+    ):
+        stance(differ_pos, slug, view, statement)
+        differ.write_statement(session, officers[slug], differ_pos.id, text=statement)
+    for slug in ("harbourside", "moorland", "riverbank"):
+        differ.confirm(session, chiefs[slug], differ_pos.id)
+
+    lifecycle.set_review_date(session, officers["riverbank"], published.id, date(2025, 6, 30))
 
 
 def login_lines() -> list[str]:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.models import Position, Publication, SignOff, User
-from app.services.consensus import consensus_for_many
+from app.models import DifferOutcome, Position, Publication, SignOff, User
+from app.services.consensus import consensus_for_many, today
+from app.services.differ import active_outcome
 from positions import consensus as core
+from positions.divergence import review_due
 
 OPEN_STATUSES = (core.PositionStatus.DRAFT, core.PositionStatus.AGREED)
 
@@ -81,6 +83,7 @@ class Dashboard:
     my_stale_approvals: list[Position]
     objections: list[Position]
     ready_to_publish: list[Position]
+    due_for_review: list[Position]
     recently_published: list[Publication]
     consensus: dict[int, core.Consensus]
 
@@ -132,7 +135,21 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         .unique()
         .scalars()
     )
+    due = list(
+        session.execute(
+            select(Position)
+            .where(
+                Position.review_by <= today(),
+                Position.status.not_in(
+                    [core.PositionStatus.WITHDRAWN, core.PositionStatus.ARCHIVED]
+                ),
+            )
+            .order_by(Position.review_by)
+            .limit(limit)
+        ).scalars()
+    )
     return Dashboard(
+        due_for_review=due,
         awaiting_my_partner=[p for p in open_positions if partner_state(p) in waiting][:limit],
         my_stale_approvals=[p for p in open_positions if stale_by_me(p)][:limit],
         objections=[p for p in open_positions if consensus[p.id].count(core.PartnerState.OBJECTED)][
@@ -165,14 +182,46 @@ def published_positions(session: Session, page: int = 1, per_page: int = 50) -> 
     return Page(items, total, page, per_page)
 
 
-def published_by_slug(session: Session, slug: str) -> Position | None:
-    return (
+@dataclass(frozen=True)
+class PublicRecord:
+    """What the public page of a position shows: one agreed text, or the partners' statements."""
+
+    position: Position
+    publication: Publication | None
+    differ: DifferOutcome | None
+    review_due: bool
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.position.status == core.PositionStatus.WITHDRAWN
+
+
+def public_record(session: Session, slug: str) -> PublicRecord | None:
+    position = (
         session.execute(
-            select(Position)
-            .options(joinedload(Position.publication))
-            .where(Position.slug == slug, Position.publication_id.is_not(None))
-            .where(Position.status != core.PositionStatus.WITHDRAWN)
+            select(Position).options(joinedload(Position.publication)).where(Position.slug == slug)
         )
         .unique()
         .scalar_one_or_none()
+    )
+    if position is None:
+        return None
+    outcome = None
+    if position.status == core.PositionStatus.DIFFER:
+        outcome = active_outcome(session, position.id)
+    if outcome is None and position.publication is None:
+        return None  # nothing about it has been made public
+    return PublicRecord(
+        position, position.publication, outcome, review_due(position.review_by, today())
+    )
+
+
+def differ_positions(session: Session) -> list[Position]:
+    """Positions on which the partners have published that they agree to differ."""
+    return list(
+        session.execute(
+            select(Position)
+            .where(Position.status == core.PositionStatus.DIFFER)
+            .order_by(Position.title)
+        ).scalars()
     )

@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import csrf, db, login_manager, migrate
+from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.services import ServiceError
 from config import BASE_DIR, INSTANCE_DIR, Config
 
@@ -22,12 +22,14 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.session_protection = "strong"
 
     from app import models  # noqa: F401  (register the tables)
+    from app.account.views import bp as account_bp
     from app.admin.views import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth.views import bp as auth_bp
@@ -38,6 +40,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
 
     for blueprint in (
         auth_bp,
+        account_bp,
         dashboard_bp,
         drafting_bp,
         divergence_bp,

@@ -60,3 +60,7 @@ def can_read_audit(actor: Actor) -> bool:
 def can_withdraw(actor: Actor) -> bool:
     """Withdrawing or archiving takes a position off the alliance's record (it is never erased)."""
     return actor.has(Role.ADMIN, Role.CHIEF_OFFICER)
+
+
+def can_manage_people(actor: Actor) -> bool:
+    return actor.has(Role.ADMIN)

@@ -7,6 +7,7 @@ import os
 from datetime import date
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -63,9 +64,19 @@ def _postgres_schema():
     admin.dispose()
 
 
+def _forget_user_after_each_request(app) -> None:
+    """Tests hold one app context open, and requests reuse it; without this, Flask-Login's
+    cached user (kept on `g`) would follow one test client into another client's requests."""
+
+    @app.teardown_request
+    def forget_user(exc):
+        g.pop("_login_user", None)
+
+
 @pytest.fixture
 def app(tmp_path, _postgres_schema):
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url(tmp_path))
+    _forget_user_after_each_request(app)
     with app.app_context():
         if ON_POSTGRES:
             _reset_postgres()

@@ -2,13 +2,22 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
-from app.extensions import db, login_manager
+from app.extensions import db, limiter, login_manager
 from app.models import User
 from app.services import accounts
 
@@ -34,7 +43,15 @@ def _safe_next(target: str | None) -> str:
     return url_for("dashboard.index")
 
 
+def _login_email() -> str:
+    return request.form.get("email", "").strip().lower()
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_email
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))

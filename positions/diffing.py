@@ -26,7 +26,6 @@ class Change:
 
 
 _DMP_OPS = {0: Op.EQUAL, -1: Op.DELETE, 1: Op.INSERT}
-_OPS_DMP = {op: code for code, op in _DMP_OPS.items()}
 
 # A word, a run of spaces (not newlines), a newline, or one punctuation mark.
 _WORD = re.compile(r"\w+|[^\S\n]+|\n|[^\w\s]", re.UNICODE)
@@ -192,24 +191,25 @@ class Merge:
     clean: bool
 
 
-def _edited_spans(changes: list[Change]) -> list[tuple[int, int]]:
-    """Where in the base text a diff changes something: (start, end), end == start for inserts."""
-    spans: list[tuple[int, int]] = []
+def _edits(changes: list[Change]) -> list[tuple[int, int, str]]:
+    """What a diff does to the base text: (start, end, new text), end == start for inserts."""
+    edits: list[tuple[int, int, str]] = []
     pos = 0
     for change in changes:
         if change.op is Op.EQUAL:
             pos += len(change.text)
             continue
         end = pos + len(change.text) if change.op is Op.DELETE else pos
-        if spans and spans[-1][1] == pos:  # a replacement: delete then insert at one place
-            spans[-1] = (spans[-1][0], end)
+        added = change.text if change.op is Op.INSERT else ""
+        if edits and edits[-1][1] == pos:  # a replacement: delete then insert at one place
+            edits[-1] = (edits[-1][0], end, edits[-1][2] + added)
         else:
-            spans.append((pos, end))
+            edits.append((pos, end, added))
         pos = end
-    return spans
+    return edits
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
     if a[0] == a[1] and b[0] == b[1]:
         return a[0] == b[0]  # both insert at the same point
     if a[0] == a[1]:
@@ -223,20 +223,20 @@ def three_way_merge(base: str, mine: str, theirs: str) -> Merge:
     """Apply my edits (base to mine) onto their text (base to theirs).
 
     Clean only when the two sets of edits touch different words; otherwise the caller shows a
-    conflict and keeps my text. Patches are diff-match-patch patches of base to mine.
+    conflict and keeps my text. Both sets of edits are placed by their exact position in the
+    base text, never by searching for their context, so a clean merge is exactly both edits.
     """
     if mine in (theirs, base):
         return Merge(theirs, True)
     if theirs == base:
         return Merge(mine, True)
-    my_changes = word_diff(base, mine)
-    their_spans = _edited_spans(word_diff(base, theirs))
-    for span in _edited_spans(my_changes):
-        if any(_overlap(span, other) for other in their_spans):
-            return Merge(mine, False)
-    dmp = _engine()
-    patches = dmp.patch_make(base, [(_OPS_DMP[c.op], c.text) for c in my_changes])
-    merged, applied = dmp.patch_apply(patches, theirs)
-    if not all(applied):
+    my_edits = _edits(word_diff(base, mine))
+    their_edits = _edits(word_diff(base, theirs))
+    if any(_overlap(mine_edit, other) for mine_edit in my_edits for other in their_edits):
         return Merge(mine, False)
-    return Merge(merged, True)
+    pieces, pos = [], 0
+    for start, end, added in sorted(my_edits + their_edits):
+        pieces += [base[pos:start], added]
+        pos = end
+    pieces.append(base[pos:])
+    return Merge("".join(pieces), True)

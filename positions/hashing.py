@@ -14,6 +14,11 @@ def normalise(text: str) -> str:
 
 
 def content_hash(title: str, body: str) -> str:
-    """SHA-256 (hex) of the normalised title and body, separated by a record separator."""
-    canonical = normalise(title) + "\x1e" + normalise(body)
+    """SHA-256 (hex) of the normalised title and body, separated by a record separator.
+
+    The title is escaped so it never holds the separator itself: text moved between title and
+    body always changes the hash. (Titles without ESC or RS characters are unchanged by this.)
+    """
+    escaped_title = normalise(title).replace("\x1b", "\x1b\x1b").replace("\x1e", "\x1b^")
+    canonical = escaped_title + "\x1e" + normalise(body)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

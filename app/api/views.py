@@ -3,6 +3,7 @@
 from flask import g, jsonify, request, url_for
 
 from app.api import bp, parsing
+from app.caching import conditional, etag_of
 from app.extensions import db
 from app.models import Position, Revision
 from app.services import consensus, drafting, overview
@@ -134,12 +135,18 @@ def diff(position_id: int):
         parsing.number(request.args.get("from"), "from"),
         parsing.number(request.args.get("to"), "to"),
     )
-    return jsonify(
-        {
-            "from": comparison.old.number,
-            "to": comparison.new.number,
-            "ops": [{"op": c.op.value, "text": c.text} for c in comparison.changes],
-        }
+    # Two revisions never change, so neither does their diff: cache it for a day.
+    etag = etag_of(comparison.old.content_hash, comparison.new.content_hash)
+    return conditional(
+        etag,
+        lambda: jsonify(
+            {
+                "from": comparison.old.number,
+                "to": comparison.new.number,
+                "ops": [{"op": c.op.value, "text": c.text} for c in comparison.changes],
+            }
+        ),
+        max_age=86400,
     )
 
 

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from app.caching import conditional, etag_of
 from app.divergence.forms import CloseForm, ReviewDateForm, StanceForm
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
 from app.extensions import db
@@ -195,12 +196,18 @@ def compare_view(position_id: int):
     old = request.args.get("from", max(1, new - 1), type=int)
     layout = "side" if request.args.get("view") == "side" else "inline"
     comparison = compare(db.session, position_id, old, new)
-    return render_template(
-        "drafting/compare.html",
-        position=position,
-        comparison=comparison,
-        layout=layout,
-        numbers=range(current, 0, -1),
+    etag = etag_of(
+        current_user.id, comparison.old.content_hash, comparison.new.content_hash, layout, current
+    )
+    return conditional(
+        etag,
+        lambda: render_template(
+            "drafting/compare.html",
+            position=position,
+            comparison=comparison,
+            layout=layout,
+            numbers=range(current, 0, -1),
+        ),
     )
 
 

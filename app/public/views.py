@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, render_template, request
 
+from app.caching import conditional, etag_of
 from app.extensions import db
 from app.services import overview
 
@@ -21,4 +22,16 @@ def position(slug: str):
     record = overview.public_record(db.session, slug)
     if record is None:
         abort(404)
-    return render_template("public/position.html", record=record, position=record.position)
+    position = record.position
+    etag = etag_of(
+        position.id,
+        position.status,
+        record.publication.id if record.publication else None,
+        record.differ.id if record.differ else None,
+        record.review_due,
+    )
+    return conditional(
+        etag,
+        lambda: render_template("public/position.html", record=record, position=position),
+        public=True,
+    )

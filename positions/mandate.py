@@ -1,0 +1,358 @@
+"""Speaking for the alliance: mandates, and the checks on every spokesperson-log entry.
+
+Plain values in, plain values out. The app asks these functions three questions:
+who may do what in the log, what text a position had at a given moment, and which
+flags an appearance earns.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from positions.roles import Actor, Role
+
+SUMMARY_MAX = 4000
+TITLE_MAX = 200
+NOTE_MAX = 2000
+
+
+class Capacity(StrEnum):
+    ALLIANCE = "alliance"  # speaking for the alliance: needs a mandate and a unified text
+    PARTNER = "partner"  # speaking for one named partner, which is that partner's business
+
+
+class MeetingKind(StrEnum):
+    MEETING = "meeting"
+    CONFERENCE = "conference"
+    CONSULTATION = "consultation"
+    EVIDENCE = "parliamentary_evidence"
+    INTERVIEW = "media_interview"
+
+
+KIND_LABELS = {
+    MeetingKind.MEETING: "Meeting",
+    MeetingKind.CONFERENCE: "Conference",
+    MeetingKind.CONSULTATION: "Consultation",
+    MeetingKind.EVIDENCE: "Parliamentary evidence",
+    MeetingKind.INTERVIEW: "Media interview",
+}
+
+
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+STATUS_LABELS = {
+    MeetingStatus.PLANNED: "Planned",
+    MeetingStatus.HELD: "Held",
+    MeetingStatus.CANCELLED: "Cancelled",
+}
+
+
+class FlagKind(StrEnum):
+    NO_MANDATE = "no_mandate"  # (a) spoke for the alliance without a mandate for the area
+    NO_UNIFIED_TEXT = "no_unified_text"  # (b) cited a position with no published unified text
+    WITHDRAWN_LATER = "withdrawn_later"  # (c) cited a position that was withdrawn afterwards
+
+
+FLAG_LABELS = {
+    FlagKind.NO_MANDATE: "No mandate",
+    FlagKind.NO_UNIFIED_TEXT: "No agreed text",
+    FlagKind.WITHDRAWN_LATER: "Later withdrawn",
+}
+
+
+class FlagState(StrEnum):
+    """The flag filter of the log: any flag, an unreviewed one, all reviewed, or none."""
+
+    FLAGGED = "flagged"
+    UNREVIEWED = "unreviewed"
+    REVIEWED = "reviewed"
+    CLEAN = "clean"
+
+
+# ---- who may do what ------------------------------------------------------------------------
+
+
+def can_manage_meetings(actor: Actor) -> bool:
+    """Communications staff and admins record and edit meetings and any appearance."""
+    return actor.has(Role.COMMS, Role.ADMIN)
+
+
+def can_record_appearance(actor: Actor, speaker_id: int) -> bool:
+    """Besides comms and admins, a speaker may record (and correct) their own appearances."""
+    return can_manage_meetings(actor) or actor.user_id == speaker_id
+
+
+def can_review_flags(actor: Actor) -> bool:
+    return actor.has(Role.COMMS, Role.ADMIN)
+
+
+def can_grant_mandates(actor: Actor) -> bool:
+    """Only an admin (for example the programme director) says who speaks for the alliance."""
+    return actor.has(Role.ADMIN)
+
+
+def may_speak_for_partner(speaker_partner_id: int | None, partner_id: int) -> bool:
+    """Someone speaks for a partner only if they belong to it; its chief officer always may."""
+    return speaker_partner_id is not None and speaker_partner_id == partner_id
+
+
+# ---- mandates -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mandate:
+    user_id: int
+    area_ids: frozenset[int]
+    starts_on: date
+    ends_on: date | None = None  # inclusive; None means until further notice
+
+
+class MandateRefused(Exception):
+    def __init__(self, code: str, field: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.message = message
+
+
+def check_mandate(starts_on: date, ends_on: date | None, area_ids: Iterable[int]) -> None:
+    if not set(area_ids):
+        raise MandateRefused("areas_required", "areas", "Choose at least one policy area.")
+    if ends_on is not None and ends_on < starts_on:
+        raise MandateRefused(
+            "dates_reversed",
+            "ends_on",
+            f"The mandate ends ({ends_on:%-d %b %Y}) before it starts ({starts_on:%-d %b %Y}).",
+        )
+
+
+def mandate_in_force(mandate: Mandate, day: date) -> bool:
+    return mandate.starts_on <= day and (mandate.ends_on is None or day <= mandate.ends_on)
+
+
+def mandate_covers(mandate: Mandate, area_id: int, day: date) -> bool:
+    return area_id in mandate.area_ids and mandate_in_force(mandate, day)
+
+
+def has_mandate(mandates: Iterable[Mandate], user_id: int, area_id: int, day: date) -> bool:
+    return any(m.user_id == user_id and mandate_covers(m, area_id, day) for m in mandates)
+
+
+def mandates_for(mandates: Iterable[Mandate], area_ids: Iterable[int], day: date) -> list[Mandate]:
+    """The mandates in force on `day` for any of these areas (for a briefing)."""
+    wanted = set(area_ids)
+    return [m for m in mandates if mandate_in_force(m, day) and m.area_ids & wanted]
+
+
+# ---- what a position said at a moment -------------------------------------------------------
+
+
+class TextState(StrEnum):
+    PUBLISHED = "published"  # a unified text was published and stood
+    UNPUBLISHED = "unpublished"  # never published by then: a draft
+    DIFFER = "differ"  # the partners had agreed to differ
+    WITHDRAWN = "withdrawn"  # withdrawn by then
+
+
+TEXT_STATE_LABELS = {
+    TextState.PUBLISHED: "published",
+    TextState.UNPUBLISHED: "not yet published (draft)",
+    TextState.DIFFER: "agreed to differ: no alliance line",
+    TextState.WITHDRAWN: "withdrawn",
+}
+
+
+@dataclass(frozen=True)
+class Publication:
+    revision_id: int
+    revision_number: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DifferPeriod:
+    start: datetime
+    end: datetime | None = None  # when the outcome was reopened
+
+
+@dataclass(frozen=True)
+class PositionHistory:
+    position_id: int
+    area_id: int
+    publications: tuple[Publication, ...] = ()
+    differ_periods: tuple[DifferPeriod, ...] = ()
+    withdrawn_at: datetime | None = None  # set only while the position stands withdrawn
+
+
+@dataclass(frozen=True)
+class StandingAt:
+    state: TextState
+    publication: Publication | None  # the revision published then, when the state is PUBLISHED
+
+
+def standing_at(history: PositionHistory, when: datetime) -> StandingAt:
+    """Whether a unified text stood at `when`, and which revision it was.
+
+    Withdrawal and agree-to-differ both mean there was no alliance line then, even if a text
+    had been published before.
+    """
+    if history.withdrawn_at is not None and history.withdrawn_at <= when:
+        return StandingAt(TextState.WITHDRAWN, None)
+    for period in history.differ_periods:
+        if period.start <= when and (period.end is None or when < period.end):
+            return StandingAt(TextState.DIFFER, None)
+    published = [p for p in history.publications if p.at <= when]
+    if not published:
+        return StandingAt(TextState.UNPUBLISHED, None)
+    return StandingAt(TextState.PUBLISHED, max(published, key=lambda p: (p.at, p.revision_number)))
+
+
+def published_revision_at(history: PositionHistory, when: datetime) -> Publication | None:
+    return standing_at(history, when).publication
+
+
+# ---- the checks on an appearance ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppearanceFacts:
+    speaker_id: int
+    capacity: Capacity
+    starts_at: datetime  # when the meeting took place
+    day: date  # the meeting's date in the alliance's time zone
+    meeting_area_ids: frozenset[int]
+    positions: tuple[PositionHistory, ...] = ()
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One reason to flag an appearance. `subject` identifies it among the appearance's flags."""
+
+    kind: FlagKind
+    subject: str
+    position_id: int | None = None
+    area_id: int | None = None
+    detail: str = ""
+
+
+def areas_spoken_to(facts: AppearanceFacts) -> frozenset[int]:
+    """The areas of the positions cited; when none was cited, the meeting's areas."""
+    cited = frozenset(p.area_id for p in facts.positions)
+    return cited or facts.meeting_area_ids
+
+
+def evaluation_moment(starts_at: datetime, now: datetime) -> datetime:
+    """A meeting still ahead is judged on what stands now; it is judged again once held."""
+    return min(starts_at, now)
+
+
+def check_appearance(
+    facts: AppearanceFacts, mandates: Iterable[Mandate], now: datetime
+) -> tuple[Finding, ...]:
+    """The flags an appearance earns. Speaking for one's own partner is never flagged."""
+    if facts.capacity is not Capacity.ALLIANCE:
+        return ()
+    mandates = [m for m in mandates if m.user_id == facts.speaker_id]
+    findings: list[Finding] = []
+    areas = areas_spoken_to(facts)
+    if not areas and not any(mandate_in_force(m, facts.day) for m in mandates):
+        findings.append(
+            Finding(FlagKind.NO_MANDATE, "any", detail="no mandate of any kind on that date")
+        )
+    for area_id in sorted(areas):
+        if not has_mandate(mandates, facts.speaker_id, area_id, facts.day):
+            findings.append(Finding(FlagKind.NO_MANDATE, f"area:{area_id}", area_id=area_id))
+    moment = evaluation_moment(facts.starts_at, now)
+    for history in sorted(facts.positions, key=lambda h: h.position_id):
+        standing = standing_at(history, moment)
+        if standing.state is not TextState.PUBLISHED:
+            findings.append(
+                Finding(
+                    FlagKind.NO_UNIFIED_TEXT,
+                    f"position:{history.position_id}",
+                    position_id=history.position_id,
+                    detail=TEXT_STATE_LABELS[standing.state],
+                )
+            )
+        withdrawn = history.withdrawn_at
+        if withdrawn is not None and facts.starts_at < withdrawn <= now:
+            findings.append(
+                Finding(
+                    FlagKind.WITHDRAWN_LATER,
+                    f"position:{history.position_id}",
+                    position_id=history.position_id,
+                    detail=f"withdrawn on {withdrawn:%Y-%m-%d}",
+                )
+            )
+    return tuple(findings)
+
+
+@dataclass(frozen=True)
+class FlagChanges:
+    raise_: tuple[Finding, ...]  # findings with no open flag yet
+    clear: tuple[str, ...]  # keys (kind:subject) of unreviewed flags that no longer apply
+
+
+def reconcile(
+    findings: Iterable[Finding], open_keys: Iterable[str], reviewed_keys: Iterable[str]
+) -> FlagChanges:
+    """What to write so the stored flags match the findings.
+
+    A reviewed flag is history and is never touched: it is neither cleared nor raised again.
+    An unreviewed flag that no longer applies (the entry was corrected) is cleared, not deleted.
+    """
+    findings = list(findings)
+    wanted = {flag_key(f.kind, f.subject): f for f in findings}
+    open_keys, reviewed_keys = set(open_keys), set(reviewed_keys)
+    to_raise = tuple(
+        f for key, f in sorted(wanted.items()) if key not in open_keys and key not in reviewed_keys
+    )
+    to_clear = tuple(sorted(key for key in open_keys if key not in wanted))
+    return FlagChanges(to_raise, to_clear)
+
+
+def flag_key(kind: str, subject: str) -> str:
+    return f"{kind}:{subject}"
+
+
+# ---- time ranges ----------------------------------------------------------------------------
+
+
+class MeetingRefused(Exception):
+    def __init__(self, code: str, field: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.message = message
+
+
+def check_meeting(title: str, starts_at: datetime, ends_at: datetime | None) -> None:
+    if not title.strip():
+        raise MeetingRefused("title_required", "title", "Give the meeting a title.")
+    if len(title) > TITLE_MAX:
+        raise MeetingRefused(
+            "title_too_long", "title", f"Keep the title to {TITLE_MAX} characters or fewer."
+        )
+    if ends_at is not None and ends_at < starts_at:
+        raise MeetingRefused(
+            "end_before_start", "ends_at", "The meeting ends before it starts: check the times."
+        )
+
+
+def is_upcoming(starts_at: datetime, ends_at: datetime | None, now: datetime) -> bool:
+    return (ends_at or starts_at) >= now
+
+
+def normalise_name(name: str) -> str:
+    """The key an organisation or alias is found by: case, spacing and punctuation ignored."""
+    kept = "".join(ch if ch.isalnum() else " " for ch in name.casefold())
+    key = " ".join(kept.split())
+    for prefix in ("the ",):
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+    return key

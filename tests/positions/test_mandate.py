@@ -1,0 +1,237 @@
+"""The spokesperson-log rules: mandates, what stood at a date, and the three flags. No app."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from positions import mandate as m
+from positions.roles import Actor, Role
+
+T0 = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+HOUSING, TRANSPORT = 1, 2
+SPEAKER = 7
+
+
+def actor(*roles, user_id=1, partner_id=None):
+    return Actor(user_id, partner_id, frozenset(roles))
+
+
+def history(pid=10, area=HOUSING, publications=(), differ=(), withdrawn_at=None):
+    return m.PositionHistory(pid, area, tuple(publications), tuple(differ), withdrawn_at)
+
+
+def facts(*positions, capacity=m.Capacity.ALLIANCE, areas=(HOUSING,), at=T0):
+    return m.AppearanceFacts(SPEAKER, capacity, at, at.date(), frozenset(areas), positions)
+
+
+def kinds(findings):
+    return [(f.kind, f.subject) for f in findings]
+
+
+MANDATE = m.Mandate(SPEAKER, frozenset({HOUSING}), date(2026, 1, 1), date(2026, 12, 31))
+
+
+# ---- permissions ----------------------------------------------------------------------------
+
+
+def test_comms_and_admins_manage_meetings_and_review_flags():
+    for role in (Role.COMMS, Role.ADMIN):
+        assert m.can_manage_meetings(actor(role))
+        assert m.can_review_flags(actor(role))
+    for role in (Role.POLICY_OFFICER, Role.CHIEF_OFFICER):
+        assert not m.can_manage_meetings(actor(role, partner_id=1))
+        assert not m.can_review_flags(actor(role, partner_id=1))
+
+
+def test_a_speaker_records_only_their_own_appearances():
+    officer = actor(Role.POLICY_OFFICER, user_id=5, partner_id=1)
+    assert m.can_record_appearance(officer, 5)
+    assert not m.can_record_appearance(officer, 6)
+    assert m.can_record_appearance(actor(Role.COMMS), 6)
+
+
+def test_only_admins_grant_mandates():
+    assert m.can_grant_mandates(actor(Role.ADMIN))
+    assert not m.can_grant_mandates(actor(Role.COMMS))
+    assert not m.can_grant_mandates(actor(Role.CHIEF_OFFICER, partner_id=1))
+
+
+def test_people_speak_only_for_their_own_partner():
+    assert m.may_speak_for_partner(1, 1)
+    assert not m.may_speak_for_partner(1, 2)
+    assert not m.may_speak_for_partner(None, 1)
+
+
+# ---- mandates -------------------------------------------------------------------------------
+
+
+def test_a_mandate_covers_its_areas_between_its_dates_inclusive():
+    assert m.mandate_covers(MANDATE, HOUSING, date(2026, 1, 1))
+    assert m.mandate_covers(MANDATE, HOUSING, date(2026, 12, 31))
+    assert not m.mandate_covers(MANDATE, HOUSING, date(2025, 12, 31))
+    assert not m.mandate_covers(MANDATE, HOUSING, date(2027, 1, 1))
+    assert not m.mandate_covers(MANDATE, TRANSPORT, date(2026, 6, 1))
+
+
+def test_an_open_ended_mandate_runs_until_further_notice():
+    open_ended = m.Mandate(SPEAKER, frozenset({HOUSING}), date(2026, 1, 1))
+    assert m.mandate_covers(open_ended, HOUSING, date(2040, 1, 1))
+
+
+def test_has_mandate_looks_only_at_the_speakers_mandates():
+    assert m.has_mandate([MANDATE], SPEAKER, HOUSING, date(2026, 3, 1))
+    assert not m.has_mandate([MANDATE], SPEAKER + 1, HOUSING, date(2026, 3, 1))
+
+
+def test_mandate_dates_reversed_or_no_area_refused():
+    with pytest.raises(m.MandateRefused) as refused:
+        m.check_mandate(date(2026, 5, 1), date(2026, 4, 1), [HOUSING])
+    assert refused.value.code == "dates_reversed" and refused.value.field == "ends_on"
+    with pytest.raises(m.MandateRefused) as refused:
+        m.check_mandate(date(2026, 5, 1), None, [])
+    assert refused.value.code == "areas_required"
+    m.check_mandate(date(2026, 5, 1), date(2026, 5, 1), [HOUSING])  # one day is fine
+
+
+def test_mandates_for_a_briefing():
+    other = m.Mandate(8, frozenset({TRANSPORT}), date(2026, 1, 1))
+    assert m.mandates_for([MANDATE, other], [HOUSING], date(2026, 3, 1)) == [MANDATE]
+    assert m.mandates_for([MANDATE, other], [HOUSING], date(2027, 3, 1)) == []
+
+
+# ---- what stood at a date -------------------------------------------------------------------
+
+
+def test_the_revision_published_at_a_date_is_the_latest_before_it():
+    first = m.Publication(100, 1, T0 - timedelta(days=30))
+    second = m.Publication(101, 2, T0 + timedelta(days=5))
+    h = history(publications=[second, first])
+    assert m.published_revision_at(h, T0) == first
+    assert m.published_revision_at(h, T0 + timedelta(days=6)) == second
+    assert m.standing_at(h, T0 - timedelta(days=31)).state is m.TextState.UNPUBLISHED
+
+
+def test_agreed_to_differ_means_no_unified_text_until_reopened():
+    pub = m.Publication(100, 1, T0 - timedelta(days=30))
+    period = m.DifferPeriod(T0 - timedelta(days=10), T0 + timedelta(days=10))
+    h = history(publications=[pub], differ=[period])
+    assert m.standing_at(h, T0).state is m.TextState.DIFFER
+    assert m.standing_at(h, T0).publication is None
+    assert m.standing_at(h, T0 + timedelta(days=11)).state is m.TextState.PUBLISHED
+    still_open = history(differ=[m.DifferPeriod(T0 - timedelta(days=1))])
+    assert m.standing_at(still_open, NOW).state is m.TextState.DIFFER
+
+
+def test_withdrawn_by_then_means_no_unified_text():
+    pub = m.Publication(100, 1, T0 - timedelta(days=30))
+    h = history(publications=[pub], withdrawn_at=T0 - timedelta(days=1))
+    assert m.standing_at(h, T0).state is m.TextState.WITHDRAWN
+
+
+# ---- the three flags ------------------------------------------------------------------------
+
+
+PUBLISHED = history(publications=[m.Publication(100, 1, T0 - timedelta(days=30))])
+
+
+def test_speaking_for_a_partner_is_never_flagged():
+    draft = history()
+    assert m.check_appearance(facts(draft, capacity=m.Capacity.PARTNER), [], NOW) == ()
+
+
+def test_a_clean_alliance_appearance_raises_nothing():
+    assert m.check_appearance(facts(PUBLISHED), [MANDATE], NOW) == ()
+
+
+def test_a_no_mandate_for_the_area_of_a_cited_position():
+    transport = history(pid=11, area=TRANSPORT, publications=PUBLISHED.publications)
+    found = m.check_appearance(facts(PUBLISHED, transport), [MANDATE], NOW)
+    assert kinds(found) == [(m.FlagKind.NO_MANDATE, f"area:{TRANSPORT}")]
+    assert found[0].area_id == TRANSPORT
+
+
+def test_a_without_positions_the_meetings_areas_count():
+    assert m.check_appearance(facts(areas=(HOUSING,)), [MANDATE], NOW) == ()
+    found = m.check_appearance(facts(areas=(TRANSPORT,)), [MANDATE], NOW)
+    assert kinds(found) == [(m.FlagKind.NO_MANDATE, f"area:{TRANSPORT}")]
+
+
+def test_a_with_no_areas_at_all_any_mandate_in_force_will_do():
+    assert m.check_appearance(facts(areas=()), [MANDATE], NOW) == ()
+    found = m.check_appearance(facts(areas=()), [], NOW)
+    assert kinds(found) == [(m.FlagKind.NO_MANDATE, "any")]
+
+
+def test_a_mandate_outside_its_dates_does_not_count():
+    later = facts(PUBLISHED, at=datetime(2027, 2, 1, tzinfo=UTC))
+    found = m.check_appearance(later, [MANDATE], datetime(2027, 3, 1, tzinfo=UTC))
+    assert (m.FlagKind.NO_MANDATE, f"area:{HOUSING}") in kinds(found)
+
+
+def test_b_citing_a_draft_or_a_differ_position():
+    draft = history(pid=12)
+    differ = history(pid=13, publications=PUBLISHED.publications, differ=[m.DifferPeriod(T0)])
+    found = m.check_appearance(facts(draft, differ), [MANDATE], NOW)
+    assert kinds(found) == [
+        (m.FlagKind.NO_UNIFIED_TEXT, "position:12"),
+        (m.FlagKind.NO_UNIFIED_TEXT, "position:13"),
+    ]
+    assert "draft" in found[0].detail and "differ" in found[1].detail
+
+
+def test_b_a_text_published_after_the_meeting_does_not_help():
+    late = history(publications=[m.Publication(100, 1, T0 + timedelta(hours=1))])
+    found = m.check_appearance(facts(late), [MANDATE], NOW)
+    assert kinds(found) == [(m.FlagKind.NO_UNIFIED_TEXT, "position:10")]
+
+
+def test_c_withdrawn_after_the_meeting():
+    withdrawn = history(publications=PUBLISHED.publications, withdrawn_at=T0 + timedelta(days=3))
+    found = m.check_appearance(facts(withdrawn), [MANDATE], NOW)
+    assert kinds(found) == [(m.FlagKind.WITHDRAWN_LATER, "position:10")]
+    # Withdrawn before the meeting is (b): there was no text to cite.
+    before = history(publications=PUBLISHED.publications, withdrawn_at=T0 - timedelta(days=3))
+    found = m.check_appearance(facts(before), [MANDATE], NOW)
+    assert kinds(found) == [(m.FlagKind.NO_UNIFIED_TEXT, "position:10")]
+
+
+def test_a_meeting_still_ahead_is_judged_on_what_stands_now():
+    ahead = NOW + timedelta(days=10)
+    published_now = history(publications=[m.Publication(100, 1, NOW - timedelta(days=1))])
+    assert m.check_appearance(facts(published_now, at=ahead), [MANDATE], NOW) == ()
+    assert m.evaluation_moment(ahead, NOW) == NOW
+    assert m.evaluation_moment(T0, NOW) == T0
+
+
+# ---- reconciling stored flags ---------------------------------------------------------------
+
+
+def test_reconcile_raises_new_clears_stale_and_never_touches_reviewed():
+    a = m.Finding(m.FlagKind.NO_MANDATE, "area:1", area_id=1)
+    b = m.Finding(m.FlagKind.NO_UNIFIED_TEXT, "position:2", position_id=2)
+    changes = m.reconcile(
+        [a, b],
+        open_keys=["no_unified_text:position:9"],
+        reviewed_keys=["no_mandate:area:1", "withdrawn_later:position:3"],
+    )
+    assert changes.raise_ == (b,)
+    assert changes.clear == ("no_unified_text:position:9",)
+
+
+# ---- meetings -------------------------------------------------------------------------------
+
+
+def test_a_meeting_that_ends_before_it_starts_is_refused():
+    with pytest.raises(m.MeetingRefused) as refused:
+        m.check_meeting("Evidence session", T0, T0 - timedelta(minutes=1))
+    assert refused.value.code == "end_before_start" and refused.value.field == "ends_at"
+    with pytest.raises(m.MeetingRefused):
+        m.check_meeting("  ", T0, None)
+    m.check_meeting("Evidence session", T0, T0)
+
+
+def test_organisation_names_are_matched_loosely():
+    assert m.normalise_name("The Department for Transport") == "department for transport"
+    assert m.normalise_name("  department  FOR transport. ") == "department for transport"
+    assert m.normalise_name("DfT") == "dft"

@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
 .PHONY: run test install install-test lint db demo serve bench clean
 
@@ -20,9 +21,14 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# axe-core for the browser tests' accessibility checks, pinned by tests/e2e/package-lock.json.
+$(AXE): tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(AXE)
 
 db: install
 	$(FLASK) db upgrade
@@ -42,12 +48,14 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 # The suite runs on SQLite always, and again on PostgreSQL when DATABASE_URL points there.
+# The browser tests (tests/e2e, Chromium at /usr/bin/chromium) run once, on their own SQLite
+# database; here they must run, not skip. Screenshots land in tests/artifacts/screenshots/.
 test: install-test lint
-	env -u DATABASE_URL $(BIN)/python -m pytest
+	env -u DATABASE_URL CONCORD_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL: $$DATABASE_URL"; \
-		$(BIN)/python -m pytest; \
+		$(BIN)/python -m pytest -m "not browser"; \
 	fi
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache tests/e2e/node_modules

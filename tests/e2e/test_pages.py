@@ -1,0 +1,66 @@
+"""Page types no journey above passes through: the public record, the timeline, the audit."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.journeys import ADMIN, PARTNERS, look, policy
+
+pytestmark = pytest.mark.browser
+
+
+def test_public_record_needs_no_sign_in(open_as):
+    page = open_as()
+    page.goto("/public/")
+    expect(page).to_have_title("Published positions · Concord")
+    expect(page.locator(".published-list")).to_contain_text(
+        "Community asset transfer: a fair process"
+    )
+    # Times are in the alliance's zone, and the zone is named.
+    expect(page.locator(".published-list .item-meta").first).to_contain_text("Published")
+    expect(page.locator("footer")).to_contain_text("Europe/London")
+    look(page, "public-index")
+    page.get_by_role("link", name="Community asset transfer: a fair process").click()
+    expect(page.locator(".meta")).to_contain_text(re.compile(r"published .* (GMT|BST)"))
+
+
+def test_timeline_of_a_position(open_as):
+    page = open_as(policy("moorland"))
+    page.goto("/positions/")
+    page.get_by_role("link", name="Bus routes for rural villages").click()
+    page.get_by_role("link", name="Timeline").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "How “Bus routes for rural villages” moved"
+    )
+    expect(page.locator(".timeline-full")).to_contain_text("Moorland Villages Network")
+    look(page, "position-timeline")
+    # Breadcrumbs lead back.
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+        "link", name="Bus routes for rural villages"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bus routes for rural villages")
+    look(page, "position-with-amendments")
+
+
+def test_audit_record_and_its_verification(open_as):
+    page = open_as(ADMIN)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit").click()
+    expect(page).to_have_title("Audit record · Concord")
+    look(page, "audit")
+    page.get_by_role("link", name="Verify the chain").click()
+    expect(page.get_by_role("status").filter(has_text="Chain intact")).to_be_visible()
+
+
+def test_neutral_partner_order_everywhere(open_as):
+    """Equal billing: every list of partners is alphabetical, on every page that has one."""
+    names = list(PARTNERS.values())
+    page = open_as(policy("riverbank"))
+    page.goto("/divergence/")
+    expect(
+        page.locator("table.board thead th").filter(has_text=re.compile("Network|Trust|Fed"))
+    ).to_have_text(names)
+    page.goto("/positions/")
+    page.get_by_role("link", name="Empty homes back into use").click()
+    expect(page.locator(".consensus-panel .partner-name")).to_have_text(names)
+    expect(page.locator("#views .partner-name")).to_have_text(names)

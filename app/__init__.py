@@ -9,12 +9,14 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.params import BoundedIntConverter
 from app.services import ServiceError
 from config import BASE_DIR, INSTANCE_DIR, Config
 
 
 def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.from_object(config_class)
     app.config.update(config_class.resolve())
     app.config.update(overrides)

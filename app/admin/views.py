@@ -6,6 +6,7 @@ from wtforms import SelectChoice
 
 from app.admin.forms import InviteForm, ResetForm
 from app.extensions import db
+from app.params import bounded_int
 from app.services import ServiceError, accounts, audit
 from app.services.consensus import all_partners
 
@@ -22,7 +23,7 @@ def require_login():
 
 @bp.get("/audit")
 def audit_log():
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=bounded_int))
     verify = bool(request.args.get("verify"))
     log = audit.browse(db.session, current_user, page=page, per_page=PER_PAGE, verify=verify)
     return render_template("admin/audit.html", log=log)

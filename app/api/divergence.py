@@ -5,6 +5,7 @@ from flask import g, jsonify, request
 from app.api import bp, parsing
 from app.extensions import db
 from app.models import Amendment, Stance
+from app.params import bounded_int
 from app.services import amendments, board, differ, stances
 from app.services.consensus import get_position
 
@@ -101,7 +102,7 @@ def decline_amendment(position_id: int, number: int):
 def divergence_board():
     data = board.divergence_board(
         db.session,
-        area_id=request.args.get("area", type=int)
+        area_id=request.args.get("area", type=bounded_int)
         if request.args.get("area", "").isdigit()
         else None,
         status=request.args.get("status") or None,

@@ -2,6 +2,7 @@
 
 from flask import request
 
+from app.params import MAX_ID
 from app.services import Invalid
 
 
@@ -32,6 +33,6 @@ def number(value, name: str) -> int:
         raise Invalid(
             f"'{name}' must be a revision number.", code="bad_field", field=name
         ) from None
-    if number < 1:
-        raise Invalid(f"'{name}' must be 1 or more.", code="bad_field", field=name)
+    if not 1 <= number <= MAX_ID:
+        raise Invalid(f"'{name}' must be between 1 and {MAX_ID}.", code="bad_field", field=name)
     return number

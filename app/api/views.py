@@ -6,6 +6,7 @@ from app.api import bp, parsing
 from app.caching import conditional, etag_of
 from app.extensions import db
 from app.models import Position, Revision
+from app.params import bounded_int
 from app.services import consensus, drafting, overview
 from app.services.comparing import compare
 from positions import consensus as core
@@ -63,8 +64,8 @@ def list_positions():
     page = overview.list_positions(
         db.session,
         status=request.args.get("status") or None,
-        page=request.args.get("page", 1, type=int),
-        per_page=min(request.args.get("per_page", 50, type=int), 200),
+        page=request.args.get("page", 1, type=bounded_int),
+        per_page=min(request.args.get("per_page", 50, type=bounded_int), 200),
     )
     return jsonify(
         {
@@ -203,5 +204,7 @@ def _publication(position: Position, publication) -> dict:
 
 @bp.get("/published")
 def published():
-    page = overview.published_positions(db.session, page=request.args.get("page", 1, type=int))
+    page = overview.published_positions(
+        db.session, page=request.args.get("page", 1, type=bounded_int)
+    )
     return jsonify([_publication(p, p.publication) for p in page.items])

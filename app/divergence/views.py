@@ -14,6 +14,7 @@ from app.divergence.forms import (
     StatementForm,
 )
 from app.extensions import db
+from app.params import bounded_int
 from app.services import ServiceError, amendments, board, differ, drafting, lifecycle, stances
 from app.services.consensus import get_position
 from positions import consensus as core
@@ -41,7 +42,7 @@ def _refused(error: ServiceError) -> None:
 def board_view():
     data = board.divergence_board(
         db.session,
-        area_id=request.args.get("area", type=int),
+        area_id=request.args.get("area", type=bounded_int),
         status=request.args.get("status") or None,
         sort=request.args.get("sort", "apart"),
     )

@@ -8,6 +8,7 @@ from app.caching import conditional, etag_of
 from app.divergence.forms import CloseForm, ReviewDateForm, StanceForm
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
 from app.extensions import db
+from app.params import bounded_int
 from app.services import Conflict, Invalid, ServiceError, TooLarge, consensus, drafting, overview
 from app.services.comparing import compare
 from app.services.drafting import EditConflict
@@ -45,9 +46,9 @@ def index():
     page = overview.list_positions(
         db.session,
         status=request.args.get("status") or None,
-        area_id=request.args.get("area", type=int),
+        area_id=request.args.get("area", type=bounded_int),
         search=request.args.get("q") or None,
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=bounded_int),
     )
     return render_template(
         "drafting/index.html",
@@ -192,8 +193,8 @@ def history(position_id: int):
 def compare_view(position_id: int):
     position = consensus.get_position(db.session, position_id)
     current = position.current_revision.number
-    new = request.args.get("to", current, type=int)
-    old = request.args.get("from", max(1, new - 1), type=int)
+    new = request.args.get("to", current, type=bounded_int)
+    old = request.args.get("from", max(1, new - 1), type=bounded_int)
     layout = "side" if request.args.get("view") == "side" else "inline"
     comparison = compare(db.session, position_id, old, new)
     etag = etag_of(

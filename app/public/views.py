@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template, request
 
 from app.caching import conditional, etag_of
 from app.extensions import db
+from app.params import bounded_int
 from app.services import overview
 
 bp = Blueprint("public", __name__, url_prefix="/public", template_folder="templates")
@@ -11,7 +12,9 @@ bp = Blueprint("public", __name__, url_prefix="/public", template_folder="templa
 
 @bp.get("/")
 def index():
-    page = overview.published_positions(db.session, page=request.args.get("page", 1, type=int))
+    page = overview.published_positions(
+        db.session, page=request.args.get("page", 1, type=bounded_int)
+    )
     return render_template(
         "public/index.html", page=page, differ=overview.differ_positions(db.session)
     )

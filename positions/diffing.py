@@ -24,9 +24,11 @@ same diff.
 
 import re
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import count
 
 
 class Op(StrEnum):
@@ -58,18 +60,14 @@ _PAIR_WINDOW = 8  # how far a changed line looks ahead for a similar line to pai
 # ---- the matcher: symbol strings in, matching blocks out ---------------------------------------
 
 
-def _encode(pieces: list[str], table: dict[str, str]) -> str:
-    """One character per distinct piece, so pieces compare (and count, and slice) whole."""
-    chars = []
-    for piece in pieces:
-        char = table.get(piece)
-        if char is None:
-            code = len(table) + 1
-            if code >= 0xD800:  # skip the surrogate block
-                code += 0x800
-            char = table[piece] = chr(code)
-        chars.append(char)
-    return "".join(chars)
+def _encoder() -> Callable[[list[str]], str]:
+    """One character per distinct piece, so pieces compare (and count, and slice) whole.
+
+    Python strings hold any code point, surrogates included, so a text of up to 1,114,112
+    distinct pieces encodes; and the work is done in C (map, a defaultdict, join).
+    """
+    codes: defaultdict[str, int] = defaultdict(count().__next__)
+    return lambda pieces: "".join(map(chr, map(codes.__getitem__, pieces)))
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -125,10 +123,12 @@ def _match(a: str, b: str, ai: int, bi: int, out: list[tuple[int, int, int]]) ->
         if anchors:
             i0 = j0 = 0
             for i, j in anchors:
-                _match(a[i0:i], b[j0:j], ai + i0, bi + j0, out)
+                if i > i0 and j > j0:  # a gap with something on both sides
+                    _match(a[i0:i], b[j0:j], ai + i0, bi + j0, out)
                 out.append((ai + i, bi + j, 1))
                 i0, j0 = i + 1, j + 1
-            _match(a[i0:], b[j0:], ai + i0, bi + j0, out)
+            if i0 < len(a) and j0 < len(b):
+                _match(a[i0:], b[j0:], ai + i0, bi + j0, out)
         elif anchors is not None:
             _myers(a, b, ai, bi, out)
     if m:
@@ -272,8 +272,8 @@ def _runs(old: list[str], new: list[str]) -> list[tuple[bool, int, int, int, int
     An equal run has the same pieces on both sides; an unequal run deletes old[start:end] and
     inserts new[start:end] (either may be empty).
     """
-    table: dict[str, str] = {}
-    a, b = _encode(old, table), _encode(new, table)
+    encode = _encoder()
+    a, b = encode(old), encode(new)
     runs = []
     i = j = 0
     for bi, bj, n in [*_matching_blocks(a, b), (len(a), len(b), 0)]:
@@ -327,7 +327,7 @@ def _middle_diff(old: str, new: str) -> list[Change]:
         return _whole(old, new)
     old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
     changes: list[Change] = []
-    runs = _runs([core for core, _ in old_tokens], [core for core, _ in new_tokens])
+    runs = _runs(next(zip(*old_tokens, strict=True)), next(zip(*new_tokens, strict=True)))
     for equal, i0, i1, j0, j1 in runs:
         if equal:
             changes += _equal_run(old_tokens[i0:i1], new_tokens[j0:j1])

@@ -7,11 +7,13 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.services import ServiceError, accounts, audit, demo
+from app.services import ServiceError, accounts, audit, backup, demo
 
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="People and their API tokens.")
 audit_cli = AppGroup("audit", help="The audit record.")
+backup_cli = AppGroup("backup", help="Back up and restore the whole database.")
+bench_cli = AppGroup("bench", help="Benchmark data (see `make bench`).")
 
 
 @demo_cli.command("load")
@@ -90,6 +92,69 @@ def audit_verify():
     sys.exit(1)
 
 
+@bench_cli.command("seed")
+@click.option(
+    "--scale",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Fraction of the full set (10,000 positions, 100,000 revisions...).",
+)
+def bench_seed(scale):
+    """Fill an empty database with ten years of alliance work, quickly, for benchmarks."""
+    from app.bench import seed
+
+    try:
+        report = seed.seed(db.session, seed.Plan.scaled(scale), echo=click.echo)
+    except seed.NotEmpty as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    for table, rows in sorted(report.counts.items()):
+        click.echo(f"  {table:26} {rows:>9,} rows")
+    if report.meetings_skipped:
+        click.echo(f"  (no meetings: {report.meetings_skipped})")
+    click.echo(f"Seeded in {report.seconds:.1f}s. Sign in as any user with {seed.PASSWORD!r}.")
+
+
+# ---- backup and restore (app/services/backup.py) ----------------------------------------------
+
+
+@backup_cli.command("create")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+def backup_create(path, force):
+    """Write the whole database to PATH: a SQLite copy, or a pg_dump archive (custom format)."""
+    db.session.remove()
+    try:
+        summary = backup.create(db.engine, path, force=force)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Backed up the {summary.kind} database to {summary.path} ({summary.size} bytes): "
+        f"{summary.describe()}."
+    )
+
+
+@backup_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def backup_restore(path, force):
+    """Replace the database's contents with the backup at PATH (one transaction)."""
+    db.session.remove()
+    try:
+        summary = backup.restore(db.engine, path, force=force)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Restored {summary.path} into the {summary.kind} database: {summary.describe()}.")
+    result = audit.verify_chain_of(db.session)
+    db.session.remove()
+    if not result.intact:
+        for problem in result.problems:
+            click.echo(f"BROKEN: {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"Audit chain intact: {result.events} events verified.")
+
+
 def register_commands(app: Flask) -> None:
-    for group in (demo_cli, users_cli, audit_cli):
+    for group in (demo_cli, users_cli, audit_cli, bench_cli, backup_cli):
         app.cli.add_command(group)

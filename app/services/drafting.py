@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import PolicyArea, Position, Revision, User, utcnow
+from app.params import MAX_ID
 from app.services import Conflict, Forbidden, Invalid, NotFound, TooLarge, audit
 from app.services.consensus import ensure_open, refresh_status
 from app.services.locking import lock_position
@@ -58,7 +59,8 @@ def policy_areas(session: Session) -> list[PolicyArea]:
 
 def find_area(session: Session, ref: str | int) -> PolicyArea:
     # An id arrives as text from JSON; PostgreSQL will not compare an integer column with text.
-    column, value = (PolicyArea.id, int(ref)) if str(ref).isdigit() else (PolicyArea.slug, ref)
+    is_id = str(ref).isdigit() and int(ref) <= MAX_ID  # a bigger number is no row's id
+    column, value = (PolicyArea.id, int(ref)) if is_id else (PolicyArea.slug, str(ref))
     area = session.execute(select(PolicyArea).where(column == value)).scalar_one_or_none()
     if area is None:
         raise NotFound(f"There is no policy area {ref!r}.", code="unknown_area", field="area")

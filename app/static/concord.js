@@ -42,7 +42,15 @@
   document.addEventListener("keydown", function (event) {
     var tag = (event.target.tagName || "").toLowerCase();
     if (event.ctrlKey || event.metaKey || event.altKey || tag === "input" || tag === "textarea" || tag === "select") return;
-    var link = document.querySelector("[data-shortcut='" + event.key + "']");
-    if (link) { event.preventDefault(); link.click(); }
+    var target = document.querySelector("[data-shortcut='" + event.key + "']");
+    if (!target) return;
+    event.preventDefault();
+    target.click();
+    if (target.tagName === "INPUT") { target.focus(); target.scrollIntoView({ block: "center" }); }
   });
+
+  // A refused form: put the cursor in the first field that needs attention (its error is read out
+  // with it, through aria-describedby). Without JavaScript the error still shows by the field.
+  var invalid = document.querySelector("main [aria-invalid=true]");
+  if (invalid) invalid.focus();
 })();

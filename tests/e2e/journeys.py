@@ -120,6 +120,18 @@ def look(page, name: str) -> None:
     assert not blocking, f"axe on {name} ({page.url}):\n" + json.dumps(blocking, indent=2)
 
 
+def look_printed(page, name: str) -> None:
+    """How the page prints: the print stylesheet, screenshotted at A4-ish width."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.emulate_media(media="print")
+    try:
+        page.set_viewport_size({"width": 794, "height": 1123})
+        page.screenshot(path=SCREENSHOTS / f"{name}-print.png", full_page=True)
+    finally:
+        page.emulate_media(media="screen")
+        page.set_viewport_size(DESKTOP)
+
+
 def write_axe_report() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / "axe-report.json"

@@ -15,6 +15,7 @@ from tests.e2e.journeys import (
     edit,
     flash_says,
     look,
+    look_printed,
     partner_states,
     policy,
 )
@@ -69,9 +70,14 @@ def test_approve_stale_review_reapprove_publish(open_as):
     expect(hana.locator(".diff-inline del")).to_have_text(re.compile("400"))
     expect(hana.locator(".diff-inline ins")).to_have_text(re.compile("300"))
 
-    # Objecting asks for confirmation; approving does not.
+    # Back on the position: "Decide" jumps to the form, and the key "a" chooses approve.
     hana.goto(f"/positions/{pid}")
-    decide(hana, pid, "approve", comment="Fine with 300 metres.")
+    hana.get_by_role("link", name="Decide for Harbourside Tenants Federation").click()
+    expect(hana.locator("#sign-off")).to_be_focused()
+    hana.locator("body").press("a")
+    expect(hana.get_by_label("Approve this text")).to_be_checked()
+    hana.get_by_label("Comment").fill("Fine with 300 metres.")
+    hana.get_by_role("button", name="Record decision").click()
     flash_says(hana, "Harbourside Tenants Federation approved revision 2")
     assert all(s.endswith("Approved") for s in partner_states(hana).values())
     expect(hana.locator(".consensus-verdict")).to_contain_text("Every partner approves")
@@ -96,6 +102,11 @@ def test_approve_stale_review_reapprove_publish(open_as):
     expect(public.locator(".signatories")).to_contain_text("Hana Okafor")
     expect(public.locator(".signatories code.hash")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
     look(public, "public-position")
+    # It prints as a clean document: the text and who signed, without the site's navigation.
+    look_printed(public, "public-position")
+    public.emulate_media(media="print")
+    expect(public.locator(".site-header")).to_be_hidden()
+    expect(public.locator(".signatories")).to_be_visible()
 
 
 def test_an_objection_is_confirmed_and_shown_in_words(open_as):

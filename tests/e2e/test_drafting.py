@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.journeys import edit, flash_says, look, policy
+from tests.e2e.journeys import edit, flash_says, look, look_printed, policy
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +28,8 @@ def test_draft_with_live_preview_then_edit_and_compare(open_as):
     page.get_by_role("button", name="Save as revision 1").click()
     title = page.get_by_label("Title")
     expect(title).to_have_attribute("aria-invalid", "true")
+    expect(page).to_have_title("Error: New position · Concord")
+    expect(title).to_be_focused()  # the cursor waits in the first field to fix
     expect(page.get_by_role("alert").first).to_contain_text("Give the position a title")
     expect(body).to_have_value(BODY)
 
@@ -47,6 +49,7 @@ def test_draft_with_live_preview_then_edit_and_compare(open_as):
     expect(page.get_by_role("heading", level=1)).to_have_text("Allotments for all")
     expect(page.locator(".position-text strong")).to_have_text("firm")
     look(page, "position-draft")
+    look_printed(page, "position-draft")
     pid = int(page.url.rsplit("/", 1)[1])
 
     page.get_by_role("link", name="Edit", exact=True).click()

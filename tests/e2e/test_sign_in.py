@@ -29,6 +29,7 @@ def test_sign_in_with_a_wrong_password_then_the_right_one(open_as):
         "⚠ That email and password do not match an account."
     )
     expect(page.get_by_label("Email")).to_have_value(chief("moorland"))
+    expect(page).to_have_title("Error: Sign in · Concord")
     look(page, "sign-in-error")
 
     password.fill("concord-demo")

@@ -38,6 +38,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.dashboard.views import bp as dashboard_bp
     from app.divergence.views import bp as divergence_bp
     from app.drafting.views import bp as drafting_bp
+    from app.meetings.views import bp as meetings_bp
     from app.public.views import bp as public_bp
 
     for blueprint in (
@@ -46,6 +47,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         dashboard_bp,
         drafting_bp,
         divergence_bp,
+        meetings_bp,
         public_bp,
         admin_bp,
         api_bp,

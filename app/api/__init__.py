@@ -26,4 +26,4 @@ def authenticate():
     g.api_user = user
 
 
-from app.api import divergence, views  # noqa: E402,F401  (routes register on bp)
+from app.api import divergence, meetings, views  # noqa: E402,F401  (routes register on bp)

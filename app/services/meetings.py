@@ -23,6 +23,8 @@ from app.models import (
 from app.services import Conflict, Forbidden, Invalid, NotFound, audit
 from positions import mandate as core
 
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds, on SQLite and PostgreSQL
+MAX_PAGE = 100_000
 TEXT_MAX = 200
 MINUTES_MAX = 20000
 COUNTERPARTS_MAX = 100
@@ -173,6 +175,8 @@ def find_areas(session: Session, refs: Iterable) -> list[PolicyArea]:
         return []
     ids = {int(r) for r in refs if isinstance(r, int) or str(r).isdigit()}
     slugs = {str(r) for r in refs if not (isinstance(r, int) or str(r).isdigit())}
+    if any(not 0 < i <= MAX_ID for i in ids):
+        raise Invalid("There is no such policy area.", code="unknown_area", field="areas")
     found = list(
         session.execute(
             select(PolicyArea).where(PolicyArea.id.in_(ids) | PolicyArea.slug.in_(slugs))

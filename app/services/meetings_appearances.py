@@ -24,7 +24,7 @@ from app.models import (
 )
 from app.services import Conflict, Forbidden, Invalid, NotFound, audit
 from app.services.accounts import find_by_email
-from app.services.meetings import get_meeting, local_date
+from app.services.meetings import MAX_ID, get_meeting, local_date
 from positions import consensus
 from positions import mandate as core
 
@@ -37,10 +37,10 @@ POSITIONS_MAX = 50
 def find_speaker(session: Session, ref: object) -> User:
     """A speaker by user id or email; anyone else is refused with a clear message."""
     user = None
+    if isinstance(ref, str) and ref.strip().isdigit():
+        ref = int(ref.strip())
     if isinstance(ref, int) and not isinstance(ref, bool):
-        user = session.get(User, ref)
-    elif isinstance(ref, str) and ref.strip().isdigit():
-        user = session.get(User, int(ref.strip()))
+        user = session.get(User, ref) if 0 < ref <= MAX_ID else None
     elif isinstance(ref, str) and ref.strip():
         user = find_by_email(session, ref)
     if user is None or not user.active:
@@ -98,6 +98,8 @@ def find_positions(session: Session, refs: Iterable) -> list[Position]:
                 field="positions",
             )
         ids.add(int(ref))
+    if any(not 0 < i <= MAX_ID for i in ids):
+        raise Invalid("There is no such position.", code="unknown_position", field="positions")
     if len(ids) > POSITIONS_MAX:
         raise Invalid(f"Cite at most {POSITIONS_MAX} positions.", field="positions")
     if not ids:

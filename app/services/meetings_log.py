@@ -29,7 +29,14 @@ from app.models import (
 )
 from app.models.meetings import meeting_areas
 from app.services import Forbidden, Invalid, NotFound
-from app.services.meetings import day_start_utc, get_meeting, get_organisation, local_date
+from app.services.meetings import (
+    MAX_ID,
+    MAX_PAGE,
+    day_start_utc,
+    get_meeting,
+    get_organisation,
+    local_date,
+)
 from app.services.meetings_appearances import as_core, get_appearance
 from app.services.overview import Page
 from positions import consensus
@@ -73,8 +80,8 @@ def _int(args: Mapping, name: str) -> int | None:
     value = (args.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit():
-        raise Invalid(f"The {name} filter takes a number, not {value!r}.", field=name)
+    if not value.isdigit() or int(value) > MAX_ID:
+        raise Invalid(f"The {name} filter takes a row number, not {value!r}.", field=name)
     return int(value)
 
 
@@ -316,7 +323,7 @@ def log_page(
     total = session.execute(
         select(func.count()).select_from(query.order_by(None).subquery())
     ).scalar_one()
-    page, per_page = max(1, page), max(1, min(per_page, MAX_PER_PAGE))
+    page, per_page = max(1, min(page, MAX_PAGE)), max(1, min(per_page, MAX_PER_PAGE))
     items = list(
         session.execute(_with_details(query).offset((page - 1) * per_page).limit(per_page))
         .unique()
@@ -360,7 +367,7 @@ def meetings_page(
     total = session.execute(
         select(func.count()).select_from(query.order_by(None).subquery())
     ).scalar_one()
-    page, per_page = max(1, page), max(1, min(per_page, MAX_PER_PAGE))
+    page, per_page = max(1, min(page, MAX_PAGE)), max(1, min(per_page, MAX_PER_PAGE))
     items = list(
         session.execute(
             query.options(
@@ -493,7 +500,7 @@ def review_queue(
     total = session.execute(
         select(func.count()).select_from(reviewed_query.subquery())
     ).scalar_one()
-    page = max(1, page)
+    page = max(1, min(page, MAX_PAGE))
     reviewed = list(
         session.execute(
             reviewed_query.order_by(Flag.reviewed_at.desc(), Flag.id.desc())

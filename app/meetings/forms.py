@@ -1,0 +1,142 @@
+"""Forms of the spokesperson log. They hand plain values to the services, which decide."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from app.services.meetings import CounterpartInput, MeetingInput
+from positions import mandate as core
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+SPARE_AUDIENCE_ROWS = 3
+
+
+class CounterpartForm(Form):
+    """One audience row; a subform, so it carries no CSRF token of its own."""
+
+    organisation = StringField("Organisation", validators=[Length(max=200)])
+    person = StringField("Person", validators=[Length(max=200)])
+    role = StringField("Role", validators=[Length(max=200)])
+    represents = StringField("Represents", validators=[Length(max=200)])
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(
+        "Title",
+        validators=[DataRequired("Give the meeting a title."), Length(max=core.TITLE_MAX)],
+    )
+    starts_at = DateTimeLocalField(
+        "Starts",
+        format=DATETIME_FORMATS,
+        validators=[InputRequired("Give the date and time it starts.")],
+    )
+    ends_at = DateTimeLocalField("Ends", format=DATETIME_FORMATS, validators=[Optional()])
+    place = StringField(
+        "Place", validators=[Length(max=200)], description="An address, a room, or a link."
+    )
+    online = BooleanField("Online")
+    organiser = StringField("Organiser", validators=[Length(max=200)])
+    kind = SelectField(
+        "Kind", choices=[SelectChoice(k.value, label) for k, label in core.KIND_LABELS.items()]
+    )
+    status = SelectField(
+        "Status", choices=[SelectChoice(s.value, label) for s, label in core.STATUS_LABELS.items()]
+    )
+    areas = SelectMultipleField("Policy areas", coerce=int, validate_choice=False)
+    minutes = TextAreaField("Minutes or notes", validators=[Length(max=20000)])
+    public = BooleanField(
+        "Public record",
+        description="Public records can be seen without signing in, once what was said there "
+        "cites a published position. Internal records never leave Concord.",
+    )
+    audience = FieldList(FormField(CounterpartForm), min_entries=SPARE_AUDIENCE_ROWS)
+
+    def to_input(self) -> MeetingInput:
+        return MeetingInput(
+            title=self.title.data or "",
+            starts_at=self.starts_at.data,
+            ends_at=self.ends_at.data,
+            place=self.place.data or "",
+            online=bool(self.online.data),
+            organiser=self.organiser.data or "",
+            kind=self.kind.data,
+            status=self.status.data,
+            areas=list(self.areas.data or []),
+            minutes=self.minutes.data or "",
+            public=bool(self.public.data),
+            counterparts=[
+                CounterpartInput(
+                    row.organisation.data or "",
+                    row.person.data or "",
+                    row.role.data or "",
+                    row.represents.data or "",
+                )
+                for row in self.audience
+            ],
+        )
+
+
+class AppearanceForm(FlaskForm):
+    # Choices are offered, but the service judges the values, so a refusal says why.
+    speaker = SelectField("Who spoke", validate_choice=False)
+    capacity = SelectField("Speaking for", validate_choice=False)
+    positions = SelectMultipleField("Positions they spoke to", validate_choice=False)
+    summary = TextAreaField(
+        "What was said",
+        validators=[Length(max=core.SUMMARY_MAX)],
+        description="A short summary, in plain words.",
+    )
+    follow_up = TextAreaField(
+        "Follow-up", validators=[Length(max=core.SUMMARY_MAX)], description="Optional."
+    )
+
+
+class MandateForm(FlaskForm):
+    user = SelectField("Who", validate_choice=False)
+    areas = SelectMultipleField("Policy areas", coerce=int, validate_choice=False)
+    starts_on = DateField("From", validators=[InputRequired("Give the first day.")])
+    ends_on = DateField(
+        "To (inclusive)",
+        validators=[Optional()],
+        description="Leave empty for a mandate until further notice.",
+    )
+    note = StringField("Note", validators=[Length(max=300)])
+
+
+class ReviewForm(FlaskForm):
+    note = TextAreaField(
+        "Review note",
+        validators=[
+            DataRequired("Write a note: what was checked, and what was decided."),
+            Length(max=core.NOTE_MAX),
+        ],
+    )
+
+
+class AliasForm(FlaskForm):
+    alias = StringField(
+        "Another name for this organisation",
+        validators=[DataRequired("Type the other name."), Length(max=200)],
+        description="For example an abbreviation or an old name. Typing it in an audience row "
+        "will then find this organisation.",
+    )
+
+
+class FeedForm(FlaskForm):
+    name = StringField("Name of the link", validators=[Length(max=120)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: just the CSRF token."""

@@ -107,6 +107,8 @@ class PolicyArea(db.Model):
 
 class Position(db.Model):
     __tablename__ = "positions"
+    # Open positions newest first: the dashboard and the positions list filtered by status.
+    __table_args__ = (Index("ix_positions_status_updated_at", "status", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -117,7 +119,7 @@ class Position(db.Model):
         ForeignKey("revisions.id", use_alter=True)
     )
     publication_id: Mapped[int | None] = mapped_column(
-        ForeignKey("publications.id", use_alter=True)
+        ForeignKey("publications.id", use_alter=True), index=True
     )
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -23,12 +23,11 @@ class DifferState:
     published: DifferOutcome | None
 
 
-def _latest(session: Session, model, position_id: int) -> dict:
-    latest_ids = (
-        select(func.max(model.id))
-        .where(model.position_id == position_id)
-        .group_by(model.partner_id)
-    )
+def _latest(session: Session, model, position_id: int, since=None) -> dict:
+    latest_ids = select(func.max(model.id)).where(model.position_id == position_id)
+    if since is not None:
+        latest_ids = latest_ids.where(model.created_at > since)
+    latest_ids = latest_ids.group_by(model.partner_id)
     rows = session.execute(select(model).where(model.id.in_(latest_ids))).scalars()
     return {row.partner_id: row for row in rows}
 
@@ -44,7 +43,11 @@ def active_outcome(session: Session, position_id: int) -> DifferOutcome | None:
 
 def differ_state(session: Session, position_id: int) -> DifferState:
     statements = _latest(session, DifferStatement, position_id)
-    confirmations = _latest(session, DifferConfirmation, position_id)
+    # Confirmations given before the position was last reopened no longer count.
+    reopened = session.execute(
+        select(func.max(DifferOutcome.reopened_at)).where(DifferOutcome.position_id == position_id)
+    ).scalar_one()
+    confirmations = _latest(session, DifferConfirmation, position_id, since=reopened)
     outcome = rules.assess_differ(
         all_partners(session),
         {pid: rules.Statement(pid, s.text) for pid, s in statements.items()},

@@ -218,6 +218,12 @@ def briefing(meeting_id: int):
 # ---- appearances -----------------------------------------------------------------------------
 
 
+def _status_label(position) -> str:
+    if position.publication_id and position.status in ("draft", "agreed"):
+        return "published; a new revision is in progress"
+    return position.status
+
+
 def _appearance_form(form: AppearanceForm, meeting) -> AppearanceForm:
     people = log.speakers_for_form(db.session)
     if not core.can_manage_meetings(current_user.actor):
@@ -228,7 +234,7 @@ def _appearance_form(form: AppearanceForm, meeting) -> AppearanceForm:
         SelectChoice(p.slug, p.name) for p in log.active_partners(db.session, day)
     ]
     form.positions.choices = [
-        SelectChoice(str(p.id), f"{p.title} ({p.area.name}, {p.status})")
+        SelectChoice(str(p.id), f"{p.title} ({p.area.name}, {_status_label(p)})")
         for p in log.positions_for_form(db.session)
     ]
     return form

@@ -188,6 +188,9 @@ def load(session: Session) -> None:
     approve(redraft, "moorland")
 
     _divergence(session, chiefs, officers, stale, objected, agreed, partly, published)
+    from app.services import demo_meetings  # the spokesperson log: a season of meetings
+
+    demo_meetings.load(session)
 
 
 def _divergence(session, chiefs, officers, stale, objected, agreed, partly, published) -> None:

@@ -190,7 +190,7 @@ def test_comms_records_a_meeting_through_the_form(client, alliance):
     assert meeting.counterparts[0].organisation.name == "Department for Transport"
     page = text(client.get(response.headers["Location"]))
     assert "Rural transport summit" in page and "A. Minister" in page
-    assert "14 Sep 2026, 10:00–12:30 BST" in page
+    assert "14 Sep 2026, 10:00</time>–12:30 BST" in page
 
 
 def test_an_end_before_the_start_keeps_what_was_typed(client, alliance):

@@ -2,7 +2,8 @@
 
 `look(page, name)` is the check every page type gets: axe-core run inside the page at phone and
 desktop width (no serious or critical violation allowed), and a full-page screenshot at each
-width saved to tests/artifacts/screenshots/<name>-390.png and <name>-1280.png.
+width saved to tests/artifacts/screenshots/<name>-390.png and <name>-1280.png; and at 360 px
+nothing may make the page scroll sideways.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
+NARROW = {"width": 360, "height": 740}
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 PASSWORD = "concord-demo"  # app.services.demo.DEMO_PASSWORD
@@ -110,6 +112,12 @@ def look(page, name: str) -> None:
         for violation in axe_violations(page):
             found.setdefault(violation["id"], violation)
         page.screenshot(path=SCREENSHOTS / f"{name}-{size['width']}.png", full_page=True)
+    # The narrowest phones in use: nothing may push the page sideways at 360 px.
+    page.set_viewport_size(NARROW)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    page.set_viewport_size(DESKTOP)
     blocking = [v for v in found.values() if v["impact"] in BLOCKING]
     AXE_RESULTS[name] = {
         "url": page.url,
@@ -118,6 +126,7 @@ def look(page, name: str) -> None:
         "violations": list(found.values()),
     }
     assert not blocking, f"axe on {name} ({page.url}):\n" + json.dumps(blocking, indent=2)
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 360px wide ({page.url})"
 
 
 def look_printed(page, name: str) -> None:

@@ -318,6 +318,7 @@ def list_flags():
     return jsonify(
         {
             "open": [flag_json(f) for f in queue.open],
+            "open_total": queue.open_total,
             "reviewed": _paged(queue.reviewed, flag_json),
         }
     )

@@ -474,8 +474,12 @@ def audience(session: Session, organisation_id: int) -> Organisation:
 
 @dataclass(frozen=True)
 class ReviewQueue:
-    open: list[Flag]
+    open: list[Flag]  # the first OPEN_SHOWN, oldest meeting first
+    open_total: int
     reviewed: Page
+
+
+OPEN_SHOWN = 50
 
 
 def review_queue(
@@ -491,8 +495,12 @@ def review_queue(
         .where(Flag.cleared_at.is_(None))
         .options(selectinload(Flag.appearance).selectinload(Appearance.cited))
     )
+    open_query = base.where(Flag.reviewed_at.is_(None))
+    open_total = session.execute(
+        select(func.count()).select_from(open_query.subquery())
+    ).scalar_one()
     open_flags = list(
-        session.execute(base.where(Flag.reviewed_at.is_(None)).order_by(Meeting.starts_at, Flag.id))
+        session.execute(open_query.order_by(Meeting.starts_at, Flag.id).limit(OPEN_SHOWN))
         .unique()
         .scalars()
     )
@@ -510,7 +518,7 @@ def review_queue(
         .unique()
         .scalars()
     )
-    return ReviewQueue(open_flags, Page(reviewed, total, page, per_page))
+    return ReviewQueue(open_flags, open_total, Page(reviewed, total, page, per_page))
 
 
 def open_flag_count(session: Session) -> int:

@@ -629,11 +629,14 @@ class Choices:
 
 def filter_choices(session: Session, viewer: User | None) -> Choices:
     """What the filter menus offer: people who have spoken, partners in neutral order, ..."""
+    spoke = select(Appearance.speaker_id)
+    met = select(Counterpart.organisation_id)
+    if viewer is None:  # nothing from an internal record may show, not even in a menu
+        spoke = spoke.join(Meeting, Meeting.id == Appearance.meeting_id).where(public_appearance())
+        met = met.join(Meeting, Meeting.id == Counterpart.meeting_id).where(public_meeting())
     speakers = list(
         session.execute(
-            select(User)
-            .where(User.id.in_(select(Appearance.speaker_id).distinct()))
-            .order_by(User.name)
+            select(User).where(User.id.in_(spoke.distinct())).order_by(User.name)
         ).scalars()
     )
     partners = list(session.execute(select(Partner)).scalars())
@@ -646,7 +649,9 @@ def filter_choices(session: Session, viewer: User | None) -> Choices:
     audiences = [
         (oid, name)
         for oid, name in session.execute(
-            select(Organisation.id, Organisation.name).order_by(Organisation.name)
+            select(Organisation.id, Organisation.name)
+            .where(Organisation.id.in_(met.distinct()))
+            .order_by(Organisation.name)
         )
     ]
     return Choices(speakers, partners, areas, positions, audiences)

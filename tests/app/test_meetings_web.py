@@ -156,6 +156,12 @@ def test_signed_out_visitors_see_only_public_records_with_published_positions(
     assert "Open hearing on rents" in log
     assert "Private lobby meeting" not in log and "Secret draft" not in log
     assert "No mandate" not in log and "Flags" not in log
+    assert "Department for Housing" not in log  # not even in the audience menu
+    speakers = log[
+        log.index('id="f-speaker"') : log.index("</select>", log.index('id="f-speaker"'))
+    ]
+    assert f'value="{alliance.chiefs["moorland"].id}"' not in speakers  # nor the speaker menu
+    assert f'value="{alliance.chiefs["harbourside"].id}"' in speakers
     assert client.get(f"/meetings/{scene['public'].id}").status_code == 200
     assert client.get(f"/meetings/{scene['internal'].id}").status_code == 404
     assert client.get(f"/meetings/{scene['ahead'].id}").status_code == 404

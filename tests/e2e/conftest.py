@@ -16,8 +16,8 @@ Fixtures a new journey needs:
 Every page is watched: a server exception, a JavaScript error, a Content-Security-Policy
 violation or a failed stylesheet or script fails the test that caused it.
 
-The spokesperson log (app/meetings/, pages at /meetings) is being built alongside; see
-`meetings_landed()` below for the hook its journeys hang on.
+The spokesperson log (app/meetings/, pages at /meetings) has its journeys in test_meetings.py,
+guarded by `meetings_landed()` below.
 """
 
 from __future__ import annotations
@@ -68,11 +68,9 @@ class E2EConfig(Config):
 def meetings_landed() -> bool:
     """True once the spokesperson log (app/meetings/) is part of the app.
 
-    TODO(meetings): when it lands, add tests/e2e/test_meetings.py: record a meeting with a
-    flagged appearance (someone speaking for the alliance without a published position),
-    review the flag, and download the CSV export; call `look()` on the log, a meeting, the
-    new-meeting form and the flag review. Mark the module `pytestmark = pytest.mark.browser`
-    and skip it with `pytest.mark.skipif(not meetings_landed(), reason=...)` until then.
+    tests/e2e/test_meetings.py skips on this: recording a meeting, a flagged appearance, the
+    flag review, the CSV export, and `look()` on every page type of the log. New pages of the
+    log (say a mandate form or a calendar feed) get their journey and `look()` there.
     """
     return (ROOT / "app" / "meetings" / "views.py").exists()
 

@@ -8,7 +8,7 @@ from app.services.accounts import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-PUBLIC_ENDPOINTS = {"api.published"}
+PUBLIC_ENDPOINTS = {"api.published", "api.openapi"}
 
 
 @bp.before_request
@@ -26,4 +26,4 @@ def authenticate():
     g.api_user = user
 
 
-from app.api import divergence, meetings, views  # noqa: E402,F401  (routes register on bp)
+from app.api import divergence, meetings, openapi, views  # noqa: E402,F401  (routes register on bp)

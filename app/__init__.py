@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
+from app import faults
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.params import BoundedIntConverter
 from app.services import ServiceError
@@ -60,6 +61,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     register_commands(app)
     _register_template_helpers(app)
     _register_error_pages(app)
+    faults.register(app)  # the database unreachable, full or read-only: 503, text kept
     _register_security_headers(app)
     return app
 

@@ -7,11 +7,21 @@ browser that already has the page gets a 304 without the server building it agai
 import hashlib
 from collections.abc import Callable
 
-from flask import Response, make_response, request
+from flask import Response, make_response, request, session
+from flask_login import current_user
 
 
 def etag_of(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
+
+
+def private_etag(*parts: object) -> str:
+    """An ETag for a signed-in page: the parts, and who is looking.
+
+    Every signed-in page carries a form token bound to the session (the sign-out button), so the
+    session's CSRF secret is part of the tag too: a new session never revalidates an old copy.
+    """
+    return etag_of(current_user.get_id(), session.get("csrf_token"), *parts)
 
 
 def conditional(

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Position, Revision
 from app.params import bounded_int
 from app.services import consensus, drafting, overview
-from app.services.comparing import compare
+from app.services.comparing import comparison_of, two_revisions
 from positions import consensus as core
 
 
@@ -124,29 +124,39 @@ def create_revision(position_id: int):
 
 @bp.get("/positions/<int:position_id>/revisions")
 def list_revisions(position_id: int):
-    consensus.get_position(db.session, position_id)
-    return jsonify([_revision(r) for r in drafting.revisions(db.session, position_id)])
+    position = consensus.get_position(db.session, position_id)
+    # Revisions are only ever added: the current one dates the list.
+    return conditional(
+        etag_of("revisions", position.id, position.current_revision_id),
+        lambda: jsonify([_revision(r) for r in drafting.revisions(db.session, position_id)]),
+    )
 
 
 @bp.get("/positions/<int:position_id>/diff")
 def diff(position_id: int):
-    comparison = compare(
+    old, new = two_revisions(
         db.session,
         position_id,
         parsing.number(request.args.get("from"), "from"),
         parsing.number(request.args.get("to"), "to"),
     )
-    # Two revisions never change, so neither does their diff: cache it for a day.
-    etag = etag_of(comparison.old.content_hash, comparison.new.content_hash)
+    # Two revisions never change, so neither does their diff: cache it for a day, and answer a
+    # revalidation before diffing anything.
+    etag = etag_of(old.id, new.id, old.content_hash, new.content_hash)
+
+    def ops():
+        changes = comparison_of(old, new).changes
+        return jsonify(
+            {
+                "from": old.number,
+                "to": new.number,
+                "ops": [{"op": c.op.value, "text": c.text} for c in changes],
+            }
+        )
+
     return conditional(
         etag,
-        lambda: jsonify(
-            {
-                "from": comparison.old.number,
-                "to": comparison.new.number,
-                "ops": [{"op": c.op.value, "text": c.text} for c in comparison.changes],
-            }
-        ),
+        ops,
         max_age=86400,
     )
 

@@ -4,13 +4,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app.caching import conditional, etag_of
+from app.caching import conditional, private_etag
 from app.divergence.forms import CloseForm, ReviewDateForm, StanceForm
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
 from app.extensions import db
 from app.params import bounded_int
 from app.services import Conflict, Invalid, ServiceError, TooLarge, consensus, drafting, overview
-from app.services.comparing import compare
+from app.services.comparing import compare, comparison_of, two_revisions
 from app.services.drafting import EditConflict
 from app.services.pages import position_page
 from positions import consensus as core
@@ -181,11 +181,22 @@ def _conflict_page(position_id: int, conflict: EditConflict):
 @bp.get("/<int:position_id>/history")
 def history(position_id: int):
     position = consensus.get_position(db.session, position_id)
-    return render_template(
-        "drafting/history.html",
-        position=position,
-        revisions=drafting.revisions(db.session, position_id),
-        signoffs=consensus.signoff_history(db.session, position_id),
+    # Revisions and sign-offs are only ever added: the newest of each dates the whole history.
+    etag = private_etag(
+        position.id,
+        position.current_revision_id,
+        consensus.latest_signoff_id(db.session, position_id),
+        position.publication_id,
+        position.status,
+    )
+    return conditional(
+        etag,
+        lambda: render_template(
+            "drafting/history.html",
+            position=position,
+            revisions=drafting.revisions(db.session, position_id),
+            signoffs=consensus.signoff_history(db.session, position_id),
+        ),
     )
 
 
@@ -196,16 +207,15 @@ def compare_view(position_id: int):
     new = request.args.get("to", current, type=bounded_int)
     old = request.args.get("from", max(1, new - 1), type=bounded_int)
     layout = "side" if request.args.get("view") == "side" else "inline"
-    comparison = compare(db.session, position_id, old, new)
-    etag = etag_of(
-        current_user.id, comparison.old.content_hash, comparison.new.content_hash, layout, current
-    )
+    # Two revisions never change, so neither does their diff: the tag is known before diffing.
+    older, newer = two_revisions(db.session, position_id, old, new)
+    etag = private_etag(older.id, newer.id, layout, current, position.title)
     return conditional(
         etag,
         lambda: render_template(
             "drafting/compare.html",
             position=position,
-            comparison=comparison,
+            comparison=comparison_of(older, newer),
             layout=layout,
             numbers=range(current, 0, -1),
         ),

@@ -201,6 +201,13 @@ def get_position(session: Session, position_id: int) -> Position:
     return position
 
 
+def latest_signoff_id(session: Session, position_id: int) -> int | None:
+    """The newest sign-off on a position: sign-offs are only added, so this dates them all."""
+    return session.execute(
+        select(func.max(SignOff.id)).where(SignOff.position_id == position_id)
+    ).scalar_one()
+
+
 def signoff_history(session: Session, position_id: int) -> list[SignOff]:
     return list(
         session.execute(

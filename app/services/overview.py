@@ -5,11 +5,11 @@ Each function runs a fixed number of queries however many positions there are.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.models import DifferOutcome, Position, Publication, SignOff, User
-from app.services.consensus import consensus_for_many, today
+from app.services.consensus import all_partners, consensus_for_many, today
 from app.services.differ import active_outcome
 from positions import consensus as core
 from positions.divergence import review_due
@@ -89,42 +89,69 @@ class Dashboard:
 
 
 def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
-    open_positions = list(
-        session.execute(
-            _with_revisions(select(Position).where(Position.status.in_(OPEN_STATUSES))).order_by(
-                Position.updated_at.desc()
-            )
+    """What needs this user now: each list the `limit` most recently changed, found in SQL.
+
+    Each list is one query that walks the open positions newest first and stops at `limit`:
+    the cost does not grow with the number of positions. The conditions are the consensus
+    rules (positions/consensus.py) said in SQL, with "each partner's latest decision" as the
+    newest sign-off of that partner on that position.
+    """
+    day = today()
+    required = [p.id for p in core.required_signatories(all_partners(session), day)]
+
+    def latest(partner_id) -> object:
+        newest = aliased(SignOff)
+        return (
+            select(func.max(newest.id))
+            .where(newest.position_id == Position.id, newest.partner_id == partner_id)
+            .correlate_except(newest)
+            .scalar_subquery()
         )
-        .unique()
-        .scalars()
+
+    def deciding(**where) -> tuple:
+        """A partner's latest decision on the position, matching `where`."""
+        s = aliased(SignOff)
+        conditions = [s.position_id == Position.id, s.id == latest(s.partner_id)]
+        if where.get("partner") is not None:
+            conditions.append(s.partner_id == where["partner"])
+        else:
+            conditions.append(s.partner_id.in_(required))
+        if where.get("decision"):
+            conditions.append(s.decision == where["decision"])
+        if where.get("user") is not None:
+            conditions.append(s.user_id == where["user"])
+        if where.get("current") is True:
+            conditions.append(s.revision_id == Position.current_revision_id)
+        if where.get("current") is False:
+            conditions.append(s.revision_id != Position.current_revision_id)
+        return exists().where(*conditions).correlate_except(s)
+
+    def newest_open(*conditions) -> list[Position]:
+        query = _with_revisions(select(Position).where(Position.status.in_(OPEN_STATUSES)))
+        query = query.where(*conditions).order_by(Position.updated_at.desc(), Position.id.desc())
+        return list(session.execute(query.limit(limit)).unique().scalars())
+
+    mine = user.partner_id
+    settled = or_(  # my partner has approved this text, or objects to it (a veto that carries)
+        deciding(partner=mine, decision=core.Decision.APPROVE, current=True),
+        deciding(partner=mine, decision=core.Decision.OBJECT),
     )
-    consensus = consensus_for_many(session, open_positions)
-
-    def partner_state(position: Position) -> core.PartnerState | None:
-        for standing in consensus[position.id].standings:
-            if standing.partner.id == user.partner_id:
-                return standing.state
-        return None
-
-    def stale_by_me(position: Position) -> bool:
-        return any(
-            s.state is core.PartnerState.STALE and s.decision and s.decision.sequence in my_ids
-            for s in consensus[position.id].standings
-        )
-
-    my_ids = (
-        set(
-            session.execute(
-                select(SignOff.id).where(
-                    SignOff.user_id == user.id,
-                    SignOff.position_id.in_([p.id for p in open_positions]),
-                )
-            ).scalars()
-        )
-        if open_positions
-        else set()
+    awaiting = newest_open(~settled) if mine in required else []
+    # (Checked first, once: has this user ever approved anything? Most people never sign.)
+    ever_approved = exists().where(
+        SignOff.user_id == user.id, SignOff.decision == core.Decision.APPROVE
     )
-    waiting = (core.PartnerState.AWAITING, core.PartnerState.STALE)
+    stale = newest_open(
+        ever_approved, deciding(user=user.id, decision=core.Decision.APPROVE, current=False)
+    )
+    objections = newest_open(deciding(decision=core.Decision.OBJECT))
+    ready = (
+        newest_open(
+            *(deciding(partner=p, decision=core.Decision.APPROVE, current=True) for p in required)
+        )
+        if required
+        else []
+    )
     recent = list(
         session.execute(
             select(Publication)
@@ -139,7 +166,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         session.execute(
             select(Position)
             .where(
-                Position.review_by <= today(),
+                Position.review_by <= day,
                 Position.status.not_in(
                     [core.PositionStatus.WITHDRAWN, core.PositionStatus.ARCHIVED]
                 ),
@@ -148,16 +175,15 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
             .limit(limit)
         ).scalars()
     )
+    shown = {p.id: p for p in awaiting + stale + objections + ready}
     return Dashboard(
         due_for_review=due,
-        awaiting_my_partner=[p for p in open_positions if partner_state(p) in waiting][:limit],
-        my_stale_approvals=[p for p in open_positions if stale_by_me(p)][:limit],
-        objections=[p for p in open_positions if consensus[p.id].count(core.PartnerState.OBJECTED)][
-            :limit
-        ],
-        ready_to_publish=[p for p in open_positions if consensus[p.id].publishable][:limit],
+        awaiting_my_partner=awaiting,
+        my_stale_approvals=stale,
+        objections=objections,
+        ready_to_publish=ready,
         recently_published=recent,
-        consensus=consensus,
+        consensus=consensus_for_many(session, list(shown.values())),
     )
 
 

@@ -45,6 +45,8 @@ def board_view():
         area_id=request.args.get("area", type=bounded_int),
         status=request.args.get("status") or None,
         sort=request.args.get("sort", "apart"),
+        page=request.args.get("page", 1, type=bounded_int),
+        per_page=100,
     )
     return render_template(
         "divergence/board.html",

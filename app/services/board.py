@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import (
@@ -11,6 +11,7 @@ from app.models import (
     DifferConfirmation,
     DifferOutcome,
     DifferStatement,
+    PolicyArea,
     Position,
     Publication,
     Revision,
@@ -18,7 +19,6 @@ from app.models import (
     Stance,
 )
 from app.services.consensus import all_partners, consensus_for_many, today
-from app.services.stances import latest_stances
 from positions import consensus as core
 from positions import divergence as rules
 
@@ -43,46 +43,104 @@ class Board:
     partners: list[core.Partner]
     rows: list[BoardRow]
     summary: dict[str, dict[rules.Trend, int]]  # area name → trend → count
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
 
 
 def divergence_board(
-    session: Session, *, area_id: int | None = None, status: str | None = None, sort: str = "apart"
+    session: Session,
+    *,
+    area_id: int | None = None,
+    status: str | None = None,
+    sort: str = "apart",
+    page: int | None = None,
+    per_page: int = 50,
 ) -> Board:
-    query = select(Position).options(
-        joinedload(Position.current_revision), joinedload(Position.area)
-    )
-    query = query.where(Position.status.not_in([core.PositionStatus.WITHDRAWN]))
+    """Every position's place on the board; with `page`, the full rows of one page only.
+
+    Ordering and the per-area summary need every position's views, so those come from two light
+    queries (plain tuples: ids, titles, statuses, the latest view of each partner); the heavy
+    part (positions, revisions, consensus) is loaded for the rows shown.
+    """
+    where = [Position.status.not_in([core.PositionStatus.WITHDRAWN])]
     if area_id:
-        query = query.where(Position.area_id == area_id)
+        where.append(Position.area_id == area_id)
     if status:
-        query = query.where(Position.status == status)
-    positions = list(session.execute(query).unique().scalars())
+        where.append(Position.status == status)
+    light = session.execute(
+        select(Position.id, Position.title, Position.status, PolicyArea.name)
+        .join(PolicyArea, PolicyArea.id == Position.area_id)
+        .where(*where)
+    ).tuples()
     partners = core.required_signatories(all_partners(session), today())
-    consensus = consensus_for_many(session, positions)
-    stances = latest_stances(session, [p.id for p in positions])
-    rows = []
-    for position in positions:
-        views = {pid: rules.View(s.view) for pid, s in stances[position.id].items()}
-        states = {s.partner.id: s.state for s in consensus[position.id].standings}
-        rows.append(
-            BoardRow(
-                position,
-                tuple(
-                    Cell(p, views.get(p.id, rules.View.UNDECIDED), states[p.id]) for p in partners
-                ),
-                rules.divergence(views, partners),
-                rules.trend(core.PositionStatus(position.status), views, partners),
-            )
-        )
-    if sort == "title":
-        rows.sort(key=lambda r: r.position.title.casefold())
-    else:
-        rows.sort(key=lambda r: rules.sort_key(r.divergence, r.position.title))
+    latest = (
+        select(func.max(Stance.id))
+        .join(Position, Position.id == Stance.position_id)
+        .where(*where)
+        .group_by(Stance.position_id, Stance.partner_id)
+    )
+    view_of = {v.value: v for v in rules.View}
+    views: dict[int, dict[int, rules.View]] = {}
+    for position_id, partner_id, view in session.execute(
+        select(Stance.position_id, Stance.partner_id, Stance.view).where(Stance.id.in_(latest))
+    ).tuples():
+        views.setdefault(position_id, {})[partner_id] = view_of[view]
+    # Thousands of rows share a few combinations of status and views: judge each combination once.
+    judged: dict[tuple, tuple[rules.Divergence, rules.Trend]] = {}
+    no_views: dict[int, rules.View] = {}
+    partner_ids = [p.id for p in partners]
+    placed = []
     summary: dict[str, dict[rules.Trend, int]] = {}
-    for row in rows:
-        area = summary.setdefault(row.position.area.name, dict.fromkeys(rules.Trend, 0))
-        area[row.trend] += 1
-    return Board(partners, rows, dict(sorted(summary.items())))
+    for position_id, title, position_status, area_name in light:
+        held = views.get(position_id, no_views)
+        key = (position_status, *map(held.get, partner_ids))
+        found = judged.get(key)
+        if found is None:
+            found = judged[key] = (
+                rules.divergence(held, partners),
+                rules.trend(core.PositionStatus(position_status), held, partners),
+            )
+        placed.append((position_id, title, found[0], found[1]))
+        area = summary.get(area_name)
+        if area is None:
+            area = summary[area_name] = dict.fromkeys(rules.Trend, 0)
+        area[found[1]] += 1
+    if sort == "title":
+        placed.sort(key=lambda p: (p[1].casefold(), p[0]))
+    else:
+        placed.sort(key=lambda p: (rules.sort_key(p[2], p[1]), p[0]))
+    total, pages = len(placed), 1
+    if page is not None:
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        placed = placed[(page - 1) * per_page : page * per_page]
+    shown = {
+        p.id: p
+        for p in session.execute(
+            select(Position)
+            .options(joinedload(Position.current_revision), joinedload(Position.area))
+            .where(*where if page is None else [Position.id.in_([p[0] for p in placed])])
+        )
+        .unique()
+        .scalars()
+    }
+    consensus = consensus_for_many(session, list(shown.values()))
+    rows = []
+    for position_id, _, divergence, trend in placed:
+        held = views.get(position_id, no_views)
+        states = {s.partner.id: s.state for s in consensus[position_id].standings}
+        cells = tuple(Cell(p, held.get(p.id, rules.View.UNDECIDED), states[p.id]) for p in partners)
+        rows.append(BoardRow(shown[position_id], cells, divergence, trend))
+    return Board(partners, rows, dict(sorted(summary.items())), page or 1, pages, total)
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def divergence_board(
         select(Position.id, Position.title, Position.status, PolicyArea.name)
         .join(PolicyArea, PolicyArea.id == Position.area_id)
         .where(*where)
-    ).tuples()
+    ).all()
     partners = core.required_signatories(all_partners(session), today())
     latest = (
         select(func.max(Stance.id))
@@ -92,7 +92,7 @@ def divergence_board(
     views: dict[int, dict[int, rules.View]] = {}
     for position_id, partner_id, view in session.execute(
         select(Stance.position_id, Stance.partner_id, Stance.view).where(Stance.id.in_(latest))
-    ).tuples():
+    ).all():
         views.setdefault(position_id, {})[partner_id] = view_of[view]
     # Thousands of rows share a few combinations of status and views: judge each combination once.
     judged: dict[tuple, tuple[rules.Divergence, rules.Trend]] = {}

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Partner, Stance, User
-from app.services import Forbidden, Invalid, NotFound, TooLarge, audit
+from app.services import Conflict, Forbidden, Invalid, NotFound, TooLarge, audit
 from app.services.consensus import get_position
+from positions.consensus import PositionStatus
 from positions.divergence import View, can_set_stance
 from positions.rendering import render_markdown
 
@@ -52,6 +53,8 @@ def set_stance(
     if len(rationale.encode("utf-8")) > current_app.config["MAX_BODY_BYTES"]:
         raise TooLarge("The rationale is too long.", field="rationale")
     position = get_position(session, position_id)
+    if position.status in (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED):
+        raise Conflict(f"This position is {position.status}; stances are closed.", code="closed")
     previous = latest_stances(session, [position.id])[position.id].get(partner.id)
     if previous and previous.view == chosen and previous.rationale == rationale.strip():
         raise Invalid("That is already the recorded stance.", code="no_change", field="stance")

@@ -224,3 +224,19 @@ def test_the_web_form_refuses_comms_and_writes_nothing(alliance, client, positio
     )
     assert response.status_code == 200
     assert stance_rows() == 0
+
+
+def test_stances_are_closed_on_withdrawn_positions(alliance, session):
+    from app.services import Conflict, lifecycle
+
+    position = make_position(alliance.drafter)
+    lifecycle.close(session, alliance.admin, position.id, action="withdraw", reason="Superseded")
+    with pytest.raises(Conflict):
+        stances.set_stance(
+            session,
+            alliance.drafter,
+            position.id,
+            alliance.partners[0].slug,
+            view="support",
+            rationale="",
+        )

@@ -170,15 +170,16 @@ def browser():
 @pytest.fixture
 def open_as(browser, live_server):
     """`open_as(email)` gives a tab signed in as that demo user, on the dashboard; `open_as()`
-    an anonymous one, on a blank page.
+    an anonymous one, on a blank page; `javascript=False` for a browser without JavaScript.
 
     Each call is a browser context of its own (its own cookies), so two people can work side by
     side in one test. A sign-in is made once per person and reused through its storage state.
     """
     contexts, watchers = [], []
 
-    def open_tab(email: str | None = None):
+    def open_tab(email: str | None = None, *, javascript: bool = True):
         context = browser.new_context(
+            java_script_enabled=javascript,
             base_url=live_server.url,
             viewport=journeys.DESKTOP,
             storage_state=live_server.states.get(email),

@@ -1,13 +1,17 @@
 """HTTP caching for things that never change: a revision, a diff, a published page.
 
 The ETag is computed from identifiers and content hashes before anything is rendered, so a
-browser that already has the page gets a 304 without the server building it again.
+browser that already has the page gets a 304 without the server building it again; and a page
+rendered once is kept (per app, bounded in size) under its ETag, so the next visitor with the
+same view of it gets the same bytes without the queries and the template.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import Response, make_response, request, session
+from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
 
 
@@ -15,13 +19,78 @@ def etag_of(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
-def private_etag(*parts: object) -> str:
-    """An ETag for a signed-in page: the parts, and who is looking.
+def viewer() -> tuple[str | None, str | None]:
+    """Who is looking: their id, and their session's CSRF secret (None, None for the public).
 
-    Every signed-in page carries a form token bound to the session (the sign-out button), so the
-    session's CSRF secret is part of the tag too: a new session never revalidates an old copy.
+    Every signed-in page carries a form token bound to the session (the sign-out button), so a
+    page is only ever reused within the session it was made for.
     """
-    return etag_of(current_user.get_id(), session.get("csrf_token"), *parts)
+    if not current_user.is_authenticated:
+        return None, None
+    return current_user.get_id(), session.get("csrf_token")
+
+
+def private_etag(*parts: object) -> str:
+    """An ETag for a signed-in page: the parts, and who is looking."""
+    return etag_of(*viewer(), *parts)
+
+
+def _messages_waiting() -> bool:
+    """A flashed message must be shown, never swallowed by a 304 or a cached page."""
+    return bool(session.get("_flashes"))
+
+
+class PageCache:
+    """Rendered pages by ETag, least recently used out, bounded by their total size."""
+
+    def __init__(self, budget_chars: int = 8_000_000):
+        self.budget = budget_chars
+        self.used = 0
+        self.pages: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: str) -> None:
+        if len(page) > self.budget // 8:
+            return
+        with self.lock:
+            if key in self.pages:
+                return
+            self.pages[key] = page
+            self.used += len(page)
+            while self.used > self.budget:
+                _, dropped = self.pages.popitem(last=False)
+                self.used -= len(dropped)
+
+
+def page_cache() -> PageCache:
+    """This app's cache (one per app object, so tests on fresh databases never share one)."""
+    cache = current_app.extensions.get("concord_pages")
+    if cache is None:
+        cache = current_app.extensions.setdefault("concord_pages", PageCache())
+    return cache
+
+
+def kept(etag: str, render: Callable[[], str]) -> Callable[[], str]:
+    """`render`, but a page already rendered under this ETag is served as it was."""
+
+    def page() -> str:
+        if _messages_waiting():
+            return render()
+        cache = page_cache()
+        html = cache.get(etag)
+        if html is None:
+            html = render()
+            cache.put(etag, html)
+        return html
+
+    return page
 
 
 def conditional(
@@ -32,7 +101,7 @@ def conditional(
     `max_age=0` means "always revalidate": right for pages that can change state (a published
     page can be withdrawn) while still sparing the work and the bytes when nothing changed.
     """
-    if request.if_none_match.contains(etag):
+    if request.if_none_match.contains(etag) and not _messages_waiting():
         response = Response(status=304)
     else:
         response = make_response(render())
@@ -41,6 +110,5 @@ def conditional(
     response.headers["Cache-Control"] = (
         f"{scope}, max-age={max_age}, immutable" if max_age else f"{scope}, no-cache"
     )
-    if not public:
-        response.headers["Vary"] = "Cookie, Authorization"
+    response.headers["Vary"] = "Cookie" if public else "Cookie, Authorization"
     return response

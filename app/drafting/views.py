@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app.caching import conditional, private_etag
+from app.caching import conditional, kept, private_etag
 from app.divergence.forms import CloseForm, ReviewDateForm, StanceForm
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
 from app.extensions import db
@@ -12,7 +12,7 @@ from app.params import bounded_int
 from app.services import Conflict, Invalid, ServiceError, TooLarge, consensus, drafting, overview
 from app.services.comparing import compare, comparison_of, two_revisions
 from app.services.drafting import EditConflict
-from app.services.pages import position_page
+from app.services.pages import position_page, record_version
 from positions import consensus as core
 from positions.divergence import VIEW_LABELS
 from positions.rendering import render_markdown
@@ -86,7 +86,21 @@ def new():
 
 @bp.get("/<int:position_id>")
 def show(position_id: int):
-    return _show(position_page(db.session, current_user, position_id))
+    # Whatever this page shows changes only by an action, and every action is on the audit
+    # record: while its head stands still (and the day and this person's roles are the same),
+    # the page rendered last time is the page.
+    user = current_user
+    etag = private_etag(
+        "position",
+        position_id,
+        record_version(db.session),
+        consensus.today(),
+        user.roles,
+        user.partner_id,
+    )
+    return conditional(
+        etag, kept(etag, lambda: _show(position_page(db.session, user, position_id))[0])
+    )
 
 
 def _show(page, signoff_form: SignOffForm | None = None, status: int = 200):

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, render_template, request
 
-from app.caching import conditional, etag_of
+from app.caching import conditional, etag_of, kept, viewer
 from app.extensions import db
 from app.params import bounded_int
 from app.services import overview
@@ -22,19 +22,18 @@ def index():
 
 @bp.get("/<slug>")
 def position(slug: str):
-    record = overview.public_record(db.session, slug)
-    if record is None:
+    version = overview.public_version(db.session, slug)
+    if version is None:
         abort(404)
-    position = record.position
-    etag = etag_of(
-        position.id,
-        position.status,
-        record.publication.id if record.publication else None,
-        record.differ.id if record.differ else None,
-        record.review_due,
-    )
-    return conditional(
-        etag,
-        lambda: render_template("public/position.html", record=record, position=position),
-        public=True,
-    )
+    who = viewer()
+    etag = etag_of(*version, *who)
+
+    def render() -> str:
+        record = overview.public_record(db.session, slug)
+        if record is None:
+            abort(404)
+        return render_template("public/position.html", record=record, position=record.position)
+
+    # Anyone's copy of a published page is everyone's: served from the app's page cache, and
+    # cacheable by browsers and proxies (a signed-in member's copy, with their name, is not).
+    return conditional(etag, kept(etag, render), public=who == (None, None))

@@ -222,6 +222,39 @@ class PublicRecord:
         return self.position.status == core.PositionStatus.WITHDRAWN
 
 
+def public_version(session: Session, slug: str) -> tuple | None:
+    """Everything the public page of a position depends on, in one small query.
+
+    Publications, their revisions and signatories, and agree-to-differ outcomes never change
+    once written; what can change is which of them the position points at, its status, title,
+    area and review date. None when there is no such position, or nothing of it is public.
+    """
+    outcome = (
+        select(func.max(DifferOutcome.id))
+        .where(DifferOutcome.position_id == Position.id, DifferOutcome.reopened_at.is_(None))
+        .correlate(Position)
+        .scalar_subquery()
+    )
+    row = session.execute(
+        select(
+            Position.id,
+            Position.status,
+            Position.publication_id,
+            outcome,
+            Position.title,
+            Position.area_id,
+            Position.review_by,
+            Position.withdrawn_at,
+        ).where(Position.slug == slug)
+    ).first()
+    if row is None:
+        return None
+    differs = row.status == core.PositionStatus.DIFFER and row[3] is not None
+    if row.publication_id is None and not differs:
+        return None  # nothing about it has been made public
+    return (*row, review_due(row.review_by, today()))
+
+
 def public_record(session: Session, slug: str) -> PublicRecord | None:
     position = (
         session.execute(

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Amendment, Position, SignOff, Stance, User
+from app.models import Amendment, AuditHead, Position, SignOff, Stance, User
 from app.services.consensus import consensus_for, get_position, signoff_history, today
 from app.services.drafting import revision_count
 from app.services.stances import latest_stances
@@ -47,6 +47,13 @@ class PositionPage:
         if standing and standing.state is core.PartnerState.STALE:
             return standing.revision_number
         return None
+
+
+def record_version(session: Session) -> tuple[int, str] | None:
+    """The head of the audit record: every change anywhere is on it, so while it stands still,
+    nothing any page shows has changed (and its hash tells a restored database from this one)."""
+    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    return tuple(head) if head else None
 
 
 def position_page(session: Session, user: User, position_id: int) -> PositionPage:

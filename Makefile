@@ -57,5 +57,12 @@ test: install-test lint
 		$(BIN)/python -m pytest -m "not browser"; \
 	fi
 
+# Seeds 10,000 positions into a fresh database (a temporary SQLite file, or a database of its
+# own on DATABASE_URL's PostgreSQL), measures every page, throughput under gunicorn and diffs
+# against git; prints a table and writes benchmarks/results/. Not part of `make test`.
+# Uses wrk when installed (apt-get install wrk), a small Python load client otherwise.
+bench: install
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache tests/e2e/node_modules

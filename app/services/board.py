@@ -95,7 +95,7 @@ def divergence_board(
     ).all():
         views.setdefault(position_id, {})[partner_id] = view_of[view]
     # Thousands of rows share a few combinations of status and views: judge each combination once.
-    judged: dict[tuple, tuple[rules.Divergence, rules.Trend]] = {}
+    judged: dict[tuple, tuple[rules.Divergence, rules.Trend, tuple]] = {}
     no_views: dict[int, rules.View] = {}
     partner_ids = [p.id for p in partners]
     placed = []
@@ -105,11 +105,13 @@ def divergence_board(
         key = (position_status, *map(held.get, partner_ids))
         found = judged.get(key)
         if found is None:
+            divergence = rules.divergence(held, partners)
             found = judged[key] = (
-                rules.divergence(held, partners),
+                divergence,
                 rules.trend(core.PositionStatus(position_status), held, partners),
+                rules.sort_key(divergence, "")[0],  # how far apart, as the board sorts it
             )
-        placed.append((position_id, title, found[0], found[1]))
+        placed.append((position_id, title, found[0], found[1], found[2]))
         area = summary.get(area_name)
         if area is None:
             area = summary[area_name] = dict.fromkeys(rules.Trend, 0)
@@ -117,7 +119,7 @@ def divergence_board(
     if sort == "title":
         placed.sort(key=lambda p: (p[1].casefold(), p[0]))
     else:
-        placed.sort(key=lambda p: (rules.sort_key(p[2], p[1]), p[0]))
+        placed.sort(key=lambda p: (p[4], p[1].casefold(), p[0]))  # rules.sort_key, then id
     total, pages = len(placed), 1
     if page is not None:
         pages = max(1, -(-total // per_page))
@@ -135,7 +137,7 @@ def divergence_board(
     }
     consensus = consensus_for_many(session, list(shown.values()))
     rows = []
-    for position_id, _, divergence, trend in placed:
+    for position_id, _, divergence, trend, _ in placed:
         held = views.get(position_id, no_views)
         states = {s.partner.id: s.state for s in consensus[position_id].standings}
         cells = tuple(Cell(p, held.get(p.id, rules.View.UNDECIDED), states[p.id]) for p in partners)

@@ -6,7 +6,7 @@ Each function runs a fixed number of queries however many positions there are.
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from app.models import DifferOutcome, Position, Publication, SignOff, User
 from app.services.consensus import all_partners, consensus_for_many, today
@@ -55,21 +55,24 @@ def list_positions(
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    query = select(Position)
+    ids = select(Position.id)
     if status:
-        query = query.where(Position.status == status)
+        ids = ids.where(Position.status == status)
     if area_id:
-        query = query.where(Position.area_id == area_id)
+        ids = ids.where(Position.area_id == area_id)
     if search:
-        query = query.where(Position.title.ilike(f"%{search.strip()}%"))
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        ids = ids.where(Position.title.ilike(f"%{search.strip()}%"))
+    total = session.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
     page = max(1, page)
+    newest = (Position.updated_at.desc(), Position.id.desc())
+    # The page's ids first, from the index alone (a deep page skips index entries, not rows),
+    # then those rows in full.
+    chosen = ids.order_by(*newest).offset((page - 1) * per_page).limit(per_page)
     items = list(
         session.execute(
-            _with_revisions(query)
-            .order_by(Position.updated_at.desc(), Position.id.desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page)
+            _with_revisions(select(Position))
+            .where(Position.id.in_(chosen.scalar_subquery()))
+            .order_by(*newest)
         )
         .unique()
         .scalars()
@@ -189,18 +192,21 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
 
 def published_positions(session: Session, page: int = 1, per_page: int = 50) -> Page:
     """Positions whose published text is public, newest publication first."""
-    query = (
-        select(Position)
+    ids = (
+        select(Position.id)
         .join(Publication, Position.publication_id == Publication.id)
         .where(Position.status != core.PositionStatus.WITHDRAWN)
     )
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    total = session.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
+    newest = (Publication.published_at.desc(), Publication.id.desc())
+    chosen = ids.order_by(*newest).offset((max(1, page) - 1) * per_page).limit(per_page)
     items = list(
         session.execute(
-            query.options(joinedload(Position.publication))
-            .order_by(Publication.published_at.desc())
-            .offset((max(1, page) - 1) * per_page)
-            .limit(per_page)
+            select(Position)
+            .join(Publication, Position.publication_id == Publication.id)
+            .options(contains_eager(Position.publication))
+            .where(Position.id.in_(chosen.scalar_subquery()))
+            .order_by(*newest)
         )
         .unique()
         .scalars()

@@ -95,9 +95,15 @@ def sign_off(
         raise Invalid(
             "Choose approve or object.", code="invalid_decision", field="decision"
         ) from None
-    partner_id = signer.partner_id
-    if partner_id is None or not can_sign_for(signer.actor, partner_id):
-        refusal = Forbidden("Only a partner's own chief officer can sign off for that partner.")
+    partner = session.get(Partner, signer.partner_id) if signer.partner_id else None
+    if partner is None or not can_sign_for(signer.actor, partner.id):
+        message = "Only a partner's own chief officer can sign off for that partner."
+    elif not core.is_member_on(partner.as_core(), today()):
+        message = f"{partner.name} is not an active partner of the alliance."
+    else:
+        message = None
+    if message:
+        # A refused sign-off is itself on the record, and the record is kept.
         audit.record(
             session,
             "signoff.refused",
@@ -106,13 +112,12 @@ def sign_off(
             object_id=position_id,
             details={"revision": revision_number, "decision": decision},
         )
+        refusal = Forbidden(message)
         refusal.audited = True
         raise refusal
+    partner_id = partner.id
     position = lock_position(session, position_id)
     ensure_open(position)
-    partner = session.get(Partner, partner_id)
-    if not core.is_member_on(partner.as_core(), today()):
-        raise Forbidden(f"{partner.name} is not an active partner of the alliance.")
     current = position.current_revision
     try:
         core.check_signoff(revision_number, current.as_core(), choice, comment)

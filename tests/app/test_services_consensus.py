@@ -202,8 +202,10 @@ def test_a_partner_that_has_left_cannot_sign(alliance, session):
     position = make_position(alliance.drafter)
     alliance.partners[2].active = False
     session.flush()
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         approve(alliance.chiefs["riverbank"], position)
+    assert refused.value.audited
+    assert [e.action for e in audit_events()][-1] == "signoff.refused"
 
 
 def test_a_partner_added_after_the_approvals_blocks_publication(alliance, session):

@@ -13,9 +13,17 @@ def bounded_int(value: str) -> int:
     return number
 
 
-class BoundedIntConverter(IntegerConverter):
-    """`<int:...>` in routes, refusing ids no table can hold: a 404, never a database error."""
+NO_ROW = 0  # no table has a row 0: ids start at 1
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in routes, refusing ids no table can hold: a 404, never a database error.
+
+    A number beyond any row id still matches the route, as NO_ROW, so the lookup answers 404
+    for every method. (Refusing it in the converter made Werkzeug answer 405 to a POST or PATCH
+    whose path also had a GET route: the method mismatch was found before the conversion.)
+    """
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_ID else NO_ROW

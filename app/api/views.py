@@ -65,7 +65,7 @@ def list_positions():
         db.session,
         status=request.args.get("status") or None,
         page=request.args.get("page", 1, type=bounded_int),
-        per_page=min(request.args.get("per_page", 50, type=bounded_int), 200),
+        per_page=max(1, min(request.args.get("per_page", 50, type=bounded_int), 200)),
     )
     return jsonify(
         {

@@ -38,6 +38,13 @@ class Page:
         return self.page < self.pages
 
 
+def _by_ids(session: Session, ids: list[int]) -> list[Position]:
+    """Positions in the order of `ids`, with their revisions, area and publication."""
+    query = _with_revisions(select(Position).where(Position.id.in_(ids)))
+    found = {p.id: p for p in session.execute(query).unique().scalars()}
+    return [found[i] for i in ids if i in found]
+
+
 def _with_revisions(query):
     return query.options(
         joinedload(Position.current_revision),
@@ -66,17 +73,9 @@ def list_positions(
     page = max(1, page)
     newest = (Position.updated_at.desc(), Position.id.desc())
     # The page's ids first, from the index alone (a deep page skips index entries, not rows),
-    # then those rows in full.
+    # then those rows in full (one statement would have PostgreSQL join every position first).
     chosen = ids.order_by(*newest).offset((page - 1) * per_page).limit(per_page)
-    items = list(
-        session.execute(
-            _with_revisions(select(Position))
-            .where(Position.id.in_(chosen.scalar_subquery()))
-            .order_by(*newest)
-        )
-        .unique()
-        .scalars()
-    )
+    items = _by_ids(session, list(session.execute(chosen).scalars()))
     return Page(items, total, page, per_page, consensus_for_many(session, items))
 
 
@@ -130,9 +129,12 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         return exists().where(*conditions).correlate_except(s)
 
     def newest_open(*conditions) -> list[Position]:
-        query = _with_revisions(select(Position).where(Position.status.in_(OPEN_STATUSES)))
-        query = query.where(*conditions).order_by(Position.updated_at.desc(), Position.id.desc())
-        return list(session.execute(query.limit(limit)).unique().scalars())
+        newest = (Position.updated_at.desc(), Position.id.desc())
+        # The ids first (the database stops at `limit`), then those rows with what they show:
+        # asked in one statement, PostgreSQL would join every position before choosing ten.
+        ids = select(Position.id).where(Position.status.in_(OPEN_STATUSES), *conditions)
+        chosen = list(session.execute(ids.order_by(*newest).limit(limit)).scalars())
+        return _by_ids(session, chosen)
 
     mine = user.partner_id
     settled = or_(  # my partner has approved this text, or objects to it (a veto that carries)
@@ -147,14 +149,31 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
     stale = newest_open(
         ever_approved, deciding(user=user.id, decision=core.Decision.APPROVE, current=False)
     )
-    objections = newest_open(deciding(decision=core.Decision.OBJECT))
-    ready = (
-        newest_open(
-            *(deciding(partner=p, decision=core.Decision.APPROVE, current=True) for p in required)
+    # Objections are few: found from the objecting sign-offs, each checked to be its partner's
+    # latest (so the planner never walks every open position looking for one).
+    objecting = aliased(SignOff)
+    newest = aliased(SignOff)
+    still_latest = (
+        select(func.max(newest.id))
+        .where(
+            newest.position_id == objecting.position_id,
+            newest.partner_id == objecting.partner_id,
         )
-        if required
-        else []
+        .correlate(objecting)
+        .scalar_subquery()
     )
+    objections = newest_open(
+        Position.id.in_(
+            select(objecting.position_id).where(
+                objecting.decision == core.Decision.OBJECT,
+                objecting.partner_id.in_(required),
+                objecting.id == still_latest,
+            )
+        )
+    )
+    # Every partner approving this text is what "agreed" means: the status, kept by every
+    # sign-off and edit, finds them by index; the rules confirm each one below.
+    ready = newest_open(Position.status == core.PositionStatus.AGREED) if required else []
     recent = list(
         session.execute(
             select(Publication)
@@ -179,14 +198,15 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         ).scalars()
     )
     shown = {p.id: p for p in awaiting + stale + objections + ready}
+    consensus = consensus_for_many(session, list(shown.values()))
     return Dashboard(
         due_for_review=due,
         awaiting_my_partner=awaiting,
         my_stale_approvals=stale,
         objections=objections,
-        ready_to_publish=ready,
+        ready_to_publish=[p for p in ready if consensus[p.id].publishable],
         recently_published=recent,
-        consensus=consensus_for_many(session, list(shown.values())),
+        consensus=consensus,
     )
 
 
@@ -200,12 +220,13 @@ def published_positions(session: Session, page: int = 1, per_page: int = 50) -> 
     total = session.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
     newest = (Publication.published_at.desc(), Publication.id.desc())
     chosen = ids.order_by(*newest).offset((max(1, page) - 1) * per_page).limit(per_page)
+    chosen = chosen.subquery()
     items = list(
         session.execute(
             select(Position)
+            .join(chosen, chosen.c.id == Position.id)
             .join(Publication, Position.publication_id == Publication.id)
             .options(contains_eager(Position.publication))
-            .where(Position.id.in_(chosen.scalar_subquery()))
             .order_by(*newest)
         )
         .unique()

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from app import faults
 from app.extensions import csrf, db, limiter, login_manager, migrate
-from app.params import BoundedIntConverter
+from app.params import BoundedIntConverter, refuse_nul_characters
 from app.services import ServiceError
 from config import BASE_DIR, INSTANCE_DIR, Config
 
@@ -18,6 +18,7 @@ from config import BASE_DIR, INSTANCE_DIR, Config
 def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_nul_characters)  # 400, before PostgreSQL would answer 500
     app.config.from_object(config_class)
     app.config.update(config_class.resolve())
     app.config.update(overrides)

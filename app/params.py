@@ -1,6 +1,9 @@
-"""Reading numbers from URLs: anything that cannot be a row id falls back to the default."""
+"""Reading requests: numbers from URLs that no row can have, and text no database can store."""
 
+from flask import request
 from werkzeug.routing import IntegerConverter
+
+from app.services import Invalid
 
 MAX_ID = 2**31 - 1  # the largest id a 32-bit INTEGER column holds, on SQLite and PostgreSQL
 
@@ -27,3 +30,25 @@ class BoundedIntConverter(IntegerConverter):
     def to_python(self, value: str) -> int:
         number = super().to_python(value)
         return number if number <= MAX_ID else NO_ROW
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def refuse_nul_characters() -> None:
+    """Before every request: no text in the path, the query, a form or a JSON body may hold a
+    NUL character. PostgreSQL cannot store one (it would answer 500), and nobody types one."""
+    sent = [request.path, request.view_args or {}, request.args.to_dict(flat=False)]
+    if request.method in ("POST", "PUT", "PATCH"):
+        sent.append(request.form.to_dict(flat=False))
+        if request.is_json:
+            sent.append(request.get_json(silent=True))
+    if any(_has_nul(part) for part in sent):
+        raise Invalid("Text may not contain NUL (\\u0000) characters.", code="bad_text")

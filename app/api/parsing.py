@@ -6,27 +6,6 @@ from app.params import MAX_ID
 from app.services import Invalid
 
 
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
-def refuse_nul_characters() -> None:
-    """No text anywhere in a request may hold a NUL character: PostgreSQL cannot store one
-    (it would answer 500), and no person types one. One check for the query, the path and the
-    JSON body, before any view runs."""
-    sent = [request.view_args or {}, request.args.to_dict(flat=False)]
-    if request.is_json:
-        sent.append(request.get_json(silent=True))
-    if any(_has_nul(part) for part in sent):
-        raise Invalid("Text may not contain NUL (\\u0000) characters.", code="bad_text")
-
-
 def json_object() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):

@@ -3,8 +3,9 @@
 The expected answers are declared in tests/app/permissions_table.py. Here the routes come from
 `app.url_map` itself, so a new route without a declared permission fails the first test; the
 second walks every route and method with every role, on realistic ids built through the
-services, and compares the answer with the table. Writes get data of their own for each try, so
-one role's success never decides the next role's answer.
+services, and compares the answer with the table. Each role allowed to write gets fresh data of
+its own, so one role's success never decides the next role's answer; the refused roles share one
+set (a refusal changes nothing, and if one did not, the walk has already failed).
 
 An answer is *allowed* when it is 2xx, or a redirect that is neither to the sign-in page nor
 carries an error message; *refused* when it is 401, 403 or 404, a redirect to sign in, or a
@@ -616,10 +617,15 @@ def walk(app, world: World) -> Walk:
     result = Walk()
     for endpoint in sorted(PERMISSIONS):
         for method, allowed in sorted(PERMISSIONS[endpoint].items()):
+            shared = None  # a refusal changes nothing, so the refused roles share one try's data
             for role in ROLES:
                 build = cases(world, role).get((endpoint, method))
                 assert build is not None, f"no request for {endpoint} {method} in cases()"
-                case = build()
+                expected = "allowed" if role in allowed else "refused"
+                if expected == "refused":
+                    case = shared = shared or build()
+                else:
+                    case = build()
                 client = clients.get(role)
                 try:
                     response = ask(client, case, world.tokens.get(role))
@@ -632,7 +638,6 @@ def walk(app, world: World) -> Walk:
                 if case.relogin:
                     clients.forget(role)
                 result.checked += 1
-                expected = "allowed" if role in allowed else "refused"
                 if answer != expected:
                     result.wrong.append(f"{endpoint} {method} as {role}: {answer}, not {expected}")
                 shown = response.get_data(as_text=True) if response is not None else ""
@@ -706,6 +711,14 @@ def test_nobody_decides_for_a_partner_they_do_not_belong_to(client, world):
         select(SignOff.partner_id).where(SignOff.position_id == world.draft.id)
     ).scalars()
     assert set(decided) == {moorland_chief.partner_id}
+    # Nor speaks for partner A in the spokesperson log, even when recording their own words.
+    response = client.post(
+        f"/api/v1/meetings/{world.meeting.id}/appearances",
+        json={"speaker": moorland_chief.id, "capacity": "harbourside", "summary": "For them."},
+        headers=headers,
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "not_own_partner"
     stance_partners = db.session.execute(
         select(Stance.partner_id).where(Stance.position_id == world.draft.id)
     ).scalars()
@@ -772,3 +785,21 @@ def test_admin_pages_refuse_everyone_else(client, world, path):
             assert status == 302
         else:
             assert status == 403, role
+
+
+def test_nul_characters_answer_400_never_500(client, world):
+    """PostgreSQL cannot store a NUL character: every way of sending one is refused first."""
+    login(client, world.policy)
+    for path in (
+        "/positions/?q=a%00",
+        "/divergence/?status=%00",
+        "/meetings/log?partner=%00",
+        "/public/a%00b",
+        "/api/v1/published?page=%00",
+    ):
+        assert client.get(path).status_code == 400, path
+    form = {"title": "a\x00", "area": world.area.id, "body": "b"}
+    assert client.post("/positions/new", data=form).status_code == 400
+    signed_out = client.application.test_client()
+    response = signed_out.post("/login", data={"email": "a\x00@x.test", "password": "x"})
+    assert response.status_code == 400

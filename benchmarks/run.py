@@ -170,7 +170,13 @@ def pick_targets(app) -> dict:
         ).scalar_one()
         token = accounts.issue_token(s, chief, "bench")
         s.commit()
+        positions = s.execute(select(func.count()).select_from(Position)).scalar_one()
+        published = s.execute(
+            select(func.count()).where(Position.publication_id.is_not(None))
+        ).scalar_one()
         return {
+            "deep_list_page": max(2, positions // 25 * 3 // 4),  # three quarters of the way
+            "deep_published_page": max(2, published // 50 * 3 // 4),
             "chief_email": chief.email,
             "typical": typical.id,
             "typical_slug": typical.slug,
@@ -189,7 +195,7 @@ def page_list(app, t: dict) -> list[tuple[str, str, dict]]:
     pages = [
         ("dashboard", "/", {}),
         ("positions list", "/positions/", {}),
-        ("positions list, page 300", "/positions/?page=300", {}),
+        ("positions list, deep page", f"/positions/?page={t['deep_list_page']}", {}),
         ("position page", f"/positions/{p}", {"cold": True}),
         ("position page, 200 revisions", f"/positions/{t['longest']}", {"cold": True}),
         ("position page, 20,000 words", f"/positions/{big}", {"cold": True}),
@@ -217,7 +223,11 @@ def page_list(app, t: dict) -> list[tuple[str, str, dict]]:
             {"conditional": True, "anonymous": True, "cold": True},
         ),
         ("published list", "/public/", {"anonymous": True}),
-        ("published list, page 30", "/public/?page=30", {"anonymous": True}),
+        (
+            "published list, deep page",
+            f"/public/?page={t['deep_published_page']}",
+            {"anonymous": True},
+        ),
         ("divergence board", "/divergence/", {}),
     ]
     if "meetings.log_index" in app.view_functions:

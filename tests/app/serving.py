@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 from config import BASE_DIR
 
-START_TIMEOUT = 30
+START_TIMEOUT = 60
 STOP_TIMEOUT = 10
 IDLE_SECONDS = 1.0  # gunicorn keeps an idle connection open for 2 seconds
 

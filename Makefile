@@ -48,6 +48,8 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 # The suite runs on SQLite always, and again on PostgreSQL when DATABASE_URL points there.
+# Tests marked `slow` (stress, gunicorn load, a worker killed mid-publish) run here too, bounded
+# by CONCORD_STRESS_SECONDS (20) and CONCORD_LOAD_SECONDS (15); locally, -m "not slow" skips them.
 # The browser tests (tests/e2e, Chromium at /usr/bin/chromium) run once, on their own SQLite
 # database; here they must run, not skip. Screenshots land in tests/artifacts/screenshots/.
 test: install-test lint

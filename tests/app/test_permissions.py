@@ -19,6 +19,7 @@ import itertools
 from dataclasses import dataclass, field
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
@@ -245,7 +246,7 @@ class World:
             partner_slug="harbourside",
         )
         db.session.commit()
-        return accounts.account_link_token(user, "invite", "test-secret-key-not-for-production")
+        return accounts.account_link_token(user, "invite", current_app.config["SECRET_KEY"])
 
     def restore_password(self, role: str):
         def restore():

@@ -175,8 +175,9 @@ def pick_targets(app) -> dict:
             select(func.count()).where(Position.publication_id.is_not(None))
         ).scalar_one()
         return {
-            "deep_list_page": max(2, positions // 25 * 3 // 4),  # three quarters of the way
-            "deep_published_page": max(2, published // 50 * 3 // 4),
+            # three quarters of the way down each list (a page that exists at any size)
+            "deep_list_page": max(1, -(-positions // 25) * 3 // 4),
+            "deep_published_page": max(1, -(-published // 50) * 3 // 4),
             "chief_email": chief.email,
             "typical": typical.id,
             "typical_slug": typical.slug,

@@ -354,25 +354,25 @@ def test_aliases_are_added_on_the_audience_page(client, alliance, scene):
 
 def test_every_form_carries_a_csrf_token(csrf_app, alliance, scene):
     client = csrf_app.test_client()
-    with csrf_app.app_context():
-        login_page = client.get("/login")
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text(login_page))
-        client.post(
-            "/login",
-            data={
-                "email": alliance.comms.email,
-                "password": "correct horse battery",
-                "csrf_token": token.group(1),
-            },
-        )
-        for url in (
-            "/meetings/new",
-            f"/meetings/{scene['ahead'].id}/appearances/new",
-            "/meetings/calendar",
-        ):
-            assert 'name="csrf_token"' in text(client.get(url)), url
-        refused = client.post("/meetings/new", data=meeting_form())
-        assert refused.status_code == 400
+    # Each request gets csrf_app's own context, torn down (and its connection returned) after it.
+    login_page = client.get("/login")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text(login_page))
+    client.post(
+        "/login",
+        data={
+            "email": alliance.comms.email,
+            "password": "correct horse battery",
+            "csrf_token": token.group(1),
+        },
+    )
+    for url in (
+        "/meetings/new",
+        f"/meetings/{scene['ahead'].id}/appearances/new",
+        "/meetings/calendar",
+    ):
+        assert 'name="csrf_token"' in text(client.get(url)), url
+    refused = client.post("/meetings/new", data=meeting_form())
+    assert refused.status_code == 400
     assert db.session.query(Meeting).filter_by(title="Rural transport summit").count() == 0
 
 

@@ -561,8 +561,9 @@ def three_way_merge(base: str, mine: str, theirs: str) -> Merge:
         return Merge(theirs, True)
     if theirs == base:
         return Merge(mine, True)
-    my_edits = _edits(word_diff(base, mine))
     their_edits = _edits(word_diff(base, theirs))
+    # An edit both sides made identically is agreement, not a conflict: apply it once.
+    my_edits = [e for e in _edits(word_diff(base, mine)) if e not in set(their_edits)]
     if any(_overlap(mine_edit, other) for mine_edit in my_edits for other in their_edits):
         return Merge(mine, False)
     pieces, pos = [], 0

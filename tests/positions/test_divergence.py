@@ -285,11 +285,6 @@ def test_incorporated_ignores_invisible_differences():
     assert check_amendment(BASE, PROPOSED, current).fit is AmendmentFit.INCORPORATED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a change the current text already makes (beside other edits) is reported as "
-    "a conflict, not as incorporated: identical edits count as overlapping in the merge",
-)
 def test_an_amendment_already_made_among_other_edits_is_incorporated():
     current = PROPOSED.replace("each year", "every spring")
     assert check_amendment(BASE, PROPOSED, current).fit is AmendmentFit.INCORPORATED

@@ -103,3 +103,12 @@ def test_edits_two_or_more_words_apart_merge_to_both_edits_exactly(separator, wo
     base, mine, theirs, both = (separator.join(w) for w in (words, mine, theirs, both))
     assert three_way_merge(base, mine, theirs) == Merge(both, True)
     assert three_way_merge(base, theirs, mine) == Merge(both, True)
+
+
+def test_an_edit_both_sides_made_identically_merges_once_beside_other_edits():
+    base = "We ask for fair rents and safe homes."
+    mine = "We ask for fair rents and warm homes."
+    theirs = "We call for fair rents and warm homes."
+    merge = three_way_merge(base, mine, theirs)
+    assert merge.clean
+    assert merge.text == "We call for fair rents and warm homes."

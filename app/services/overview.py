@@ -177,6 +177,8 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
     recent = list(
         session.execute(
             select(Publication)
+            .join(Position, Publication.position_id == Position.id)
+            .where(Position.status != core.PositionStatus.WITHDRAWN)
             .options(joinedload(Publication.revision))
             .order_by(Publication.published_at.desc())
             .limit(limit)

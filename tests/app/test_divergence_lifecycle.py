@@ -184,3 +184,16 @@ def test_a_withdrawn_position_takes_no_edits_or_signoffs(alliance, session):
             session, alliance.chiefs["moorland"], position.id, revision_number=1, decision="approve"
         )
     assert refused.value.code == "closed"
+
+
+def test_a_withdrawn_position_leaves_the_dashboards_recently_published(alliance, session):
+    from app.services import consensus, lifecycle, overview
+
+    position = make_position(alliance.drafter)
+    alliance.approve_all(position)
+    consensus.publish(session, alliance.comms, position.id, revision_number=1)
+    assert [
+        p.position_id for p in overview.dashboard(session, alliance.comms).recently_published
+    ] == [position.id]
+    lifecycle.close(session, alliance.admin, position.id, action="withdraw", reason="Superseded")
+    assert overview.dashboard(session, alliance.comms).recently_published == []

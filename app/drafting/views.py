@@ -9,10 +9,11 @@ from app.divergence.forms import CloseForm, ReviewDateForm, StanceForm
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
 from app.extensions import db
 from app.params import bounded_int
-from app.services import Conflict, Invalid, ServiceError, TooLarge, consensus, drafting, overview
+from app.services import Conflict, Invalid, TooLarge, consensus, drafting, overview
 from app.services.comparing import compare, comparison_of, two_revisions
 from app.services.drafting import EditConflict
 from app.services.pages import position_page, record_version
+from app.web import form_refused
 from positions import consensus as core
 from positions.divergence import VIEW_LABELS
 from positions.rendering import render_markdown
@@ -28,17 +29,6 @@ def require_login():
 
 def _areas() -> list[SelectChoice]:
     return [SelectChoice(a.id, a.name) for a in drafting.policy_areas(db.session)]
-
-
-def _form_refused(form, error: ServiceError) -> int:
-    """Put a service's refusal on the form, keeping every typed value; return the status."""
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
-    return error.status
 
 
 @bp.get("/")
@@ -78,7 +68,7 @@ def new():
             flash(f"Created “{position.title}” as revision 1.", "success")
             return redirect(url_for(".show", position_id=position.id))
         except (Invalid, TooLarge) as error:
-            status = _form_refused(form, error)
+            status = form_refused(form, error)
     elif form.is_submitted():
         status = 400
     return render_template("drafting/new.html", form=form), status
@@ -164,7 +154,7 @@ def edit(position_id: int):
             db.session.rollback()
             return _conflict_page(position_id, conflict)
         except (Invalid, TooLarge, Conflict) as error:
-            status = _form_refused(form, error)
+            status = form_refused(form, error)
     elif form.is_submitted():
         status = 400
     return render_template("drafting/edit.html", form=form, position=position), status

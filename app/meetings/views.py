@@ -26,13 +26,14 @@ from app.meetings.forms import (
     ReviewForm,
 )
 from app.models import utcnow
-from app.services import Conflict, Forbidden, Invalid, ServiceError
+from app.services import Conflict, Forbidden, Invalid
 from app.services import meetings as meeting_service
 from app.services import meetings_appearances as appearances
 from app.services import meetings_export as export
 from app.services import meetings_log as log
 from app.services import meetings_mandates as mandates
 from app.services.consensus import get_position
+from app.web import form_refused
 from positions import mandate as core
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings", template_folder="templates")
@@ -42,17 +43,6 @@ PER_PAGE = 25
 
 def _viewer():
     return current_user if current_user.is_authenticated else None
-
-
-def _form_refused(form, error: ServiceError) -> int:
-    """Put a refusal on the form, keeping every typed value; return the status."""
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
-    return error.status
 
 
 def _filters():
@@ -136,7 +126,7 @@ def new():
             flash(f"Recorded “{meeting.title}”.", "success")
             return redirect(url_for(".show", meeting_id=meeting.id))
         except (Invalid, Forbidden) as error:
-            status = _form_refused(form, error)
+            status = form_refused(form, error)
     elif form.is_submitted():
         status = 400
     _meeting_form(form, len(form.audience))
@@ -195,7 +185,7 @@ def edit(meeting_id: int):
             flash("Saved the meeting.", "success")
             return redirect(url_for(".show", meeting_id=meeting_id))
         except (Invalid, Conflict) as error:
-            status = _form_refused(form, error)
+            status = form_refused(form, error)
     elif form.is_submitted():
         status = 400
     _meeting_form(
@@ -268,7 +258,7 @@ def new_appearance(meeting_id: int):
             flash("Added to the log.", "success")
             return redirect(url_for(".show", meeting_id=meeting_id))
         except (Invalid, Forbidden, Conflict) as error:
-            status = _form_refused(form, error)
+            status = form_refused(form, error)
             meeting = meeting_service.get_meeting(db.session, meeting_id)
     elif form.is_submitted():
         status = 400
@@ -306,7 +296,7 @@ def edit_appearance(appearance_id: int):
             flash("Saved the entry; its flags were checked again.", "success")
             return redirect(url_for(".show", meeting_id=appearance.meeting_id))
         except (Invalid, Forbidden, Conflict) as error:
-            status = _form_refused(form, error)
+            status = form_refused(form, error)
             appearance = appearances.get_appearance(db.session, appearance_id)
     elif form.is_submitted():
         status = 400
@@ -406,7 +396,7 @@ def audience(organisation_id: int):
                 flash(f"“{form.alias.data.strip()}” now finds {organisation.name}.", "success")
                 return redirect(url_for(".audience", organisation_id=organisation_id))
             except (Invalid, Forbidden, Conflict) as error:
-                status = _form_refused(form, error)
+                status = form_refused(form, error)
                 organisation = log.audience(db.session, organisation_id)
         else:
             status = 400
@@ -500,7 +490,7 @@ def mandates_page():
                 flash(f"Recorded {mandate.user.name}'s mandate.", "success")
                 return redirect(url_for(".mandates_page"))
             except (Invalid, Forbidden) as error:
-                status = _form_refused(form, error)
+                status = form_refused(form, error)
         else:
             status = 400
     today = meeting_service.local_date(utcnow())
@@ -530,7 +520,7 @@ def calendar_links():
                 db.session.commit()
                 created = url_for(".calendar_feed", token=token, _external=True)
             except Invalid as error:
-                status = _form_refused(form, error)
+                status = form_refused(form, error)
         else:
             status = 400
     return render_template(

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.params import bounded_int
 from app.services import ServiceError, amendments, board, differ, drafting, lifecycle, stances
 from app.services.consensus import get_position
+from app.web import form_refused
 from positions import consensus as core
 from positions import divergence as rules
 
@@ -107,13 +108,7 @@ def propose_amendment(position_id: int):
             flash(f"Proposed amendment {amendment.number}.", "success")
             return redirect(url_for(".amendment", position_id=position_id, number=amendment.number))
         except ServiceError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                flash(error.message, "error")
-            status = error.status
+            status = form_refused(form, error)
     elif form.is_submitted():
         status = 400
     return render_template("divergence/amendment_new.html", form=form, position=position), status

@@ -310,6 +310,18 @@ def _with_details(query):
     )
 
 
+def _paginate(session: Session, query, loaded, page: int, per_page: int) -> Page:
+    """One page of `loaded` (the query with its loader options) and the total `query` matches."""
+    total = session.execute(
+        select(func.count()).select_from(query.order_by(None).subquery())
+    ).scalar_one()
+    page, per_page = max(1, min(page, MAX_PAGE)), max(1, min(per_page, MAX_PER_PAGE))
+    items = list(
+        session.execute(loaded.offset((page - 1) * per_page).limit(per_page)).unique().scalars()
+    )
+    return Page(items, total, page, per_page)
+
+
 def log_page(
     session: Session,
     viewer: User | None,
@@ -318,18 +330,8 @@ def log_page(
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    now = utcnow()
-    query = log_query(viewer, filters, now)
-    total = session.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
-    page, per_page = max(1, min(page, MAX_PAGE)), max(1, min(per_page, MAX_PER_PAGE))
-    items = list(
-        session.execute(_with_details(query).offset((page - 1) * per_page).limit(per_page))
-        .unique()
-        .scalars()
-    )
-    return Page(items, total, page, per_page)
+    query = log_query(viewer, filters, utcnow())
+    return _paginate(session, query, _with_details(query), page, per_page)
 
 
 def log_batches(session: Session, viewer: User | None, filters: LogFilters, size: int = 500):
@@ -362,25 +364,12 @@ def meetings_page(
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    now = utcnow()
-    query = meetings_query(viewer, filters, now)
-    total = session.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
-    page, per_page = max(1, min(page, MAX_PAGE)), max(1, min(per_page, MAX_PER_PAGE))
-    items = list(
-        session.execute(
-            query.options(
-                selectinload(Meeting.appearances).selectinload(Appearance.cited),
-                selectinload(Meeting.appearances).selectinload(Appearance.flags),
-            )
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        )
-        .unique()
-        .scalars()
+    query = meetings_query(viewer, filters, utcnow())
+    loaded = query.options(
+        selectinload(Meeting.appearances).selectinload(Appearance.cited),
+        selectinload(Meeting.appearances).selectinload(Appearance.flags),
     )
-    return Page(items, total, page, per_page)
+    return _paginate(session, query, loaded, page, per_page)
 
 
 def upcoming_meetings(session: Session, viewer: User | None, since: datetime) -> list[Meeting]:

@@ -8,10 +8,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
-from app import faults
+from app.errors import ServiceError
 from app.extensions import csrf, db, limiter, login_manager, migrate
-from app.params import BoundedIntConverter, refuse_nul_characters
-from app.services import ServiceError
+from app.web import faults
+from app.web.params import BoundedIntConverter, refuse_nul_characters
 from config import BASE_DIR, INSTANCE_DIR, Config
 
 
@@ -32,11 +32,11 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.session_protection = "strong"
 
-    from app import models  # noqa: F401  (register the tables)
-    from app.account.views import bp as account_bp
-    from app.admin.views import bp as admin_bp
+    from app.accounts.views.admin import bp as admin_bp
+    from app.accounts.views.auth import bp as auth_bp
+    from app.accounts.views.settings import bp as account_bp
     from app.api import bp as api_bp
-    from app.auth.views import bp as auth_bp
+    from app.audit import models as _audit_models  # noqa: F401  (no blueprint imports it)
     from app.dashboard.views import bp as dashboard_bp
     from app.divergence.views import bp as divergence_bp
     from app.drafting.views import bp as drafting_bp

@@ -6,14 +6,17 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.accounts import services as accounts
+from app.audit import services as audit
+from app.backup import services as backup
+from app.demo import alliance as demo
+from app.errors import ServiceError
 from app.extensions import db
-from app.services import ServiceError, accounts, audit, backup, demo
 
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="People and their API tokens.")
 audit_cli = AppGroup("audit", help="The audit record.")
 backup_cli = AppGroup("backup", help="Back up and restore the whole database.")
-bench_cli = AppGroup("bench", help="Benchmark data (see `make bench`).")
 
 
 @demo_cli.command("load")
@@ -92,30 +95,6 @@ def audit_verify():
     sys.exit(1)
 
 
-@bench_cli.command("seed")
-@click.option(
-    "--scale",
-    type=float,
-    default=1.0,
-    show_default=True,
-    help="Fraction of the full set (10,000 positions, 100,000 revisions...).",
-)
-def bench_seed(scale):
-    """Fill an empty database with ten years of alliance work, quickly, for benchmarks."""
-    from app.bench import seed
-
-    try:
-        report = seed.seed(db.session, seed.Plan.scaled(scale), echo=click.echo)
-    except seed.NotEmpty as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from None
-    for table, rows in sorted(report.counts.items()):
-        click.echo(f"  {table:26} {rows:>9,} rows")
-    if report.meetings_skipped:
-        click.echo(f"  (no meetings: {report.meetings_skipped})")
-    click.echo(f"Seeded in {report.seconds:.1f}s. Sign in as any user with {seed.PASSWORD!r}.")
-
-
 # ---- backup and restore (app/services/backup.py) ----------------------------------------------
 
 
@@ -156,5 +135,5 @@ def backup_restore(path, force):
 
 
 def register_commands(app: Flask) -> None:
-    for group in (demo_cli, users_cli, audit_cli, bench_cli, backup_cli):
+    for group in (demo_cli, users_cli, audit_cli, backup_cli):
         app.cli.add_command(group)

@@ -1,8 +1,8 @@
 """`make bench`: seed ten years of alliance work, then measure what a user would feel.
 
 1. Seeds a fresh database (a SQLite file in a temporary folder; or, when DATABASE_URL points at
-   PostgreSQL, a database of its own on that server, dropped afterwards) with `flask bench seed`,
-   timed; and a small one (100 positions) to compare query counts.
+   PostgreSQL, a database of its own on that server, dropped afterwards) with
+   `python -m benchmarks.seed`, timed; and a small one (100 positions) to compare query counts.
 2. Page cost: every page type through the Flask test client, N requests each (default 200):
    median and 95th percentile time, and SQL statements per request at 10,000 positions and at 100.
 3. Throughput: gunicorn (the production server, its production settings) on 127.0.0.1 serves the
@@ -93,10 +93,11 @@ class Database:
                 connection.execute(text(statement))
         engine.dispose()
 
-    def flask(self, *args: str, timeout: int = 600) -> tuple[float, str]:
+    def run(self, *args: str, timeout: int = 600) -> tuple[float, str]:
+        """`python ARGS` in the repository, on this database; (seconds, output)."""
         started = time.perf_counter()
         done = subprocess.run(
-            [str(BIN / "flask"), "--app", "wsgi", *args],
+            [str(BIN / "python"), *args],
             cwd=ROOT,
             env=self.env,
             capture_output=True,
@@ -104,7 +105,7 @@ class Database:
             timeout=timeout,
         )
         if done.returncode != 0:
-            raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+            raise SystemExit(f"python {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return time.perf_counter() - started, done.stdout
 
     def drop(self) -> None:
@@ -143,9 +144,10 @@ def pick_targets(app) -> dict:
     biggest document (its revisions 1→2 are scattered edits, 2→3 a heavy rewrite)."""
     from sqlalchemy import func, select
 
+    from app.accounts import services as accounts
+    from app.accounts.models import User
+    from app.drafting.models import Position, Revision
     from app.extensions import db
-    from app.models import Position, Revision, User
-    from app.services import accounts
 
     with app.app_context():
         s = db.session
@@ -258,9 +260,9 @@ def page_list(app, t: dict) -> list[tuple[str, str, dict]]:
 
 
 def measure_pages(app, targets: dict, requests: int, budget_s: float, counter) -> list[dict]:
-    from app.bench.seed import PASSWORD
-    from app.caching import PageCache
-    from app.services import comparing
+    from app.drafting.queries import comparing
+    from app.web.caching import PageCache
+    from benchmarks.seed import PASSWORD
 
     member = app.test_client()
     response = member.post("/login", data={"email": targets["chief_email"], "password": PASSWORD})
@@ -329,7 +331,7 @@ def measure_pages(app, targets: dict, requests: int, budget_s: float, counter) -
 
 def count_queries(app, targets: dict, counter) -> dict[str, int]:
     """SQL statements per page (after one warm-up request), on a database of another size."""
-    from app.bench.seed import PASSWORD
+    from benchmarks.seed import PASSWORD
 
     member = app.test_client()
     member.post("/login", data={"email": targets["chief_email"], "password": PASSWORD})
@@ -358,7 +360,7 @@ def percentile(values: list[float], pct: float) -> float:
 def measure_diffs(rounds: int) -> list[dict]:
     import random
 
-    from app.bench import corpus
+    from benchmarks import corpus
     from positions import diffing
 
     rng = random.Random(2026)
@@ -455,7 +457,7 @@ def gunicorn(database: Database, workers: int):
 
 def sign_in(base: str, email: str) -> str:
     """A real sign-in over HTTP (CSRF and all); the session cookie, for the load generator."""
-    from app.bench.seed import PASSWORD
+    from benchmarks.seed import PASSWORD
 
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -742,8 +744,8 @@ def main() -> int:
     large, small = Database("large", server_url), Database("small", server_url)
     try:
         log("Seeding (10,000 positions)..." if args.scale >= 1 else "Seeding...")
-        large.flask("db", "upgrade")
-        seconds, output = large.flask("bench", "seed", "--scale", str(args.scale))
+        large.run("-m", "flask", "--app", "wsgi", "db", "upgrade")
+        seconds, output = large.run("-m", "benchmarks.seed", "--scale", str(args.scale))
         counts = dict(
             (m.group(1), int(m.group(2).replace(",", "")))
             for m in re.finditer(r"^\s+(\w+)\s+([\d,]+) rows", output, re.M)
@@ -758,8 +760,8 @@ def main() -> int:
             ),
         }
         log(f"  seeded in {seconds:.1f}s: {result['seed']['counts_text']}")
-        small.flask("db", "upgrade")
-        small.flask("bench", "seed", "--scale", "0.01")
+        small.run("-m", "flask", "--app", "wsgi", "db", "upgrade")
+        small.run("-m", "benchmarks.seed", "--scale", "0.01")
 
         counter = QueryCounter()
         log("Page cost:")

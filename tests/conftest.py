@@ -12,9 +12,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
+from app.accounts import services as accounts
+from app.accounts.models import User
+from app.alliance.models import Partner, PolicyArea
+from app.drafting.services import consensus
+from app.drafting.services import editing as drafting
 from app.extensions import db
-from app.models import Partner, PolicyArea, User
-from app.services import accounts, consensus, drafting
 from config import TestConfig
 
 PASSWORD = "correct horse battery"

@@ -2,9 +2,9 @@
 
 from flask import Blueprint, g, request
 
+from app.accounts.services import user_for_token
+from app.errors import Unauthorised
 from app.extensions import db
-from app.services import Unauthorised
-from app.services.accounts import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -26,4 +26,8 @@ def authenticate():
     g.api_user = user
 
 
-from app.api import divergence, meetings, openapi, views  # noqa: E402,F401  (routes register on bp)
+# Each feature's routes register on bp when imported.
+from app.api import openapi  # noqa: E402,F401
+from app.divergence import api as _divergence_api  # noqa: E402,F401
+from app.drafting import api as _drafting_api  # noqa: E402,F401
+from app.meetings import api as _meetings_api  # noqa: E402,F401

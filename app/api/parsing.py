@@ -2,8 +2,8 @@
 
 from flask import request
 
-from app.params import MAX_ID
-from app.services import Invalid
+from app.errors import Invalid
+from app.web.params import MAX_ID
 
 
 def json_object() -> dict:

@@ -3,8 +3,8 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from app.dashboard import queries as overview
 from app.extensions import db
-from app.services import overview
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
 

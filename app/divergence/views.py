@@ -13,11 +13,15 @@ from app.divergence.forms import (
     StanceForm,
     StatementForm,
 )
+from app.divergence.queries import board
+from app.divergence.services import amendments, differ, stances
+from app.drafting.services import editing as drafting
+from app.drafting.services import lifecycle
+from app.drafting.services.consensus import get_position
+from app.errors import ServiceError
 from app.extensions import db
-from app.params import bounded_int
-from app.services import ServiceError, amendments, board, differ, drafting, lifecycle, stances
-from app.services.consensus import get_position
-from app.web import form_refused
+from app.web.forms import form_refused
+from app.web.params import bounded_int
 from positions import consensus as core
 from positions import divergence as rules
 

@@ -4,16 +4,19 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app.caching import conditional, kept, private_etag
+from app.dashboard import queries as overview
 from app.divergence.forms import CloseForm, ReviewDateForm, StanceForm
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
+from app.drafting.queries.comparing import compare, comparison_of, two_revisions
+from app.drafting.queries.position_page import position_page, record_version
+from app.drafting.services import consensus
+from app.drafting.services import editing as drafting
+from app.drafting.services.editing import EditConflict
+from app.errors import Conflict, Invalid, TooLarge
 from app.extensions import db
-from app.params import bounded_int
-from app.services import Conflict, Invalid, TooLarge, consensus, drafting, overview
-from app.services.comparing import compare, comparison_of, two_revisions
-from app.services.drafting import EditConflict
-from app.services.pages import position_page, record_version
-from app.web import form_refused
+from app.web.caching import conditional, kept, private_etag
+from app.web.forms import form_refused
+from app.web.params import bounded_int
 from positions import consensus as core
 from positions.divergence import VIEW_LABELS
 from positions.rendering import render_markdown

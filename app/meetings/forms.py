@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.services.meetings import CounterpartInput, MeetingInput
+from app.meetings.services.meetings import CounterpartInput, MeetingInput
 from positions import mandate as core
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]

@@ -14,7 +14,9 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app.extensions import db
+from app.drafting.services.consensus import get_position
+from app.errors import Conflict, Forbidden, Invalid
+from app.extensions import db, utcnow
 from app.meetings.forms import (
     SPARE_AUDIENCE_ROWS,
     AliasForm,
@@ -25,15 +27,11 @@ from app.meetings.forms import (
     MeetingForm,
     ReviewForm,
 )
-from app.models import utcnow
-from app.services import Conflict, Forbidden, Invalid
-from app.services import meetings as meeting_service
-from app.services import meetings_appearances as appearances
-from app.services import meetings_export as export
-from app.services import meetings_log as log
-from app.services import meetings_mandates as mandates
-from app.services.consensus import get_position
-from app.web import form_refused
+from app.meetings.queries import exports as export
+from app.meetings.queries import log
+from app.meetings.services import appearances, mandates
+from app.meetings.services import meetings as meeting_service
+from app.web.forms import form_refused
 from positions import mandate as core
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings", template_folder="templates")

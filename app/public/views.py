@@ -2,10 +2,10 @@
 
 from flask import Blueprint, abort, render_template, request
 
-from app.caching import conditional, etag_of, kept, viewer
+from app.dashboard import queries as overview
 from app.extensions import db
-from app.params import bounded_int
-from app.services import overview
+from app.web.caching import conditional, etag_of, kept, viewer
+from app.web.params import bounded_int
 
 bp = Blueprint("public", __name__, url_prefix="/public", template_folder="templates")
 

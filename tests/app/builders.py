@@ -4,9 +4,10 @@ from contextlib import contextmanager
 
 from sqlalchemy import event, func, select
 
+from app.audit.models import AuditEvent
+from app.drafting.models import Position
+from app.drafting.services import consensus
 from app.extensions import db
-from app.models import AuditEvent, Position
-from app.services import consensus
 from tests.conftest import Alliance, make_position
 
 

@@ -6,8 +6,8 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from app import create_app
+from app.accounts import services as accounts
 from app.extensions import db
-from app.services import accounts
 from config import TestConfig
 
 

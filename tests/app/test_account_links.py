@@ -5,9 +5,10 @@ import re
 import pytest
 
 from app import create_app
+from app.accounts import services as accounts
+from app.audit.models import AuditEvent
+from app.errors import Invalid
 from app.extensions import db
-from app.models import AuditEvent
-from app.services import Invalid, accounts
 from config import TestConfig
 from tests.conftest import PASSWORD, database_url, login
 

@@ -5,8 +5,9 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from app.models import ApiToken, User
-from app.services import Invalid, NotFound, accounts
+from app.accounts import services as accounts
+from app.accounts.models import ApiToken, User
+from app.errors import Invalid, NotFound
 from tests.app.builders import audit_events
 from tests.conftest import PASSWORD, make_partner, make_user
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from app.models import AuditEvent, Position, SignOff
+from app.audit.models import AuditEvent
+from app.drafting.models import Position, SignOff
 from positions.diffing import Op
 from positions.hashing import content_hash
 from tests.app.builders import committed_count, published_position

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import text
 
-from app.models import AuditEvent
-from app.services import audit
+from app.audit import services as audit
+from app.audit.models import AuditEvent
 from tests.app.builders import audit_events, publish
 from tests.conftest import approve, login, make_position, revise
 

@@ -16,13 +16,16 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from app import create_app
-from app.extensions import db
-from app.models import Partner, PolicyArea, Position, User, utcnow
-from app.services import audit, backup, demo
-from app.services import meetings as meeting_service
-from app.services import meetings_appearances as appearances
-from app.services import meetings_mandates as mandates
-from app.services.meetings import CounterpartInput, MeetingInput
+from app.accounts.models import User
+from app.alliance.models import Partner, PolicyArea
+from app.audit import services as audit
+from app.backup import services as backup
+from app.demo import alliance as demo
+from app.drafting.models import Position
+from app.extensions import db, utcnow
+from app.meetings.services import appearances, mandates
+from app.meetings.services import meetings as meeting_service
+from app.meetings.services.meetings import CounterpartInput, MeetingInput
 from config import BASE_DIR, TestConfig
 from tests.conftest import ON_POSTGRES, make_position, server_url
 

@@ -1,4 +1,4 @@
-"""`flask --app wsgi bench seed`: exact totals, consistent rows, and only into an empty database.
+"""`python -m benchmarks.seed`: exact totals, consistent rows, and only into an empty database.
 
 A small scale here; `make bench` seeds the full set (10,000 positions, 100,000 revisions).
 """
@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from app.bench import corpus
-from app.bench.seed import PASSWORD, Plan
+from app.accounts.models import User
+from app.alliance.models import Partner, PolicyArea
+from app.audit.services import verify_chain_of
+from app.drafting.models import Position, Revision, SignOff
+from app.drafting.services.consensus import consensus_for_many
 from app.extensions import db
-from app.models import Partner, PolicyArea, Position, Revision, SignOff, User
-from app.services.audit import verify_chain_of
-from app.services.consensus import consensus_for_many
+from benchmarks import corpus
+from benchmarks.seed import PASSWORD, Plan, seed_command
 from positions import consensus as core
 from positions.hashing import content_hash
 from positions.rendering import render_markdown
@@ -28,7 +30,7 @@ def count(model) -> int:
 
 @pytest.fixture
 def seeded(app):
-    result = app.test_cli_runner().invoke(args=["bench", "seed", "--scale", str(SCALE)])
+    result = app.test_cli_runner().invoke(seed_command, ["--scale", str(SCALE)])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     return result.output
@@ -84,7 +86,7 @@ def test_seeded_people_sign_in_with_the_bench_password(seeded, client):
 
 
 def test_seed_refuses_a_database_with_data(seeded, app):
-    again = app.test_cli_runner().invoke(args=["bench", "seed", "--scale", str(SCALE)])
+    again = app.test_cli_runner().invoke(seed_command, ["--scale", str(SCALE)])
     assert again.exit_code != 0
     assert "already has data" in again.output
 

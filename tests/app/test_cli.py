@@ -3,8 +3,10 @@
 import pytest
 from sqlalchemy import select, text
 
+from app.accounts.models import User
+from app.alliance.models import Partner
+from app.drafting.models import Position
 from app.extensions import db
-from app.models import Partner, Position, User
 from tests.app.builders import committed_count
 from tests.conftest import PASSWORD, make_partner, make_user
 

@@ -5,9 +5,13 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from app.audit.models import AuditEvent
+from app.divergence.models import Amendment
+from app.divergence.services import amendments
+from app.drafting.models import Revision
+from app.drafting.services import consensus
+from app.errors import Conflict, Forbidden
 from app.extensions import db
-from app.models import Amendment, AuditEvent, Revision
-from app.services import Conflict, Forbidden, amendments, consensus
 from tests.conftest import api_headers, login, make_position, revise
 
 API = "/api/v1"

@@ -7,9 +7,11 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, insert, update
 
+from app.divergence.models import Stance
+from app.divergence.services import differ, stances
+from app.drafting.models import Position, Revision, SignOff
+from app.drafting.services import consensus, lifecycle
 from app.extensions import db
-from app.models import Position, Revision, SignOff, Stance
-from app.services import consensus, differ, lifecycle, stances
 from positions.hashing import content_hash
 from tests.conftest import (
     Alliance,

@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.divergence.models import DifferConfirmation, DifferOutcome
+from app.divergence.services import differ
+from app.drafting.models import Position
+from app.drafting.services.consensus import today
+from app.errors import Conflict, Forbidden
 from app.extensions import db
-from app.models import DifferConfirmation, DifferOutcome, Position
-from app.services import Conflict, Forbidden, differ
-from app.services.consensus import today
 from tests.conftest import api_headers, login, make_partner, make_position, make_user
 
 API = "/api/v1"

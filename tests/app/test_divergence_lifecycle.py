@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.drafting.models import Position, Publication, Revision, SignOff
+from app.drafting.services import consensus, lifecycle
+from app.drafting.services.consensus import today
+from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
-from app.models import Position, Publication, Revision, SignOff
-from app.services import Conflict, Forbidden, Invalid, consensus, lifecycle
-from app.services.consensus import today
 from tests.conftest import login, make_position
 
 # ---- builders -----------------------------------------------------------------------------------
@@ -187,7 +188,8 @@ def test_a_withdrawn_position_takes_no_edits_or_signoffs(alliance, session):
 
 
 def test_a_withdrawn_position_leaves_the_dashboards_recently_published(alliance, session):
-    from app.services import consensus, lifecycle, overview
+    from app.dashboard import queries as overview
+    from app.drafting.services import consensus, lifecycle
 
     position = make_position(alliance.drafter)
     alliance.approve_all(position)

@@ -5,9 +5,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from app.audit.models import AuditEvent
+from app.divergence.models import Stance
+from app.divergence.services import stances
+from app.errors import Forbidden
 from app.extensions import db
-from app.models import AuditEvent, Stance
-from app.services import Forbidden, stances
 from tests.conftest import api_headers, login, make_position, make_user
 
 API = "/api/v1"
@@ -227,7 +229,8 @@ def test_the_web_form_refuses_comms_and_writes_nothing(alliance, client, positio
 
 
 def test_stances_are_closed_on_withdrawn_positions(alliance, session):
-    from app.services import Conflict, lifecycle
+    from app.drafting.services import lifecycle
+    from app.errors import Conflict
 
     position = make_position(alliance.drafter)
     lifecycle.close(session, alliance.admin, position.id, action="withdraw", reason="Superseded")

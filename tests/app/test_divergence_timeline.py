@@ -5,8 +5,9 @@ from datetime import datetime
 
 import pytest
 
+from app.divergence.services import amendments, differ, stances
+from app.drafting.services import consensus
 from app.extensions import db
-from app.services import amendments, consensus, differ, stances
 from tests.conftest import api_headers, approve, login, make_position
 
 API = "/api/v1"

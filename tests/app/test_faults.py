@@ -22,9 +22,10 @@ from markupsafe import escape
 from sqlalchemy import create_engine, event, func, select, text
 
 from app import create_app
+from app.audit import services as audit
+from app.audit.models import AuditEvent
+from app.drafting.models import Position, Publication, Revision
 from app.extensions import db
-from app.models import AuditEvent, Position, Publication, Revision
-from app.services import audit
 from config import BASE_DIR, TestConfig
 from tests.app.serving import served
 from tests.conftest import (
@@ -332,7 +333,7 @@ MARKER = Path({marker!r})
 
 
 def post_worker_init(worker):
-    from app.services import audit
+    from app.audit import services as audit
 
     record = audit.record
 

@@ -21,9 +21,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.accounts import services as accounts
+from app.accounts.models import User
+from app.demo import alliance as demo
+from app.drafting.models import Position
 from app.extensions import db
-from app.models import Position, User
-from app.services import accounts, demo
 from tests.app.serving import csrf_token, served
 
 pytestmark = pytest.mark.slow

@@ -3,7 +3,7 @@
 import pytest
 
 from app.extensions import db
-from app.models import Flag
+from app.meetings.models import Flag
 from tests.app.test_meetings_services import (
     backdate_publications,
     grant,

@@ -8,8 +8,8 @@ import pytest
 from icalendar import Calendar
 
 from app.extensions import db
-from app.services import meetings as meeting_service
-from app.services.meetings_export import neutralise
+from app.meetings.queries.exports import neutralise
+from app.meetings.services import meetings as meeting_service
 from tests.app.test_meetings_services import (
     backdate_publications,
     grant,
@@ -177,7 +177,7 @@ def test_a_revoked_or_unknown_link_gets_nothing(client, alliance, log):
     page = client.post("/meetings/calendar", data={"name": "Laptop"}).get_data(as_text=True)
     path = re.search(r"http://localhost(/meetings/calendar/[\w-]+\.ics)", page).group(1)
     assert client.get(path).status_code == 200
-    from app.models import CalendarFeed
+    from app.meetings.models import CalendarFeed
 
     feed = db.session.query(CalendarFeed).one()
     assert feed.token_hash not in path  # only the hash is stored

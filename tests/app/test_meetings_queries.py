@@ -4,8 +4,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import event, select
 
+from app.drafting.models import Position
 from app.extensions import db
-from app.models import Position
 from tests.app.test_meetings_services import (
     grant,
     make_meeting,

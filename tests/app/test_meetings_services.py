@@ -8,21 +8,15 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from app.extensions import db
-from app.models import (
-    AuditEvent,
-    Flag,
-    Meeting,
-    Organisation,
-    Position,
-    Publication,
-    utcnow,
-)
-from app.services import Conflict, Forbidden, Invalid, NotFound, consensus, lifecycle
-from app.services import meetings as meeting_service
-from app.services import meetings_appearances as appearances
-from app.services import meetings_mandates as mandates
-from app.services.meetings import CounterpartInput, MeetingInput
+from app.audit.models import AuditEvent
+from app.drafting.models import Position, Publication
+from app.drafting.services import consensus, lifecycle
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.extensions import db, utcnow
+from app.meetings.models import Flag, Meeting, Organisation
+from app.meetings.services import appearances, mandates
+from app.meetings.services import meetings as meeting_service
+from app.meetings.services.meetings import CounterpartInput, MeetingInput
 from tests.conftest import make_area, make_partner, make_position, make_user, revise
 
 # ---- helpers shared by the meeting tests ------------------------------------------------------
@@ -431,7 +425,7 @@ def test_a_meeting_judged_ahead_is_judged_again_once_it_has_happened(alliance, s
     appearance = speak(alliance.comms, meeting, speaker, positions=[position])
     assert flag_keys(appearance) == []
     # The position goes to agree-to-differ before the meeting happens.
-    from app.models import DifferOutcome
+    from app.divergence.models import DifferOutcome
 
     db.session.add(
         DifferOutcome(

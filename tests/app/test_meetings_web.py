@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from app.models import Appearance, Flag, Meeting
+from app.meetings.models import Appearance, Flag, Meeting
 from tests.app.test_meetings_services import (
     backdate_publications,
     grant,

@@ -17,9 +17,13 @@ from sqlalchemy import MetaData, Table, create_engine, inspect, select, text, up
 from werkzeug.security import generate_password_hash
 
 from app import create_app
+from app.accounts.models import User
+from app.audit import services as audit
+from app.drafting.models import Position
+from app.drafting.services import consensus
+from app.drafting.services import editing as drafting
 from app.extensions import db
-from app.models import Appearance, Position, User
-from app.services import audit, consensus, drafting
+from app.meetings.models import Appearance
 from config import TestConfig
 from positions.audit import GENESIS, canonical_details, event_hash
 from positions.hashing import content_hash

@@ -22,21 +22,14 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
+from app.accounts import services as accounts
+from app.divergence.models import DifferConfirmation, DifferStatement, Stance
+from app.divergence.services import amendments, differ, stances
+from app.drafting.models import Position, SignOff
 from app.extensions import db
-from app.models import (
-    Appearance,
-    DifferConfirmation,
-    DifferStatement,
-    Flag,
-    Meeting,
-    Position,
-    SignOff,
-    Stance,
-)
-from app.services import accounts, amendments, differ, stances
-from app.services import meetings_appearances as appearances
-from app.services import meetings_export as export
-from app.services import meetings_mandates as mandates
+from app.meetings.models import Appearance, Flag, Meeting
+from app.meetings.queries import exports as export
+from app.meetings.services import appearances, mandates
 from tests.app.builders import publish
 from tests.app.permissions_table import (
     ADMIN,

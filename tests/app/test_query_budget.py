@@ -9,10 +9,12 @@ must match. Time is for `make bench`; here only counts, which do not depend on t
 import pytest
 from sqlalchemy import func, select, update
 
-from app.bench import seed as bench
+from app.accounts import services as accounts
+from app.accounts.models import User
+from app.drafting.models import Position, Revision
+from app.drafting.queries import comparing
 from app.extensions import db
-from app.models import Position, Revision, User
-from app.services import accounts, comparing
+from benchmarks import seed as bench
 from tests.app.builders import counting_queries
 
 SMALL = bench.Plan(

@@ -13,9 +13,14 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
+from app.accounts.models import User
+from app.alliance.models import Partner
+from app.audit.models import AuditEvent
+from app.drafting.models import Publication
+from app.drafting.services import consensus
+from app.drafting.services import editing as drafting
+from app.errors import Conflict
 from app.extensions import db
-from app.models import AuditEvent, Partner, Publication, User
-from app.services import Conflict, consensus, drafting
 from tests.conftest import ON_POSTGRES, approve, make_position, revise
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="row locks race only on PostgreSQL")

@@ -29,8 +29,8 @@ from schemathesis.specs.openapi.checks import (
 from werkzeug.security import generate_password_hash
 
 from app import create_app
+from app.accounts import services as accounts
 from app.extensions import db
-from app.services import accounts
 from config import TestConfig
 from tests.app.permissions_table import CHIEF
 from tests.app.test_permissions import World

@@ -4,8 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.models import Partner, SignOff
-from app.services import Conflict, Forbidden, Invalid, consensus
+from app.alliance.models import Partner
+from app.drafting.models import SignOff
+from app.drafting.services import consensus
+from app.errors import Conflict, Forbidden, Invalid
 from tests.app.builders import audit_events, committed_count, publish, published_position, states
 from tests.conftest import (
     Alliance,

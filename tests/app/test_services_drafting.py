@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import select
 
+from app.drafting.models import Revision
+from app.drafting.services import editing as drafting
+from app.drafting.services.editing import EditConflict
+from app.errors import Forbidden, Invalid, NotFound, TooLarge
 from app.extensions import db
-from app.models import Revision
-from app.services import Forbidden, Invalid, NotFound, TooLarge, drafting
-from app.services.drafting import EditConflict
 from positions.hashing import content_hash
 from tests.app.builders import audit_events
 from tests.conftest import make_position, make_user, revise

@@ -25,9 +25,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.alliance.models import Partner
+from app.audit import services as audit
+from app.audit.models import AuditEvent
+from app.drafting.models import Position, Publication, Revision, SignOff
 from app.extensions import db
-from app.models import AuditEvent, Partner, Position, Publication, Revision, SignOff
-from app.services import audit
 from tests.conftest import ON_POSTGRES, api_headers, make_position
 
 pytestmark = [

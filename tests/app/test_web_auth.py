@@ -5,8 +5,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.models import AuditEvent, Position, SignOff
-from app.services import audit
+from app.audit import services as audit
+from app.audit.models import AuditEvent
+from app.drafting.models import Position, SignOff
 from tests.app.builders import audit_events, body_of, committed_count
 from tests.conftest import PASSWORD, api_headers, login, make_position
 

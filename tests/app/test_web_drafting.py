@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from app.models import AuditEvent, Position, Revision, SignOff
+from app.audit.models import AuditEvent
+from app.drafting.models import Position, Revision, SignOff
 from tests.app.builders import body_of, committed_count, published_position
 from tests.conftest import approve, login, make_area, make_position, revise
 

@@ -34,8 +34,8 @@ from flask import got_request_exception
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
+from app.accounts import services as accounts
 from app.extensions import db
-from app.services import accounts
 from config import Config
 from tests.e2e import journeys
 

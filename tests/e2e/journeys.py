@@ -20,7 +20,7 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 NARROW = {"width": 360, "height": 740}
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-PASSWORD = "concord-demo"  # app.services.demo.DEMO_PASSWORD
+PASSWORD = "concord-demo"  # app.demo.alliance.DEMO_PASSWORD
 
 # The demo alliance (app/services/demo.py), partners in their neutral, alphabetical order.
 PARTNERS = {

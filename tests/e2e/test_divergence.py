@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.services import consensus, drafting
+from app.drafting.services import consensus
+from app.drafting.services import editing as drafting
 from tests.e2e.journeys import (
     PARTNERS,
     chief,

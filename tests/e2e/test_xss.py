@@ -30,23 +30,18 @@ from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.accounts import services as accounts
+from app.alliance.models import Partner, PolicyArea
+from app.divergence.services import amendments, differ, stances
+from app.drafting.services import consensus, lifecycle
+from app.drafting.services import editing as drafting
+from app.errors import ServiceError
 from app.extensions import db
-from app.models import Flag, Partner, PolicyArea
-from app.services import (
-    ServiceError,
-    accounts,
-    amendments,
-    consensus,
-    differ,
-    drafting,
-    lifecycle,
-    stances,
-)
-from app.services import meetings as meeting_service
-from app.services import meetings_appearances as appearances
-from app.services import meetings_export as export
-from app.services import meetings_mandates as mandates
-from app.services.meetings import CounterpartInput, MeetingInput
+from app.meetings.models import Flag
+from app.meetings.queries import exports as export
+from app.meetings.services import appearances, mandates
+from app.meetings.services import meetings as meeting_service
+from app.meetings.services.meetings import CounterpartInput, MeetingInput
 from tests.e2e.conftest import E2EConfig, QuietHandler
 from tests.e2e.xss_payloads import PAYLOADS, TEMPLATE_RESULT
 

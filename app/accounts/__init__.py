@@ -1,0 +1,1 @@
+"""People: signing in, their own settings, and the admin's people pages."""

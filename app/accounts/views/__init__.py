@@ -1,0 +1,1 @@
+"""The accounts blueprints: auth (sign in), account (own settings), admin (people)."""

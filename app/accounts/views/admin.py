@@ -1,0 +1,100 @@
+"""Administration: people (invitations, password resets) and the audit record."""
+
+from flask import Blueprint, current_app, flash, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from app.accounts import services as accounts
+from app.accounts.forms import InviteForm, ResetForm
+from app.audit import services as audit
+from app.drafting.services.consensus import all_partners
+from app.errors import ServiceError
+from app.extensions import db
+from app.web.params import bounded_int
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="../templates")
+
+PER_PAGE = 50
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Admin pages are for signed-in admins; each service checks the role."""
+
+
+@bp.get("/audit")
+def audit_log():
+    page = max(1, request.args.get("page", 1, type=bounded_int))
+    verify = bool(request.args.get("verify"))
+    log = audit.browse(db.session, current_user, page=page, per_page=PER_PAGE, verify=verify)
+    return render_template("admin/audit.html", log=log)
+
+
+def _link(user, purpose: str) -> str:
+    token = accounts.account_link_token(user, purpose, current_app.config["SECRET_KEY"])
+    return url_for("account.welcome", token=token, _external=True)
+
+
+def _invite_form(**kwargs) -> InviteForm:
+    form = InviteForm(**kwargs)
+    form.partner.choices = [SelectChoice("", "Alliance team (no partner)")] + [
+        SelectChoice(p.slug, p.name) for p in all_partners(db.session)
+    ]
+    return form
+
+
+@bp.route("/people", methods=["GET", "POST"])
+def people():
+    everyone = accounts.people(db.session, current_user)  # refuses non-admins
+    form = _invite_form()
+    link, status = None, 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.invite_user(
+                db.session,
+                current_user,
+                email=form.email.data,
+                name=form.name.data,
+                roles=form.roles.data,
+                partner_slug=form.partner.data or None,
+            )
+            db.session.commit()
+            link = _link(user, "invite")
+            flash(
+                f"Invited {user.name}. Pass on the link below; it works once, for 7 days.",
+                "success",
+            )
+            form = _invite_form(formdata=None)
+            everyone = accounts.people(db.session, current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None) or form.email
+            field.errors = [*field.errors, error.message]
+            status = error.status
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "admin/people.html", people=everyone, form=form, link=link, reset_form=ResetForm()
+    ), status
+
+
+@bp.post("/people/<int:user_id>/reset")
+def reset(user_id: int):
+    if not ResetForm().validate():
+        flash("That request was incomplete; try again.", "error")
+        return people()
+    user = accounts.reset_user(db.session, current_user, user_id)
+    db.session.commit()
+    flash(
+        f"{user.name}'s old password no longer works. Pass on the link below; it works once, "
+        "for 24 hours.",
+        "success",
+    )
+    return render_template(
+        "admin/people.html",
+        people=accounts.people(db.session, current_user),
+        form=_invite_form(formdata=None),
+        link=_link(user, "reset"),
+        reset_form=ResetForm(),
+    )

@@ -1,0 +1,130 @@
+"""A person's own account: password, API tokens, and the page an invitation or reset link opens."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from app.accounts import services as accounts
+from app.errors import ServiceError
+from app.extensions import db
+
+bp = Blueprint("account", __name__, template_folder="../templates")
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired("Enter it.")])
+    new = PasswordField(
+        "New password",
+        validators=[DataRequired("Choose a password.")],
+        description="At least 10 characters; not a common password or your name.",
+    )
+    confirm = PasswordField(
+        "New password again", validators=[EqualTo("new", "The two passwords differ.")]
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    new = PasswordField(
+        "Choose a password",
+        validators=[DataRequired("Choose a password.")],
+        description="At least 10 characters; not a common password or your name.",
+    )
+    confirm = PasswordField("Again", validators=[EqualTo("new", "The two passwords differ.")])
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "What the token is for",
+        validators=[DataRequired("Name the token."), Length(max=120)],
+        description="For example 'newsletter script'. You can revoke it at any time.",
+    )
+
+
+class RevokeForm(FlaskForm):
+    """Only the CSRF token."""
+
+
+def _field_error(form, error: ServiceError) -> int:
+    db.session.rollback()
+    field = getattr(form, error.field or "", None) or getattr(form, "new", None)
+    field.errors = [*field.errors, error.message]
+    return error.status
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                db.session, current_user, current=form.current.data, new=form.new.data
+            )
+            db.session.commit()
+            flash("Password changed.", "success")
+            return redirect(url_for(".profile"))
+        except ServiceError as error:
+            status = _field_error(form, error)
+    elif form.is_submitted():
+        status = 400
+    return render_template("account/profile.html", form=form), status
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    form = TokenForm()
+    new_token = None
+    status = 200
+    if form.validate_on_submit():
+        new_token = accounts.issue_token(db.session, current_user, form.name.data)
+        db.session.commit()
+        flash("Token created. Copy it now: it is shown only once.", "success")
+        form = TokenForm(formdata=None)
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "account/tokens.html",
+        form=form,
+        new_token=new_token,
+        tokens=accounts.tokens_of(db.session, current_user),
+        revoke_form=RevokeForm(),
+    ), status
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int):
+    if RevokeForm().validate():
+        token = accounts.revoke_token(db.session, current_user, token_id)
+        db.session.commit()
+        flash(f"Revoked “{token.name}”. It no longer works.", "success")
+    return redirect(url_for(".tokens"))
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def welcome(token: str):
+    """Open an invitation or reset link and choose a password."""
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        user, purpose = accounts.user_for_link(db.session, token, secret)
+    except ServiceError as error:
+        return render_template("account/link_invalid.html", message=error.message), 400
+    form = SetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accounts.redeem_link(db.session, token, secret, form.new.data)
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            flash("Your password is set. Sign in with it now.", "success")
+            return redirect(url_for("auth.login"))
+        except ServiceError as error:
+            status = _field_error(form, error)
+    elif form.is_submitted():
+        status = 400
+    return render_template("account/welcome.html", form=form, user=user, purpose=purpose), status

@@ -1,0 +1,1 @@
+"""The alliance: its settings, partners and policy areas."""

@@ -1,0 +1,1 @@
+"""The hash-chained audit record: writing it, browsing it, verifying it."""

@@ -1,0 +1,272 @@
+"""A demo alliance with positions in every state, built through the real services."""
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.accounts import services as accounts
+from app.accounts.models import User
+from app.alliance.models import Partner, PolicyArea
+from app.divergence.services import amendments, differ, stances
+from app.drafting.services import consensus, lifecycle
+from app.drafting.services import editing as drafting
+
+DEMO_PASSWORD = "concord-demo"
+
+PARTNERS = [
+    ("Harbourside Tenants Federation", "harbourside", "Hana Okafor", "Tom Reyes"),
+    ("Moorland Villages Network", "moorland", "Mei Lin", "Ravi Patel"),
+    ("Riverbank Community Trust", "riverbank", "Rosa Almeida", "Sam Whitfield"),
+]
+AREAS = [
+    ("Community asset transfer", "community-asset-transfer"),
+    ("Housing", "housing"),
+    ("Transport", "transport"),
+    ("Youth services", "youth-services"),
+]
+
+
+class NotEmpty(Exception):
+    pass
+
+
+def _body(topic: str, *points: str) -> str:
+    lines = [f"The alliance's view on {topic}.", "", "## What we ask for", ""]
+    lines += [f"{i}. {point}" for i, point in enumerate(points, 1)]
+    lines += [
+        "",
+        "## Why",
+        "",
+        f"Our members rely on {topic} every day. *Evidence*: see the "
+        "[annual survey](https://example.org/survey).",
+    ]
+    return "\n".join(lines)
+
+
+def load(session: Session) -> None:
+    """Create the demo; refuse on a database that already has people in it."""
+    if session.execute(select(func.count()).select_from(User)).scalar_one():
+        raise NotEmpty("The database already has data; the demo loads only into an empty one.")
+    for name, slug in AREAS:
+        session.add(PolicyArea(name=name, slug=slug))
+    chiefs, officers = {}, {}
+    for name, slug, _, _ in PARTNERS:
+        session.add(Partner(name=name, slug=slug, active=True, joined_on=date(2020, 1, 1)))
+    session.flush()
+    logins = []
+
+    def person(email, name, roles, partner=None):
+        user = accounts.create_user(
+            session,
+            email=email,
+            name=name,
+            password=DEMO_PASSWORD,
+            roles=roles,
+            partner_slug=partner,
+        )
+        logins.append(f"{email:32} {', '.join(roles):28} {user.affiliation}")
+        return user
+
+    person("admin@alliance.example", "Alex Morgan", ["admin"])
+    person("comms@alliance.example", "Jo Bennett", ["comms"])
+    for _, slug, chief, officer in PARTNERS:
+        chiefs[slug] = person(f"chief@{slug}.example", chief, ["chief_officer"], slug)
+        officers[slug] = person(f"policy@{slug}.example", officer, ["policy_officer"], slug)
+    drafter = officers["harbourside"]
+
+    def position(title, area, *points):
+        return drafting.create_position(
+            session, drafter, title=title, area=area, body=_body(title.lower(), *points)
+        )
+
+    def approve(pos, *slugs):
+        for slug in slugs:
+            consensus.sign_off(
+                session,
+                chiefs[slug],
+                pos.id,
+                revision_number=pos.current_revision.number,
+                decision="approve",
+            )
+
+    def revise(pos, author, old, new, note):
+        rev = pos.current_revision
+        drafting.save_revision(
+            session,
+            author,
+            pos.id,
+            title=rev.title,
+            body=rev.body.replace(old, new),
+            base_number=rev.number,
+            note=note,
+        )
+
+    everyone = [slug for _, slug, _, _ in PARTNERS]
+
+    position(
+        "Community right to bid",
+        "community-asset-transfer",
+        "A six-month moratorium on sales of listed assets.",
+        "Funding for community groups to prepare bids.",
+    )
+
+    partly = position(
+        "Bus routes for rural villages",
+        "transport",
+        "Guaranteed hourly buses to every village of 500 people or more.",
+        "Fare caps for under-25s.",
+    )
+    approve(partly, "moorland")
+
+    stale = position(
+        "Empty homes back into use",
+        "housing",
+        "Councils may lease homes empty for over two years.",
+        "A national fund for renovation loans.",
+    )
+    approve(stale, *everyone)
+    revise(
+        stale,
+        officers["riverbank"],
+        "over two years",
+        "over eighteen months",
+        "Shorter threshold, as discussed at the housing group",
+    )
+    approve(stale, "riverbank")
+
+    objected = position(
+        "Youth club funding formula",
+        "youth-services",
+        "Ring-fenced funding per young person.",
+        "A minimum of one open-access club per ward.",
+    )
+    approve(objected, "harbourside")
+    consensus.sign_off(
+        session,
+        chiefs["moorland"],
+        objected.id,
+        revision_number=1,
+        decision="object",
+        comment="Per-ward minimums do not work for dispersed rural areas.",
+    )
+
+    agreed = position(
+        "Tenant voice on housing boards",
+        "housing",
+        "Two elected tenant seats on every housing association board.",
+    )
+    approve(agreed, *everyone)
+
+    published = position(
+        "Community asset transfer: a fair process",
+        "community-asset-transfer",
+        "A clear, published timetable for every transfer request.",
+        "An independent appeal when a request is refused.",
+    )
+    revise(
+        published,
+        officers["moorland"],
+        "independent appeal",
+        "independent, free appeal",
+        "Appeals must not cost community groups anything",
+    )
+    approve(published, *everyone)
+    consensus.publish(session, chiefs["riverbank"], published.id, revision_number=2)
+
+    redraft = position(
+        "Safe routes to school",
+        "transport",
+        "20 mph limits outside every school.",
+        "Funding for crossing patrols.",
+    )
+    approve(redraft, *everyone)
+    consensus.publish(session, chiefs["harbourside"], redraft.id, revision_number=1)
+    revise(
+        redraft,
+        officers["moorland"],
+        "Funding for crossing patrols.",
+        "Funding for crossing patrols and safe cycle storage.",
+        "Add cycle storage",
+    )
+    approve(redraft, "moorland")
+
+    _divergence(session, chiefs, officers, stale, objected, agreed, partly, published)
+    from app.demo import meetings as demo_meetings  # the spokesperson log: a season of meetings
+
+    demo_meetings.load(session)
+
+
+def _divergence(session, chiefs, officers, stale, objected, agreed, partly, published) -> None:
+    """Stances, amendments, an agree-to-differ outcome and a review date, so the board lives."""
+
+    def stance(pos, slug, view, why):
+        stances.set_stance(session, officers[slug], pos.id, slug, view=view, rationale=why)
+
+    for slug in ("harbourside", "moorland", "riverbank"):
+        stance(agreed, slug, "support", "Tenants must be heard where decisions are made.")
+    stance(stale, "harbourside", "support", "Empty homes are a waste we cannot afford.")
+    stance(stale, "moorland", "reservations", "Eighteen months is short for probate cases.")
+    stance(objected, "harbourside", "support", "Every ward needs a club.")
+    stance(objected, "moorland", "oppose", "Per-ward minimums fail dispersed rural areas.")
+    stance(objected, "riverbank", "undecided", "Waiting for our members' survey.")
+    stance(partly, "moorland", "support", "Our villages depend on buses.")
+    stance(partly, "riverbank", "reservations", "The fare cap should cover everyone on benefits.")
+
+    rev = partly.current_revision
+    amendments.propose(
+        session,
+        officers["riverbank"],
+        partly.id,
+        base_number=rev.number,
+        body=rev.body.replace(
+            "Fare caps for under-25s.", "Fare caps for under-25s and everyone on benefits."
+        ),
+        reason="Low-income adults rely on rural buses too.",
+    )
+    amendments.propose(
+        session,
+        officers["moorland"],
+        partly.id,
+        base_number=rev.number,
+        body=rev.body.replace("hourly", "half-hourly"),
+        reason="Hourly is not enough for shift workers.",
+    )
+    amendments.decline(
+        session,
+        officers["harbourside"],
+        partly.id,
+        2,
+        reason="Not affordable within the current settlement.",
+    )
+
+    differ_pos = drafting.create_position(
+        session,
+        officers["moorland"],
+        title="Second homes council tax premium",
+        area="housing",
+        body=_body("second homes", "A 200% council tax premium on second homes."),
+    )
+    for slug, view, statement in (
+        ("harbourside", "support", "Harbourside backs a full premium to free up homes."),
+        ("moorland", "oppose", "Moorland opposes: holiday lets sustain village economies."),
+        ("riverbank", "reservations", "Riverbank supports a premium only with local exemptions."),
+    ):
+        stance(differ_pos, slug, view, statement)
+        differ.write_statement(session, officers[slug], differ_pos.id, text=statement)
+    for slug in ("harbourside", "moorland", "riverbank"):
+        differ.confirm(session, chiefs[slug], differ_pos.id)
+
+    lifecycle.set_review_date(session, officers["riverbank"], published.id, date(2025, 6, 30))
+
+
+def login_lines() -> list[str]:
+    """The demo's sign-ins, for `make run` to print."""
+    lines = [
+        f"{'admin@alliance.example':30} admin (programme director)",
+        f"{'comms@alliance.example':30} comms (alliance communications)",
+    ]
+    for name, slug, _, _ in PARTNERS:
+        lines.append(f"{'chief@' + slug + '.example':30} chief officer, {name}")
+        lines.append(f"{'policy@' + slug + '.example':30} policy officer, {name}")
+    return lines

@@ -1,0 +1,1 @@
+"""Divergence read models: the board and the timeline."""

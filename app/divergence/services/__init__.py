@@ -1,0 +1,1 @@
+"""Divergence commands: stances, amendments and agree-to-differ."""

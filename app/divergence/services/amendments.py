@@ -1,0 +1,178 @@
+"""Proposed wording: propose against a revision, see whether it still applies, accept or decline."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.divergence.models import Amendment
+from app.drafting.services import editing as drafting
+from app.drafting.services.locking import lock_position
+from app.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from app.extensions import utcnow
+from positions import diffing
+from positions.divergence import (
+    AmendmentCheck,
+    AmendmentFit,
+    AmendmentRefused,
+    AmendmentStatus,
+    can_propose_amendment,
+    check_amendment,
+    check_amendment_open,
+)
+from positions.roles import can_draft
+
+
+@dataclass(frozen=True)
+class AmendmentView:
+    amendment: Amendment
+    changes: list[diffing.Change]  # against the revision it was proposed on
+    check: AmendmentCheck | None  # against the current text, for open amendments
+
+
+def propose(
+    session: Session, user: User, position_id: int, *, base_number: int, body: str, reason: str
+) -> Amendment:
+    if not can_propose_amendment(user.actor):
+        raise Forbidden("Only policy officers and chief officers propose wording.")
+    if not reason.strip():
+        raise Invalid("Say why you propose this wording.", code="reason_required", field="reason")
+    if len(body.encode("utf-8")) > current_app.config["MAX_BODY_BYTES"]:
+        raise TooLarge("The proposed text is too long.", field="body")
+    position = lock_position(session, position_id)
+    base = drafting.get_revision(session, position.id, base_number)
+    if body == base.body:
+        raise Invalid(
+            "The proposed text is the same as the revision.", code="no_change", field="body"
+        )
+    number = (
+        session.execute(
+            select(func.coalesce(func.max(Amendment.number), 0)).where(
+                Amendment.position_id == position.id
+            )
+        ).scalar_one()
+        + 1
+    )
+    amendment = Amendment(
+        position_id=position.id,
+        number=number,
+        base_revision_id=base.id,
+        partner_id=user.partner_id,
+        proposed_by_id=user.id,
+        body=body,
+        reason=reason.strip(),
+    )
+    session.add(amendment)
+    session.flush()
+    audit.record(
+        session,
+        "amendment.propose",
+        actor=user,
+        object_type="position",
+        object_id=position.id,
+        details={"amendment": number, "base": base.number},
+    )
+    return amendment
+
+
+def get_amendment(session: Session, position_id: int, number: int) -> Amendment:
+    amendment = session.execute(
+        select(Amendment).where(Amendment.position_id == position_id, Amendment.number == number)
+    ).scalar_one_or_none()
+    if amendment is None:
+        raise NotFound(f"Position {position_id} has no amendment {number}.")
+    return amendment
+
+
+def list_amendments(session: Session, position_id: int, current_body: str) -> list[AmendmentView]:
+    rows = session.execute(
+        select(Amendment).where(Amendment.position_id == position_id).order_by(Amendment.number)
+    ).scalars()
+    return [
+        AmendmentView(
+            a,
+            diffing.word_diff(a.base_revision.body, a.body),
+            check_amendment(a.base_revision.body, a.body, current_body)
+            if a.status == AmendmentStatus.OPEN
+            else None,
+        )
+        for a in rows
+    ]
+
+
+def _decidable(session: Session, user: User, position_id: int, number: int) -> Amendment:
+    if not can_draft(user.actor):
+        raise Forbidden("Only policy officers and chief officers decide on amendments.")
+    lock_position(session, position_id)
+    amendment = get_amendment(session, position_id, number)
+    try:
+        check_amendment_open(AmendmentStatus(amendment.status))
+    except AmendmentRefused as refused:
+        raise Conflict(refused.message, code=refused.code) from None
+    return amendment
+
+
+def accept(session: Session, user: User, position_id: int, number: int) -> Amendment:
+    """Merge the amendment onto the current text as a new revision that credits its partner."""
+    amendment = _decidable(session, user, position_id, number)
+    current = drafting.current_revision(session, position_id)
+    result = check_amendment(amendment.base_revision.body, amendment.body, current.body)
+    if result.fit is AmendmentFit.CONFLICTS:
+        raise Conflict(
+            f"Amendment {number} changes wording that has changed since revision "
+            f"{amendment.base_revision.number}; it stays open. Edit the text by hand or ask "
+            "for a new proposal on the current revision.",
+            code="amendment_conflict",
+        )
+    if result.fit is AmendmentFit.INCORPORATED:
+        raise Conflict(
+            "The current text already says what this amendment proposes; decline it instead.",
+            code="already_incorporated",
+        )
+    saved = drafting.save_revision(
+        session,
+        user,
+        position_id,
+        title=current.title,
+        body=result.merged_text,
+        base_number=current.number,
+        note=f"Amendment {number} from {amendment.credit} accepted",
+        amendment_id=amendment.id,
+    )
+    amendment.status = AmendmentStatus.ACCEPTED
+    amendment.decided_by_id = user.id
+    amendment.decided_at = utcnow()
+    amendment.result_revision_id = saved.revision.id
+    audit.record(
+        session,
+        "amendment.accept",
+        actor=user,
+        object_type="position",
+        object_id=position_id,
+        details={"amendment": number, "revision": saved.revision.number},
+    )
+    return amendment
+
+
+def decline(
+    session: Session, user: User, position_id: int, number: int, *, reason: str
+) -> Amendment:
+    if not reason.strip():
+        raise Invalid("Say why the amendment is declined.", code="reason_required", field="reason")
+    amendment = _decidable(session, user, position_id, number)
+    amendment.status = AmendmentStatus.DECLINED
+    amendment.decided_by_id = user.id
+    amendment.decided_at = utcnow()
+    amendment.decision_reason = reason.strip()
+    audit.record(
+        session,
+        "amendment.decline",
+        actor=user,
+        object_type="position",
+        object_id=position_id,
+        details={"amendment": number, "reason": amendment.decision_reason},
+    )
+    return amendment

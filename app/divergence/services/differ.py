@@ -1,0 +1,176 @@
+"""Agreeing to differ: each partner's statement, every chief officer's confirmation, publication."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.divergence.models import DifferConfirmation, DifferOutcome, DifferStatement
+from app.drafting.models import Position
+from app.drafting.services.consensus import all_partners, get_position, refresh_status, today
+from app.drafting.services.locking import lock_position
+from app.errors import Conflict, Forbidden, Invalid, TooLarge
+from app.extensions import utcnow
+from positions import divergence as rules
+from positions.consensus import PositionStatus
+from positions.rendering import render_markdown
+from positions.roles import can_draft
+
+
+@dataclass(frozen=True)
+class DifferState:
+    outcome: rules.DifferOutcome
+    statements: dict[int, DifferStatement]  # partner id → latest statement
+    published: DifferOutcome | None
+
+
+def _latest(session: Session, model, position_id: int, since=None) -> dict:
+    latest_ids = select(func.max(model.id)).where(model.position_id == position_id)
+    if since is not None:
+        latest_ids = latest_ids.where(model.created_at > since)
+    latest_ids = latest_ids.group_by(model.partner_id)
+    rows = session.execute(select(model).where(model.id.in_(latest_ids))).scalars()
+    return {row.partner_id: row for row in rows}
+
+
+def active_outcome(session: Session, position_id: int) -> DifferOutcome | None:
+    return session.execute(
+        select(DifferOutcome)
+        .where(DifferOutcome.position_id == position_id, DifferOutcome.reopened_at.is_(None))
+        .order_by(DifferOutcome.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def differ_state(session: Session, position_id: int) -> DifferState:
+    statements = _latest(session, DifferStatement, position_id)
+    # Confirmations given before the position was last reopened no longer count.
+    reopened = session.execute(
+        select(func.max(DifferOutcome.reopened_at)).where(DifferOutcome.position_id == position_id)
+    ).scalar_one()
+    confirmations = _latest(session, DifferConfirmation, position_id, since=reopened)
+    outcome = rules.assess_differ(
+        all_partners(session),
+        {pid: rules.Statement(pid, s.text) for pid, s in statements.items()},
+        {pid: rules.Confirmation(pid, c.statements_hash) for pid, c in confirmations.items()},
+        today(),
+    )
+    return DifferState(outcome, statements, active_outcome(session, position_id))
+
+
+def write_statement(
+    session: Session, user: User, position_id: int, *, text: str
+) -> DifferStatement:
+    """A partner's own statement of its view, for publication beside the others'."""
+    partner_id = user.partner_id
+    if partner_id is None or not rules.can_write_differ_statement(user.actor, partner_id):
+        raise Forbidden("Only a partner's own policy and chief officers write its statement.")
+    if not text.strip():
+        raise Invalid("Write the statement first.", code="statement_required", field="statement")
+    if len(text.encode("utf-8")) > current_app.config["MAX_BODY_BYTES"]:
+        raise TooLarge("The statement is too long.", field="statement")
+    position = lock_position(session, position_id)
+    _check_open(position)
+    statement = DifferStatement(
+        position_id=position.id,
+        partner_id=partner_id,
+        text=text.strip(),
+        text_html=render_markdown(text),
+        user_id=user.id,
+    )
+    session.add(statement)
+    session.flush()
+    audit.record(
+        session,
+        "differ.statement",
+        actor=user,
+        object_type="position",
+        object_id=position.id,
+        details={"partner": user.partner.slug},
+    )
+    return statement
+
+
+def _check_open(position: Position) -> None:
+    if position.status in (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED):
+        raise Conflict(f"This position is {position.status}.", code="closed")
+    if position.status == PositionStatus.DIFFER:
+        raise Conflict(
+            "The partners have already agreed to differ; reopen the position to change that.",
+            code="already_differ",
+        )
+
+
+def confirm(session: Session, user: User, position_id: int) -> DifferState:
+    """A chief officer confirms the outcome for their partner; the last one publishes it."""
+    partner_id = user.partner_id
+    if partner_id is None or not rules.can_confirm_differ(user.actor, partner_id):
+        raise Forbidden("Only a partner's own chief officer confirms for that partner.")
+    position = lock_position(session, position_id)
+    _check_open(position)
+    state = differ_state(session, position_id)
+    try:
+        rules.check_differ_confirmation(state.outcome)
+    except rules.DifferRefused as refused:
+        raise Conflict(
+            refused.message, code=refused.code, partners=[p.slug for p in refused.partners]
+        ) from None
+    session.add(
+        DifferConfirmation(
+            position_id=position.id,
+            partner_id=partner_id,
+            user_id=user.id,
+            statements_hash=state.outcome.statements_hash,
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        "differ.confirm",
+        actor=user,
+        object_type="position",
+        object_id=position.id,
+        details={"partner": user.partner.slug, "statements": state.outcome.statements_hash},
+    )
+    state = differ_state(session, position_id)
+    if state.outcome.publishable:
+        outcome = DifferOutcome(
+            position_id=position.id,
+            statements_hash=state.outcome.statements_hash,
+            published_at=utcnow(),
+            statements=list(state.statements.values()),
+        )
+        session.add(outcome)
+        position.status = PositionStatus.DIFFER
+        session.flush()
+        audit.record(
+            session,
+            "differ.publish",
+            actor=user,
+            object_type="position",
+            object_id=position.id,
+            details={"statements": outcome.statements_hash},
+        )
+        state = differ_state(session, position_id)
+    return state
+
+
+def reopen(session: Session, user: User, position_id: int) -> Position:
+    """Reopen an agreed-to-differ position towards one text; the record of the outcome stays."""
+    if not can_draft(user.actor):
+        raise Forbidden("Only policy officers and chief officers reopen a position.")
+    position = lock_position(session, position_id)
+    outcome = active_outcome(session, position_id)
+    if position.status != PositionStatus.DIFFER or outcome is None:
+        raise Conflict("This position is not agreed-to-differ.", code="not_differ")
+    outcome.reopened_at = utcnow()
+    outcome.reopened_by_id = user.id
+    position.status = PositionStatus.DRAFT
+    refresh_status(session, position)
+    audit.record(
+        session, "differ.reopen", actor=user, object_type="position", object_id=position.id
+    )
+    return get_position(session, position_id)

@@ -1,0 +1,145 @@
+"""Positions, their immutable revisions, sign-offs and publications."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.alliance.models import Partner, PolicyArea
+from app.extensions import UTCDateTime, db, utcnow
+from positions import consensus as core
+
+
+class Position(db.Model):
+    __tablename__ = "positions"
+    # Open positions newest first: the dashboard and the positions list filtered by status.
+    __table_args__ = (Index("ix_positions_status_updated_at", "status", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("policy_areas.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=core.PositionStatus.DRAFT, index=True)
+    current_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True)
+    )
+    publication_id: Mapped[int | None] = mapped_column(
+        ForeignKey("publications.id", use_alter=True), index=True
+    )
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    review_by: Mapped[date | None] = mapped_column(index=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    area: Mapped[PolicyArea] = relationship()
+    current_revision: Mapped["Revision | None"] = relationship(
+        foreign_keys=[current_revision_id], post_update=True
+    )
+    publication: Mapped["Publication | None"] = relationship(
+        foreign_keys=[publication_id], post_update=True
+    )
+
+    @property
+    def published_revision(self) -> "Revision | None":
+        return self.publication.revision if self.publication else None
+
+
+class Revision(db.Model):
+    """One immutable version of a position's text."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("position_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    base_number: Mapped[int | None]
+    note: Mapped[str] = mapped_column(String(300), default="")
+    merged: Mapped[bool] = mapped_column(default=False)
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id", use_alter=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+    def as_core(self) -> core.Revision:
+        return core.Revision(self.number, self.content_hash)
+
+
+class SignOff(db.Model):
+    """A chief officer's decision for their partner on one exact revision. Kept for ever."""
+
+    __tablename__ = "signoffs"
+    __table_args__ = (Index("ix_signoffs_position_partner", "position_id", "partner_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(10))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    revision: Mapped[Revision] = relationship(lazy="joined")
+    partner: Mapped[Partner] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def as_core(self) -> core.SignOff:
+        return core.SignOff(
+            self.partner_id,
+            self.revision.number,
+            self.content_hash,
+            core.Decision(self.decision),
+            self.created_at,
+            self.id,
+            self.comment,
+        )
+
+
+publication_signatories = Table(
+    "publication_signatories",
+    db.metadata,
+    Column("publication_id", ForeignKey("publications.id"), primary_key=True),
+    Column("signoff_id", ForeignKey("signoffs.id"), primary_key=True),
+)
+
+
+class Publication(db.Model):
+    """The moment a revision became the alliance's position, with the approvals that carried it."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    revision: Mapped[Revision] = relationship(lazy="joined")
+    published_by: Mapped[User] = relationship()
+    signatories: Mapped[list[SignOff]] = relationship(
+        secondary=publication_signatories, lazy="selectin"
+    )
+
+
+@event.listens_for(Revision, "before_update")
+@event.listens_for(SignOff, "before_update")
+@event.listens_for(Publication, "before_update")
+def _refuse_rewrite(mapper, connection, target):
+    raise RuntimeError(f"{type(target).__name__} rows are immutable once written")
+
+
+@event.listens_for(Revision, "before_delete")
+@event.listens_for(SignOff, "before_delete")
+@event.listens_for(Publication, "before_delete")
+@event.listens_for(Position, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise RuntimeError(f"{type(target).__name__} rows are never deleted")

@@ -1,0 +1,1 @@
+"""Drafting read models: the position page, lists and comparisons."""

@@ -1,0 +1,99 @@
+"""Everything one position page shows, gathered in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.audit.models import AuditHead
+from app.divergence.models import Amendment, Stance
+from app.divergence.services.stances import latest_stances
+from app.drafting.models import Position, SignOff
+from app.drafting.services.consensus import consensus_for, get_position, signoff_history, today
+from app.drafting.services.editing import revision_count
+from positions import consensus as core
+from positions import divergence as rules
+from positions.roles import can_draft, can_publish, can_sign_for, can_withdraw
+
+
+@dataclass(frozen=True)
+class StanceCell:
+    partner: core.Partner
+    stance: Stance | None
+
+    @property
+    def view(self) -> rules.View:
+        return rules.View(self.stance.view) if self.stance else rules.View.UNDECIDED
+
+
+@dataclass(frozen=True)
+class PositionPage:
+    position: Position
+    consensus: core.Consensus
+    signoffs: list[SignOff]
+    revision_count: int
+    stances: list[StanceCell]
+    open_amendments: list[Amendment]
+    my_standing: core.PartnerStanding | None
+    may_sign: bool
+    may_publish: bool
+    may_edit: bool
+    may_set_stance: bool
+    may_close: bool
+    review_due: bool
+
+    @property
+    def changes_since_my_approval(self) -> int | None:
+        """The revision my partner approved, when that approval has gone stale."""
+        standing = self.my_standing
+        if standing and standing.state is core.PartnerState.STALE:
+            return standing.revision_number
+        return None
+
+
+def record_version(session: Session) -> tuple[int, str] | None:
+    """The head of the audit record: every change anywhere is on it, so while it stands still,
+    nothing any page shows has changed (and its hash tells a restored database from this one)."""
+    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    return tuple(head) if head else None
+
+
+def position_page(session: Session, user: User, position_id: int) -> PositionPage:
+    position = get_position(session, position_id)
+    state = consensus_for(session, position)
+    actor = user.actor
+    mine = next((s for s in state.standings if s.partner.id == user.partner_id), None)
+    status = core.PositionStatus(position.status)
+    working = core.open_for_work(status)
+    published = position.published_revision
+    held = latest_stances(session, [position.id])[position.id]
+    return PositionPage(
+        position=position,
+        consensus=state,
+        signoffs=signoff_history(session, position_id),
+        revision_count=revision_count(session, position_id),
+        stances=[StanceCell(s.partner, held.get(s.partner.id)) for s in state.standings],
+        open_amendments=list(
+            session.execute(
+                select(Amendment)
+                .where(Amendment.position_id == position.id, Amendment.status == "open")
+                .order_by(Amendment.number)
+            ).scalars()
+        ),
+        my_standing=mine,
+        may_sign=working and mine is not None and can_sign_for(actor, mine.partner.id),
+        may_publish=(
+            working
+            and can_publish(actor)
+            and state.publishable
+            and (published is None or published.number != state.revision.number)
+        ),
+        may_edit=working and can_draft(actor),
+        may_set_stance=working
+        and mine is not None
+        and rules.can_set_stance(actor, mine.partner.id),
+        may_close=status not in (core.PositionStatus.WITHDRAWN, core.PositionStatus.ARCHIVED)
+        and can_withdraw(actor),
+        review_due=rules.review_due(position.review_by, today()),
+    )

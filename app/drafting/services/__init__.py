@@ -1,0 +1,1 @@
+"""Drafting commands: write positions and revisions, sign off, publish, close."""

@@ -1,0 +1,233 @@
+"""Sign-offs and publication: the consensus rules applied to stored positions."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.alliance.models import Partner
+from app.audit import services as audit
+from app.drafting.models import Position, Publication, SignOff
+from app.drafting.services.locking import lock_position
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.extensions import utcnow
+from positions import consensus as core
+from positions.roles import can_publish, can_sign_for
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def all_partners(session: Session) -> list[core.Partner]:
+    rows = session.execute(select(Partner)).scalars()
+    return core.neutral_order(p.as_core() for p in rows)
+
+
+def latest_signoffs(session: Session, position_ids: Sequence[int]) -> dict[int, list[SignOff]]:
+    """Each partner's latest sign-off on each position, in one query."""
+    if not position_ids:
+        return {}
+    latest_ids = (
+        select(func.max(SignOff.id))
+        .where(SignOff.position_id.in_(position_ids))
+        .group_by(SignOff.position_id, SignOff.partner_id)
+    )
+    by_position: dict[int, list[SignOff]] = {pid: [] for pid in position_ids}
+    for signoff in session.execute(select(SignOff).where(SignOff.id.in_(latest_ids))).scalars():
+        by_position[signoff.position_id].append(signoff)
+    return by_position
+
+
+def consensus_for_many(
+    session: Session, positions: Sequence[Position]
+) -> dict[int, core.Consensus]:
+    """The consensus on each position's current revision, with a fixed number of queries."""
+    partners = all_partners(session)
+    signoffs = latest_signoffs(session, [p.id for p in positions])
+    day = today()
+    return {
+        p.id: core.assess(
+            partners,
+            [s.as_core() for s in signoffs[p.id]],
+            p.current_revision.as_core(),
+            day,
+        )
+        for p in positions
+    }
+
+
+def consensus_for(session: Session, position: Position) -> core.Consensus:
+    return consensus_for_many(session, [position])[position.id]
+
+
+def refresh_status(session: Session, position: Position) -> core.Consensus:
+    consensus = consensus_for(session, position)
+    published = position.published_revision
+    position.status = core.status_of(
+        consensus,
+        published.number if published else None,
+        core.PositionStatus(position.status) if position.status else None,
+    )
+    return consensus
+
+
+def ensure_open(position: Position) -> None:
+    if not core.open_for_work(core.PositionStatus(position.status)):
+        raise Conflict(
+            f"This position is {position.status}: it takes no edits or decisions "
+            "unless it is reopened.",
+            code="closed",
+        )
+
+
+def sign_off(
+    session: Session,
+    signer: User,
+    position_id: int,
+    *,
+    revision_number: int,
+    decision: str,
+    comment: str = "",
+) -> SignOff:
+    """Record the signer's decision for their own partner on the exact current revision."""
+    try:
+        choice = core.Decision(decision)
+    except ValueError:
+        raise Invalid(
+            "Choose approve or object.", code="invalid_decision", field="decision"
+        ) from None
+    partner = session.get(Partner, signer.partner_id) if signer.partner_id else None
+    if partner is None or not can_sign_for(signer.actor, partner.id):
+        message = "Only a partner's own chief officer can sign off for that partner."
+    elif not core.is_member_on(partner.as_core(), today()):
+        message = f"{partner.name} is not an active partner of the alliance."
+    else:
+        message = None
+    if message:
+        # A refused sign-off is itself on the record, and the record is kept.
+        audit.record(
+            session,
+            "signoff.refused",
+            actor=signer,
+            object_type="position",
+            object_id=position_id,
+            details={"revision": revision_number, "decision": decision},
+        )
+        refusal = Forbidden(message)
+        refusal.audited = True
+        raise refusal
+    partner_id = partner.id
+    position = lock_position(session, position_id)
+    ensure_open(position)
+    current = position.current_revision
+    try:
+        core.check_signoff(revision_number, current.as_core(), choice, comment)
+    except core.SignOffRefused as refused:
+        error = Conflict if refused.code == "not_current" else Invalid
+        raise error(refused.message, code=refused.code) from None
+    signoff = SignOff(
+        position_id=position.id,
+        revision_id=current.id,
+        partner_id=partner_id,
+        user_id=signer.id,
+        decision=choice.value,
+        comment=comment.strip(),
+        content_hash=current.content_hash,
+    )
+    session.add(signoff)
+    session.flush()
+    refresh_status(session, position)
+    audit.record(
+        session,
+        f"signoff.{choice.value}",
+        actor=signer,
+        object_type="position",
+        object_id=position.id,
+        details={
+            "partner": partner.slug,
+            "revision": current.number,
+            "hash": current.content_hash,
+            "comment": signoff.comment,
+        },
+    )
+    return signoff
+
+
+def publish(
+    session: Session, publisher: User, position_id: int, *, revision_number: int
+) -> Publication:
+    """Publish the current revision, checked with the position locked so nothing races it."""
+    if not can_publish(publisher.actor):
+        raise Forbidden("Only communications staff, chief officers and admins publish.")
+    position = lock_position(session, position_id)
+    ensure_open(position)
+    consensus = consensus_for(session, position)
+    published = position.published_revision
+    try:
+        core.check_publish(consensus, revision_number, published.number if published else None)
+    except core.PublishRefused as refused:
+        raise Conflict(
+            refused.message, code=refused.code, partners=[p.slug for p in refused.partners]
+        ) from None
+    signatory_ids = [s.decision.sequence for s in consensus.standings]
+    publication = Publication(
+        position_id=position.id,
+        revision_id=position.current_revision_id,
+        published_by_id=publisher.id,
+        published_at=utcnow(),
+        signatories=list(
+            session.execute(select(SignOff).where(SignOff.id.in_(signatory_ids))).scalars()
+        ),
+    )
+    session.add(publication)
+    session.flush()
+    position.publication = publication
+    position.status = core.status_of(
+        consensus, revision_number, core.PositionStatus(position.status)
+    )
+    audit.record(
+        session,
+        "position.publish",
+        actor=publisher,
+        object_type="position",
+        object_id=position.id,
+        details={
+            "revision": revision_number,
+            "hash": position.current_revision.content_hash,
+            "signatories": sorted(signatory_ids),
+        },
+    )
+    return publication
+
+
+def get_position(session: Session, position_id: int) -> Position:
+    position = session.get(Position, position_id)
+    if position is None:
+        raise NotFound(f"There is no position {position_id}.")
+    return position
+
+
+def latest_signoff_id(session: Session, position_id: int) -> int | None:
+    """The newest sign-off on a position: sign-offs are only added, so this dates them all."""
+    return session.execute(
+        select(func.max(SignOff.id)).where(SignOff.position_id == position_id)
+    ).scalar_one()
+
+
+def signoff_history(session: Session, position_id: int) -> list[SignOff]:
+    return list(
+        session.execute(
+            select(SignOff).where(SignOff.position_id == position_id).order_by(SignOff.id.desc())
+        ).scalars()
+    )
+
+
+def approved_revision_for(consensus: core.Consensus, partner_id: int | None) -> int | None:
+    """The revision a partner last approved, when that approval has gone stale."""
+    for standing in consensus.standings:
+        if standing.partner.id == partner_id and standing.state is core.PartnerState.STALE:
+            return standing.revision_number
+    return None

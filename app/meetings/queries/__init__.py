@@ -1,0 +1,1 @@
+"""Spokesperson-log read models: the log, briefings and exports."""

@@ -1,0 +1,239 @@
+"""Exports of the log: CSV for spreadsheets, iCalendar for calendars, private feed links."""
+
+import csv
+import hashlib
+import io
+import secrets
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from flask import current_app
+from icalendar import Calendar, Event
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.errors import Forbidden, Invalid, NotFound
+from app.extensions import utcnow
+from app.meetings.models import Appearance, CalendarFeed, Meeting
+from app.meetings.queries.log import LogFilters, log_batches, shown_positions, upcoming_meetings
+from app.meetings.services.meetings import local, zone
+from positions import mandate as core
+
+# A cell a spreadsheet would read as a formula (or DDE) starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+CSV_HEADER = (
+    "Date ({zone})",
+    "Meeting",
+    "Audience",
+    "Kind",
+    "Speaker",
+    "Speaker's partner",
+    "Capacity",
+    "Positions (revision)",
+    "Flags",
+)
+FEED_PAST_DAYS = 30  # recent meetings stay in the feed, so changes and cancellations reach it
+
+
+def neutralise(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula (OWASP's advice:
+    prefix a quote). Leading spaces do not hide a formula either."""
+    text = "" if value is None else str(value)
+    if text.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _position_cell(appearance: Appearance, viewer: User | None) -> str:
+    parts = []
+    for cited in shown_positions(appearance, viewer):
+        revision = f"rev. {cited.revision.number}" if cited.revision else cited.state
+        parts.append(f"{cited.position.title} ({revision})")
+    return "; ".join(parts)
+
+
+def _flag_cell(appearance: Appearance) -> str:
+    parts = []
+    for flag in appearance.open_flags:
+        label = core.FLAG_LABELS[core.FlagKind(flag.kind)]
+        parts.append(f"{label} (reviewed)" if flag.reviewed else label)
+    return "; ".join(parts)
+
+
+def csv_row(appearance: Appearance, viewer: User | None) -> list[str]:
+    meeting = appearance.meeting
+    audience = "; ".join(
+        " – ".join(x for x in (c.organisation.name, c.person) if x) for c in meeting.counterparts
+    )
+    row = [
+        local(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+        meeting.title,
+        audience,
+        core.KIND_LABELS[core.MeetingKind(meeting.kind)],
+        appearance.speaker.name,
+        appearance.speaker_partner.name if appearance.speaker_partner else "Alliance team",
+        appearance.partner.name if appearance.partner else "Alliance",
+        _position_cell(appearance, viewer),
+        _flag_cell(appearance) if viewer is not None else "",
+    ]
+    return [neutralise(cell) for cell in row]
+
+
+def log_csv(session: Session, viewer: User | None, filters: LogFilters) -> Iterator[str]:
+    """The filtered log as CSV text, in chunks: a BOM so spreadsheets read UTF-8, CRLF lines."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    header = [h.format(zone=zone().key) for h in CSV_HEADER]
+    if viewer is None:
+        header = header[:-1]
+    writer.writerow(header)
+    yield "\ufeff" + flush()
+    for batch in log_batches(session, viewer, filters):
+        for appearance in batch:
+            row = csv_row(appearance, viewer)
+            writer.writerow(row if viewer is not None else row[:-1])
+        yield flush()
+
+
+# ---- iCalendar -------------------------------------------------------------------------------
+
+
+def _description(meeting: Meeting) -> str:
+    lines = [core.KIND_LABELS[core.MeetingKind(meeting.kind)]]
+    if meeting.organiser:
+        lines.append(f"Organiser: {meeting.organiser}")
+    if meeting.areas:
+        lines.append("Policy areas: " + ", ".join(a.name for a in meeting.areas))
+    if meeting.counterparts:
+        lines.append("Audience:")
+        for c in meeting.counterparts:
+            who = ", ".join(x for x in (c.person, c.role) if x)
+            lines.append(f"- {c.organisation.name}" + (f" ({who})" if who else ""))
+    speakers = [a for a in meeting.appearances]
+    if speakers:
+        lines.append("Speakers:")
+        for a in speakers:
+            lines.append(f"- {a.speaker.name}, {a.capacity_label.lower()}")
+    for previous in meeting.reschedules:
+        lines.append(f"Rescheduled from {local(previous.previous_starts_at):%-d %b %Y %H:%M %Z}")
+    return "\n".join(lines)
+
+
+def meeting_event(meeting: Meeting, url: str | None = None) -> Event:
+    event = Event()
+    event.add("uid", meeting.uid)
+    event.add("dtstamp", meeting.updated_at)
+    event.add("created", meeting.created_at)
+    event.add("last-modified", meeting.updated_at)
+    event.add("sequence", meeting.sequence)
+    event.add("summary", meeting.title)
+    event.add("dtstart", local(meeting.starts_at))
+    if meeting.ends_at:
+        event.add("dtend", local(meeting.ends_at))
+    if meeting.where:
+        event.add("location", meeting.where)
+    event.add("description", _description(meeting))
+    event.add(
+        "status", "CANCELLED" if meeting.status == core.MeetingStatus.CANCELLED else "CONFIRMED"
+    )
+    event.add("categories", [core.KIND_LABELS[core.MeetingKind(meeting.kind)]])
+    event.add("class", "PUBLIC" if meeting.public else "CONFIDENTIAL")
+    if url:
+        event.add("url", url)
+    return event
+
+
+def calendar(
+    session: Session, viewer: User | None, url_for_meeting=None, now: datetime | None = None
+) -> bytes:
+    """Upcoming meetings (and the last month's) as RFC 5545. Internal ones only for a person."""
+    now = now or utcnow()
+    name = current_app.config["ALLIANCE_NAME"]
+    cal = Calendar()
+    cal.add("prodid", "-//Concord//Spokesperson log//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"{name}: meetings" + ("" if viewer else " (public)"))
+    cal.add("x-wr-timezone", zone().key)
+    for meeting in upcoming_meetings(session, viewer, now - timedelta(days=FEED_PAST_DAYS)):
+        cal.add_component(
+            meeting_event(meeting, url_for_meeting(meeting) if url_for_meeting else None)
+        )
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+# ---- private feed links ----------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_feed(session: Session, user: User, name: str = "") -> tuple[CalendarFeed, str]:
+    """A private calendar link for this person. The token is shown once; its hash is kept."""
+    name = (name or "").strip() or "My calendar"
+    if len(name) > 120:
+        raise Invalid("Keep the name to 120 characters.", field="name")
+    token = "cal_" + secrets.token_urlsafe(32)
+    feed = CalendarFeed(user_id=user.id, name=name, token_hash=_digest(token))
+    session.add(feed)
+    session.flush()
+    audit.record(
+        session,
+        "calendar.create",
+        actor=user,
+        object_type="calendar_feed",
+        object_id=feed.id,
+        details={"name": name},
+    )
+    return feed, token
+
+
+def revoke_feed(session: Session, user: User, feed_id: int) -> CalendarFeed:
+    feed = session.get(CalendarFeed, feed_id)
+    if feed is None:
+        raise NotFound(f"There is no calendar link {feed_id}.")
+    if feed.user_id != user.id and not core.can_grant_mandates(user.actor):
+        raise Forbidden("Only its owner or an admin can revoke a calendar link.")
+    if feed.revoked_at is None:
+        feed.revoked_at = utcnow()
+        session.flush()
+        audit.record(
+            session,
+            "calendar.revoke",
+            actor=user,
+            object_type="calendar_feed",
+            object_id=feed.id,
+        )
+    return feed
+
+
+def feeds_of(session: Session, user: User) -> list[CalendarFeed]:
+    return list(
+        session.execute(
+            select(CalendarFeed)
+            .where(CalendarFeed.user_id == user.id)
+            .order_by(CalendarFeed.revoked_at.is_not(None), CalendarFeed.id.desc())
+        ).scalars()
+    )
+
+
+def feed_owner(session: Session, token: str) -> User:
+    """The person a feed link belongs to; a revoked, unknown or orphaned link finds nobody."""
+    feed = session.execute(
+        select(CalendarFeed).where(CalendarFeed.token_hash == _digest(token))
+    ).scalar_one_or_none()
+    if feed is None or feed.revoked_at is not None or not feed.user.active:
+        raise NotFound("This calendar link is unknown or has been revoked.")
+    return feed.user

@@ -1,0 +1,1 @@
+"""Spokesperson-log commands: meetings, appearances, mandates and flags."""

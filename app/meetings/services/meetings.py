@@ -1,0 +1,453 @@
+"""Meetings and their audience: record, edit, reschedule, cancel; organisations and aliases."""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.alliance.models import PolicyArea
+from app.audit import services as audit
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.extensions import utcnow
+from app.meetings.models import (
+    Counterpart,
+    Meeting,
+    MeetingReschedule,
+    Organisation,
+    OrganisationAlias,
+)
+from positions import mandate as core
+
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds, on SQLite and PostgreSQL
+MAX_PAGE = 100_000
+TEXT_MAX = 200
+MINUTES_MAX = 20000
+COUNTERPARTS_MAX = 100
+
+
+# ---- time: every date and time a person types is in the alliance's zone ----------------------
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["ALLIANCE_TIMEZONE"])
+
+
+def to_utc(value: datetime, field_name: str = "starts_at") -> datetime:
+    """An aware datetime as UTC; a naive one is read as wall-clock time in the alliance's zone.
+
+    A wall-clock time the clocks skip (spring forward) is refused rather than guessed.
+    """
+    if value.tzinfo is not None:
+        return value.astimezone(UTC)
+    tz = zone()
+    local = value.replace(tzinfo=tz)
+    back = local.astimezone(UTC).astimezone(tz)
+    if back.replace(tzinfo=None) != value:
+        raise Invalid(
+            f"{value:%-d %b %Y %H:%M} does not exist in {tz.key}: the clocks go forward then.",
+            code="nonexistent_time",
+            field=field_name,
+        )
+    return local.astimezone(UTC)
+
+
+def local(value: datetime) -> datetime:
+    return value.astimezone(zone())
+
+
+def local_date(value: datetime) -> date:
+    return local(value).date()
+
+
+def day_start_utc(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=zone()).astimezone(UTC)
+
+
+def parse_when(value: object, field_name: str, *, required: bool = True) -> datetime | None:
+    """An ISO 8601 date-time (with or without an offset) from the API, as aware UTC."""
+    if value is None or value == "":
+        if required:
+            raise Invalid(f"'{field_name}' is required.", code="missing_field", field=field_name)
+        return None
+    if isinstance(value, datetime):
+        return to_utc(value, field_name)
+    if not isinstance(value, str):
+        raise Invalid(
+            f"'{field_name}' must be an ISO 8601 date and time, e.g. 2026-03-05T10:30.",
+            code="bad_field",
+            field=field_name,
+        )
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid(
+            f"'{field_name}' must be an ISO 8601 date and time, e.g. 2026-03-05T10:30.",
+            code="bad_field",
+            field=field_name,
+        ) from None
+    return to_utc(parsed, field_name)
+
+
+# ---- input -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CounterpartInput:
+    organisation: str
+    person: str = ""
+    role: str = ""
+    represents: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return not any(
+            v.strip() for v in (self.organisation, self.person, self.role, self.represents)
+        )
+
+
+MEETING_FIELDS = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online",
+    "organiser",
+    "kind",
+    "status",
+    "areas",
+    "minutes",
+    "public",
+    "counterparts",
+)
+
+
+@dataclass
+class MeetingInput:
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None = None
+    place: str = ""
+    online: bool = False
+    organiser: str = ""
+    kind: str = core.MeetingKind.MEETING.value
+    status: str = core.MeetingStatus.PLANNED.value
+    areas: list = field(default_factory=list)
+    minutes: str = ""
+    public: bool = False
+    counterparts: list[CounterpartInput] = field(default_factory=list)
+
+
+def _check_may_manage(user: User) -> None:
+    if not core.can_manage_meetings(user.actor):
+        raise Forbidden("Only communications staff and admins record and edit meetings.")
+
+
+def _text(value: str, name: str, limit: int = TEXT_MAX) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise Invalid(
+            f"Keep the {name.replace('_', ' ')} to {limit} characters or fewer.",
+            code="too_long",
+            field=name,
+        )
+    return value
+
+
+def _choice(value: str, enum, name: str) -> str:
+    try:
+        return enum(value).value
+    except ValueError:
+        known = ", ".join(e.value for e in enum)
+        raise Invalid(
+            f"Unknown {name} {value!r}; choose one of: {known}.", code=f"unknown_{name}", field=name
+        ) from None
+
+
+def find_areas(session: Session, refs: Iterable) -> list[PolicyArea]:
+    """Policy areas by id or slug; an unknown one is named in the refusal."""
+    refs = [r for r in refs if r not in (None, "")]
+    if not refs:
+        return []
+    ids = {int(r) for r in refs if isinstance(r, int) or str(r).isdigit()}
+    slugs = {str(r) for r in refs if not (isinstance(r, int) or str(r).isdigit())}
+    if any(not 0 < i <= MAX_ID for i in ids):
+        raise Invalid("There is no such policy area.", code="unknown_area", field="areas")
+    found = list(
+        session.execute(
+            select(PolicyArea).where(PolicyArea.id.in_(ids) | PolicyArea.slug.in_(slugs))
+        ).scalars()
+    )
+    missing = (ids - {a.id for a in found}) | (slugs - {a.slug for a in found})
+    if missing:
+        names = ", ".join(sorted(str(m) for m in missing))
+        raise Invalid(f"There is no policy area {names}.", code="unknown_area", field="areas")
+    return sorted(found, key=lambda a: a.name.casefold())
+
+
+# ---- organisations ---------------------------------------------------------------------------
+
+
+def find_organisation(session: Session, name: str) -> Organisation | None:
+    key = core.normalise_name(name)
+    if not key:
+        return None
+    org = session.execute(
+        select(Organisation).where(Organisation.name_key == key)
+    ).scalar_one_or_none()
+    if org is not None:
+        return org
+    alias = session.execute(
+        select(OrganisationAlias).where(OrganisationAlias.alias_key == key)
+    ).scalar_one_or_none()
+    return alias.organisation if alias else None
+
+
+def resolve_organisation(session: Session, user: User, name: str) -> Organisation:
+    """The organisation this name (or one of its aliases) stands for, created if new."""
+    name = _text(name, "organisation")
+    found = find_organisation(session, name)
+    if found is not None:
+        return found
+    org = Organisation(name=name, name_key=core.normalise_name(name))
+    session.add(org)
+    session.flush()
+    audit.record(
+        session,
+        "organisation.create",
+        actor=user,
+        object_type="organisation",
+        object_id=org.id,
+        details={"name": org.name},
+    )
+    return org
+
+
+def get_organisation(session: Session, organisation_id: int) -> Organisation:
+    org = session.get(Organisation, organisation_id)
+    if org is None:
+        raise NotFound(f"There is no organisation {organisation_id}.")
+    return org
+
+
+def organisations(session: Session) -> list[Organisation]:
+    return list(session.execute(select(Organisation).order_by(Organisation.name)).scalars())
+
+
+def add_alias(session: Session, user: User, organisation_id: int, alias: str) -> OrganisationAlias:
+    """Another name for an organisation, so every spelling resolves to the same one."""
+    _check_may_manage(user)
+    org = get_organisation(session, organisation_id)
+    alias = _text(alias, "alias")
+    key = core.normalise_name(alias)
+    if not key:
+        raise Invalid("Type the other name this organisation goes by.", field="alias")
+    existing = find_organisation(session, alias)
+    if existing is not None:
+        if existing.id == org.id:
+            raise Conflict(f"“{alias}” already resolves to {org.name}.", field="alias")
+        raise Conflict(
+            f"“{alias}” already names another organisation, {existing.name}.",
+            code="alias_taken",
+            field="alias",
+        )
+    row = OrganisationAlias(organisation=org, alias=alias, alias_key=key)
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "organisation.alias",
+        actor=user,
+        object_type="organisation",
+        object_id=org.id,
+        details={"alias": alias},
+    )
+    return row
+
+
+# ---- meetings --------------------------------------------------------------------------------
+
+
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(f"There is no meeting {meeting_id}.")
+    return meeting
+
+
+def _validated(session: Session, data: MeetingInput) -> dict:
+    title = _text(data.title, "title")
+    if data.starts_at is None:
+        raise Invalid("Give the date and time it starts.", code="missing_field", field="starts_at")
+    starts_at = to_utc(data.starts_at, "starts_at")
+    ends_at = to_utc(data.ends_at, "ends_at") if data.ends_at else None
+    try:
+        core.check_meeting(title, starts_at, ends_at)
+    except core.MeetingRefused as refused:
+        raise Invalid(refused.message, code=refused.code, field=refused.field) from None
+    counterparts = [c for c in data.counterparts if not c.blank]
+    if len(counterparts) > COUNTERPARTS_MAX:
+        raise Invalid(
+            f"A meeting takes at most {COUNTERPARTS_MAX} audience rows.", field="counterparts"
+        )
+    for number, row in enumerate(counterparts, 1):
+        if not row.organisation.strip():
+            raise Invalid(
+                f"Audience row {number}: name the organisation "
+                f"({row.person or row.role or row.represents} works for whom?).",
+                code="organisation_required",
+                field="counterparts",
+            )
+        for name in ("organisation", "person", "role", "represents"):
+            _text(getattr(row, name), name)
+    return {
+        "title": title,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "place": _text(data.place, "place"),
+        "online": bool(data.online),
+        "organiser": _text(data.organiser, "organiser"),
+        "kind": _choice(data.kind, core.MeetingKind, "kind"),
+        "status": _choice(data.status, core.MeetingStatus, "status"),
+        "areas": find_areas(session, data.areas),
+        "minutes": _text(data.minutes, "minutes", MINUTES_MAX),
+        "public": bool(data.public),
+        "counterparts": counterparts,
+    }
+
+
+def _counterpart_rows(session: Session, user: User, rows: list[CounterpartInput]):
+    return [
+        Counterpart(
+            organisation=resolve_organisation(session, user, row.organisation),
+            ordinal=i,
+            person=row.person.strip(),
+            role=row.role.strip(),
+            represents=row.represents.strip(),
+        )
+        for i, row in enumerate(rows)
+    ]
+
+
+def _described(meeting: Meeting) -> dict:
+    return {
+        "title": meeting.title,
+        "starts_at": meeting.starts_at.isoformat(),
+        "ends_at": meeting.ends_at.isoformat() if meeting.ends_at else None,
+        "place": meeting.place,
+        "online": meeting.online,
+        "organiser": meeting.organiser,
+        "kind": meeting.kind,
+        "status": meeting.status,
+        "areas": [a.slug for a in meeting.areas],
+        "public": meeting.public,
+        "minutes_chars": len(meeting.minutes),
+        "audience": [
+            [c.organisation.name, c.person, c.role, c.represents] for c in meeting.counterparts
+        ],
+    }
+
+
+def create_meeting(session: Session, user: User, data: MeetingInput) -> Meeting:
+    _check_may_manage(user)
+    values = _validated(session, data)
+    counterparts = values.pop("counterparts")
+    now = utcnow()
+    meeting = Meeting(
+        uid=f"{uuid.uuid4()}@concord",
+        created_by_id=user.id,
+        created_at=now,
+        updated_at=now,
+        sequence=0,
+        **values,
+    )
+    session.add(meeting)
+    session.flush()
+    meeting.counterparts = _counterpart_rows(session, user, counterparts)
+    session.flush()
+    audit.record(
+        session,
+        "meeting.create",
+        actor=user,
+        object_type="meeting",
+        object_id=meeting.id,
+        details=_described(meeting),
+    )
+    return meeting
+
+
+def meeting_input(meeting: Meeting) -> MeetingInput:
+    """A meeting as input, for an edit that changes only some fields (PATCH)."""
+    return MeetingInput(
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        place=meeting.place,
+        online=meeting.online,
+        organiser=meeting.organiser,
+        kind=meeting.kind,
+        status=meeting.status,
+        areas=[a.id for a in meeting.areas],
+        minutes=meeting.minutes,
+        public=meeting.public,
+        counterparts=[
+            CounterpartInput(c.organisation.name, c.person, c.role, c.represents)
+            for c in meeting.counterparts
+        ],
+    )
+
+
+def update_meeting(session: Session, user: User, meeting_id: int, data: MeetingInput) -> Meeting:
+    """Change a meeting. A new date keeps the previous one; every change raises SEQUENCE."""
+    _check_may_manage(user)
+    meeting = get_meeting(session, meeting_id)
+    values = _validated(session, data)
+    before = _described(meeting)
+    counterparts = values.pop("counterparts")
+    moved = values["starts_at"] != meeting.starts_at or values["ends_at"] != meeting.ends_at
+    if moved:
+        session.add(
+            MeetingReschedule(
+                meeting_id=meeting.id,
+                previous_starts_at=meeting.starts_at,
+                previous_ends_at=meeting.ends_at,
+                changed_by_id=user.id,
+            )
+        )
+    old_audience = [
+        (c.organisation.name, c.person, c.role, c.represents) for c in meeting.counterparts
+    ]
+    new_audience = [(c.organisation, c.person, c.role, c.represents) for c in counterparts]
+    areas_before = [a.id for a in meeting.areas]
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    if [c.strip() for row in old_audience for c in row] != [
+        c.strip() for row in new_audience for c in row
+    ]:
+        meeting.counterparts = _counterpart_rows(session, user, counterparts)
+    session.flush()
+    after = _described(meeting)
+    changed = {k: after[k] for k in after if after[k] != before[k]}
+    if not changed:
+        return meeting
+    meeting.sequence += 1
+    meeting.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        "meeting.reschedule" if moved else "meeting.update",
+        actor=user,
+        object_type="meeting",
+        object_id=meeting.id,
+        details={"changed": changed, "sequence": meeting.sequence},
+    )
+    if moved or areas_before != [a.id for a in meeting.areas]:
+        from app.meetings.services.appearances import check_flags
+
+        check_flags(session, meeting.appearances)
+    return meeting

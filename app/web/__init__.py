@@ -1,0 +1,1 @@
+"""The shared web toolkit: errors, forms, parameters, caching, faults."""

@@ -6,20 +6,35 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
+# The lock: exact versions with hashes, generated from pyproject.toml by `make lock` (uv).
+LOCK_APP := requirements/app.txt
+LOCK_TEST := requirements/test.txt
+UV_VERSION := 0.13.9
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --custom-compile-command 'make lock'
 
-.PHONY: run test install install-test lint db demo serve bench clean
+.PHONY: run test install install-test lint lock db demo serve bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Dependencies come from the lock only; Concord itself goes on top, editable, without its own.
+$(VENV)/.installed: pyproject.toml $(LOCK_APP) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK_APP)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(LOCK_TEST) $(VENV)/.installed
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK_TEST)
 	touch $@
+
+# Re-resolves pyproject.toml into the lock, keeping current pins where they still fit;
+# `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed. The runtime lock is
+# constrained by the test lock, so the app runs on exactly the versions the suite ran on.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet 'uv==$(UV_VERSION)'
+	$(BIN)/uv pip compile --quiet $(LOCK_FLAGS) $(LOCK_ARGS) --extra test -o $(LOCK_TEST) pyproject.toml
+	$(BIN)/uv pip compile --quiet $(LOCK_FLAGS) $(LOCK_ARGS) -c $(LOCK_TEST) -o $(LOCK_APP) pyproject.toml
 
 # axe-core for the browser tests' accessibility checks, pinned by tests/e2e/package-lock.json.
 $(AXE): tests/e2e/package-lock.json

@@ -57,9 +57,13 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies
 
-    from app.cli import register_commands
+    from app.accounts.cli import cli as users_cli
+    from app.audit.cli import cli as audit_cli
+    from app.backup.cli import cli as backup_cli
+    from app.demo.cli import cli as demo_cli
 
-    register_commands(app)
+    for group in (demo_cli, users_cli, audit_cli, backup_cli):
+        app.cli.add_command(group)
     _register_template_helpers(app)
     _register_error_pages(app)
     faults.register(app)  # the database unreachable, full or read-only: 503, text kept

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from app.dashboard import queries as overview
+from app.dashboard import queries
 from app.extensions import db
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
@@ -13,5 +13,5 @@ bp = Blueprint("dashboard", __name__, template_folder="templates")
 @login_required
 def index():
     return render_template(
-        "dashboard/index.html", board=overview.dashboard(db.session, current_user)
+        "dashboard/index.html", board=queries.dashboard(db.session, current_user)
     )

@@ -3,12 +3,13 @@
 from flask import g, jsonify, request, url_for
 
 from app.api import bp, parsing
-from app.dashboard import queries as overview
 from app.drafting.models import Position, Revision
+from app.drafting.queries import lists
 from app.drafting.queries.comparing import comparison_of, two_revisions
 from app.drafting.services import consensus
 from app.drafting.services import editing as drafting
 from app.extensions import db
+from app.public.queries import published_positions
 from app.web.caching import conditional, etag_of
 from app.web.params import bounded_int
 from positions import consensus as core
@@ -63,7 +64,7 @@ def partners():
 
 @bp.get("/positions")
 def list_positions():
-    page = overview.list_positions(
+    page = lists.list_positions(
         db.session,
         status=request.args.get("status") or None,
         page=request.args.get("page", 1, type=bounded_int),
@@ -216,7 +217,5 @@ def _publication(position: Position, publication) -> dict:
 
 @bp.get("/published")
 def published():
-    page = overview.published_positions(
-        db.session, page=request.args.get("page", 1, type=bounded_int)
-    )
+    page = published_positions(db.session, page=request.args.get("page", 1, type=bounded_int))
     return jsonify([_publication(p, p.publication) for p in page.items])

@@ -4,9 +4,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app.dashboard import queries as overview
 from app.divergence.forms import CloseForm, ReviewDateForm, StanceForm
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
+from app.drafting.queries import lists
 from app.drafting.queries.comparing import compare, comparison_of, two_revisions
 from app.drafting.queries.position_page import position_page, record_version
 from app.drafting.services import consensus
@@ -36,7 +36,7 @@ def _areas() -> list[SelectChoice]:
 
 @bp.get("/")
 def index():
-    page = overview.list_positions(
+    page = lists.list_positions(
         db.session,
         status=request.args.get("status") or None,
         area_id=request.args.get("area", type=bounded_int),

@@ -2,8 +2,8 @@
 
 from flask import Blueprint, abort, render_template, request
 
-from app.dashboard import queries as overview
 from app.extensions import db
+from app.public import queries
 from app.web.caching import conditional, etag_of, kept, viewer
 from app.web.params import bounded_int
 
@@ -12,24 +12,24 @@ bp = Blueprint("public", __name__, url_prefix="/public", template_folder="templa
 
 @bp.get("/")
 def index():
-    page = overview.published_positions(
+    page = queries.published_positions(
         db.session, page=request.args.get("page", 1, type=bounded_int)
     )
     return render_template(
-        "public/index.html", page=page, differ=overview.differ_positions(db.session)
+        "public/index.html", page=page, differ=queries.differ_positions(db.session)
     )
 
 
 @bp.get("/<slug>")
 def position(slug: str):
-    version = overview.public_version(db.session, slug)
+    version = queries.public_version(db.session, slug)
     if version is None:
         abort(404)
     who = viewer()
     etag = etag_of(*version, *who)
 
     def render() -> str:
-        record = overview.public_record(db.session, slug)
+        record = queries.public_record(db.session, slug)
         if record is None:
             abort(404)
         return render_template("public/position.html", record=record, position=record.position)

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.accounts.models import User
 from app.alliance.models import Partner, PolicyArea
-from app.dashboard.queries import Page
 from app.divergence.models import DifferOutcome
 from app.drafting.models import Position, Publication
 from app.errors import Forbidden, Invalid, NotFound
@@ -31,12 +30,12 @@ from app.meetings.models import (
 from app.meetings.services.appearances import as_core, get_appearance
 from app.meetings.services.meetings import (
     MAX_ID,
-    MAX_PAGE,
     day_start_utc,
     get_meeting,
     get_organisation,
     local_date,
 )
+from app.web.pagination import Page, paginate, rows_by_id
 from positions import consensus
 from positions import mandate as core
 
@@ -308,18 +307,6 @@ def _with_details(query):
     )
 
 
-def _paginate(session: Session, query, loaded, page: int, per_page: int) -> Page:
-    """One page of `loaded` (the query with its loader options) and the total `query` matches."""
-    total = session.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
-    page, per_page = max(1, min(page, MAX_PAGE)), max(1, min(per_page, MAX_PER_PAGE))
-    items = list(
-        session.execute(loaded.offset((page - 1) * per_page).limit(per_page)).unique().scalars()
-    )
-    return Page(items, total, page, per_page)
-
-
 def log_page(
     session: Session,
     viewer: User | None,
@@ -328,8 +315,9 @@ def log_page(
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    query = log_query(viewer, filters, utcnow())
-    return _paginate(session, query, _with_details(query), page, per_page)
+    ids = log_query(viewer, filters, utcnow()).with_only_columns(Appearance.id)
+    load = rows_by_id(session, _with_details(select(Appearance)))
+    return paginate(session, ids, load, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE)
 
 
 def log_batches(session: Session, viewer: User | None, filters: LogFilters, size: int = 500):
@@ -362,12 +350,13 @@ def meetings_page(
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    query = meetings_query(viewer, filters, utcnow())
-    loaded = query.options(
+    ids = meetings_query(viewer, filters, utcnow()).with_only_columns(Meeting.id)
+    loaded = select(Meeting).options(
         selectinload(Meeting.appearances).selectinload(Appearance.cited),
         selectinload(Meeting.appearances).selectinload(Appearance.flags),
     )
-    return _paginate(session, query, loaded, page, per_page)
+    load = rows_by_id(session, loaded)
+    return paginate(session, ids, load, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE)
 
 
 def upcoming_meetings(session: Session, viewer: User | None, since: datetime) -> list[Meeting]:
@@ -491,21 +480,16 @@ def review_queue(
         .unique()
         .scalars()
     )
-    reviewed_query = base.where(Flag.reviewed_at.is_not(None))
-    total = session.execute(
-        select(func.count()).select_from(reviewed_query.subquery())
-    ).scalar_one()
-    page = max(1, min(page, MAX_PAGE))
-    reviewed = list(
-        session.execute(
-            reviewed_query.order_by(Flag.reviewed_at.desc(), Flag.id.desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        )
-        .unique()
-        .scalars()
+    reviewed_ids = (
+        select(Flag.id)
+        .where(Flag.cleared_at.is_(None), Flag.reviewed_at.is_not(None))
+        .order_by(Flag.reviewed_at.desc(), Flag.id.desc())
     )
-    return ReviewQueue(open_flags, open_total, Page(reviewed, total, page, per_page))
+    load = rows_by_id(
+        session, select(Flag).options(selectinload(Flag.appearance).selectinload(Appearance.cited))
+    )
+    reviewed = paginate(session, reviewed_ids, load, page=page, per_page=per_page)
+    return ReviewQueue(open_flags, open_total, reviewed)
 
 
 def open_flag_count(session: Session) -> int:

@@ -1,0 +1,104 @@
+"""What the public sees: published texts and agree-to-differ outcomes, nothing else."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from app.divergence.models import DifferOutcome
+from app.divergence.services.differ import active_outcome
+from app.drafting.models import Position, Publication
+from app.drafting.services.consensus import today
+from app.web.pagination import Page, paginate, rows_by_id
+from positions import consensus as core
+from positions.divergence import review_due
+
+
+def published_positions(session: Session, page: int = 1, per_page: int = 50) -> Page[Position]:
+    """Positions whose published text is public, newest publication first."""
+    ids = (
+        select(Position.id)
+        .join(Publication, Position.publication_id == Publication.id)
+        .where(Position.status != core.PositionStatus.WITHDRAWN)
+        .order_by(Publication.published_at.desc(), Publication.id.desc())
+    )
+    load = rows_by_id(session, select(Position).options(joinedload(Position.publication)))
+    return paginate(session, ids, load, page=page, per_page=per_page)
+
+
+@dataclass(frozen=True)
+class PublicRecord:
+    """What the public page of a position shows: one agreed text, or the partners' statements."""
+
+    position: Position
+    publication: Publication | None
+    differ: DifferOutcome | None
+    review_due: bool
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.position.status == core.PositionStatus.WITHDRAWN
+
+
+def public_version(session: Session, slug: str) -> tuple | None:
+    """Everything the public page of a position depends on, in one small query.
+
+    Publications, their revisions and signatories, and agree-to-differ outcomes never change
+    once written; what can change is which of them the position points at, its status, title,
+    area and review date. None when there is no such position, or nothing of it is public.
+    """
+    outcome = (
+        select(func.max(DifferOutcome.id))
+        .where(DifferOutcome.position_id == Position.id, DifferOutcome.reopened_at.is_(None))
+        .correlate(Position)
+        .scalar_subquery()
+    )
+    row = session.execute(
+        select(
+            Position.id,
+            Position.status,
+            Position.publication_id,
+            outcome,
+            Position.title,
+            Position.area_id,
+            Position.review_by,
+            Position.withdrawn_at,
+        ).where(Position.slug == slug)
+    ).first()
+    if row is None:
+        return None
+    differs = row.status == core.PositionStatus.DIFFER and row[3] is not None
+    if row.publication_id is None and not differs:
+        return None  # nothing about it has been made public
+    return (*row, review_due(row.review_by, today()))
+
+
+def public_record(session: Session, slug: str) -> PublicRecord | None:
+    position = (
+        session.execute(
+            select(Position).options(joinedload(Position.publication)).where(Position.slug == slug)
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+    if position is None:
+        return None
+    outcome = None
+    if position.status == core.PositionStatus.DIFFER:
+        outcome = active_outcome(session, position.id)
+    if outcome is None and position.publication is None:
+        return None  # nothing about it has been made public
+    return PublicRecord(
+        position, position.publication, outcome, review_due(position.review_by, today())
+    )
+
+
+def differ_positions(session: Session) -> list[Position]:
+    """Positions on which the partners have published that they agree to differ."""
+    return list(
+        session.execute(
+            select(Position)
+            .where(Position.status == core.PositionStatus.DIFFER)
+            .order_by(Position.title)
+        ).scalars()
+    )

@@ -12,11 +12,12 @@ from app.errors import ServiceError
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.web import faults
 from app.web.params import BoundedIntConverter, refuse_nul_characters
+from app.web.transaction import TransactionalFlask
 from config import BASE_DIR, INSTANCE_DIR, Config
 
 
 def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app = TransactionalFlask(__name__, instance_path=str(INSTANCE_DIR))
     app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(refuse_nul_characters)  # 400, before PostgreSQL would answer 500
     app.config.from_object(config_class)
@@ -61,8 +62,9 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.audit.cli import cli as audit_cli
     from app.backup.cli import cli as backup_cli
     from app.demo.cli import cli as demo_cli
+    from app.meetings.cli import cli as flags_cli
 
-    for group in (demo_cli, users_cli, audit_cli, backup_cli):
+    for group in (demo_cli, users_cli, audit_cli, backup_cli, flags_cli):
         app.cli.add_command(group)
     _register_template_helpers(app)
     _register_error_pages(app)

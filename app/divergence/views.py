@@ -79,7 +79,6 @@ def set_stance(position_id: int):
             view=form.stance.data,
             rationale=form.rationale.data or "",
         )
-        db.session.commit()
         flash(
             f"{stance.partner.name}'s stance is now “{rules.VIEW_LABELS[stance.view]}”.", "success"
         )
@@ -108,7 +107,6 @@ def propose_amendment(position_id: int):
                 body=form.body.data,
                 reason=form.reason.data,
             )
-            db.session.commit()
             flash(f"Proposed amendment {amendment.number}.", "success")
             return redirect(url_for(".amendment", position_id=position_id, number=amendment.number))
         except ServiceError as error:
@@ -141,7 +139,6 @@ def accept_amendment(position_id: int, number: int):
         return redirect(url_for(".amendment", position_id=position_id, number=number))
     try:
         accepted = amendments.accept(db.session, current_user, position_id, number)
-        db.session.commit()
         flash(
             f"Accepted amendment {number} from {accepted.credit}: it is now revision "
             f"{accepted.result_revision.number}. Earlier approvals are stale.",
@@ -160,7 +157,6 @@ def decline_amendment(position_id: int, number: int):
         amendments.decline(
             db.session, current_user, position_id, number, reason=form.reason.data or ""
         )
-        db.session.commit()
         flash(f"Declined amendment {number}.", "success")
     except ServiceError as error:
         _refused(error)
@@ -175,7 +171,6 @@ def differ_page(position_id: int):
     if form.validate_on_submit():
         try:
             differ.write_statement(db.session, current_user, position_id, text=form.statement.data)
-            db.session.commit()
             flash("Statement saved. Each chief officer now confirms the outcome.", "success")
             return redirect(url_for(".differ_page", position_id=position_id))
         except ServiceError as error:
@@ -208,7 +203,6 @@ def confirm_differ(position_id: int):
         return redirect(url_for(".differ_page", position_id=position_id))
     try:
         state = differ.confirm(db.session, current_user, position_id)
-        db.session.commit()
         if state.published:
             flash("Every partner has confirmed: published as agreed to differ.", "success")
         else:
@@ -223,7 +217,6 @@ def reopen(position_id: int):
     if ConfirmForm().validate():
         try:
             differ.reopen(db.session, current_user, position_id)
-            db.session.commit()
             flash("Reopened: the partners can work towards one text again.", "success")
         except ServiceError as error:
             _refused(error)
@@ -248,7 +241,6 @@ def review_date(position_id: int):
         return _back(position_id)
     try:
         lifecycle.set_review_date(db.session, current_user, position_id, form.review_by.data)
-        db.session.commit()
         flash("Review date saved.", "success")
     except ServiceError as error:
         _refused(error)
@@ -265,7 +257,6 @@ def close(position_id: int):
         position = lifecycle.close(
             db.session, current_user, position_id, action=form.action.data, reason=form.reason.data
         )
-        db.session.commit()
         flash(f"The position is now {position.status}. Nothing was deleted.", "success")
     except ServiceError as error:
         _refused(error)

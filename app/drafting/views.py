@@ -67,7 +67,6 @@ def new():
                 area=form.area.data,
                 note=form.note.data or "",
             )
-            db.session.commit()
             flash(f"Created “{position.title}” as revision 1.", "success")
             return redirect(url_for(".show", position_id=position.id))
         except (Invalid, TooLarge) as error:
@@ -139,7 +138,6 @@ def edit(position_id: int):
                 base_number=form.base_revision.data,
                 note=form.note.data or "",
             )
-            db.session.commit()
             if saved.merged:
                 flash(
                     f"Someone saved while you were editing; your changes were merged into "
@@ -244,7 +242,6 @@ def sign_off(position_id: int):
             decision=form.decision.data,
             comment=form.comment.data or "",
         )
-        db.session.commit()
     except (Invalid, Conflict) as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -264,7 +261,6 @@ def publish(position_id: int):
         publication = consensus.publish(
             db.session, current_user, position_id, revision_number=form.revision.data
         )
-        db.session.commit()
     except Conflict as error:
         db.session.rollback()
         flash(error.message, "error")

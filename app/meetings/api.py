@@ -281,8 +281,6 @@ def record_appearance(meeting_id: int):
 def list_appearances():
     filters = log.parse_filters(request.args)
     page, per_page = _page_args()
-    appearances.sync_for_reading(db.session)
-    db.session.commit()  # before reading: a commit expires what was read
     result = log.log_page(db.session, g.api_user, filters, page=page, per_page=per_page)
     return jsonify(_paged(result, appearance_json))
 
@@ -310,8 +308,6 @@ def grant_mandate():
 
 @bp.get("/flags")
 def list_flags():
-    appearances.sync_for_reading(db.session)
-    db.session.commit()  # before reading: a commit expires what was read
     page, per_page = _page_args()
     queue = log.review_queue(db.session, g.api_user, page=page, per_page=per_page)
     return jsonify(

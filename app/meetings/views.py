@@ -120,7 +120,6 @@ def new():
     if form.validate_on_submit():
         try:
             meeting = meeting_service.create_meeting(db.session, current_user, form.to_input())
-            db.session.commit()
             flash(f"Recorded “{meeting.title}”.", "success")
             return redirect(url_for(".show", meeting_id=meeting.id))
         except (Invalid, Forbidden) as error:
@@ -179,7 +178,6 @@ def edit(meeting_id: int):
     if form.validate_on_submit():
         try:
             meeting_service.update_meeting(db.session, current_user, meeting_id, form.to_input())
-            db.session.commit()
             flash("Saved the meeting.", "success")
             return redirect(url_for(".show", meeting_id=meeting_id))
         except (Invalid, Conflict) as error:
@@ -252,7 +250,6 @@ def new_appearance(meeting_id: int):
             appearances.record_appearance(
                 db.session, current_user, meeting_id, **_appearance_values(form)
             )
-            db.session.commit()
             flash("Added to the log.", "success")
             return redirect(url_for(".show", meeting_id=meeting_id))
         except (Invalid, Forbidden, Conflict) as error:
@@ -290,7 +287,6 @@ def edit_appearance(appearance_id: int):
             appearances.update_appearance(
                 db.session, current_user, appearance_id, **_appearance_values(form)
             )
-            db.session.commit()
             flash("Saved the entry; its flags were checked again.", "success")
             return redirect(url_for(".show", meeting_id=appearance.meeting_id))
         except (Invalid, Forbidden, Conflict) as error:
@@ -311,9 +307,6 @@ def edit_appearance(appearance_id: int):
 
 def _log_page(template: str, filters, status: int, **context):
     viewer = _viewer()
-    if viewer is not None:
-        appearances.sync_for_reading(db.session)
-        db.session.commit()  # before reading: a commit expires what was read
     page = log.log_page(
         db.session,
         viewer,
@@ -390,7 +383,6 @@ def audience(organisation_id: int):
                 meeting_service.add_alias(
                     db.session, current_user, organisation_id, form.alias.data
                 )
-                db.session.commit()
                 flash(f"“{form.alias.data.strip()}” now finds {organisation.name}.", "success")
                 return redirect(url_for(".audience", organisation_id=organisation_id))
             except (Invalid, Forbidden, Conflict) as error:
@@ -425,8 +417,6 @@ def audience(organisation_id: int):
 @bp.get("/flags")
 @login_required
 def flags():
-    appearances.sync_for_reading(db.session)
-    db.session.commit()  # before reading: a commit expires what was read
     queue = log.review_queue(db.session, current_user, page=request.args.get("page", 1, type=int))
     return render_template("meetings/flags.html", queue=queue, form=ReviewForm(), **_labels())
 
@@ -441,7 +431,6 @@ def review(flag_id: int):
     if form.validate_on_submit():
         try:
             appearances.review_flag(db.session, current_user, flag_id, form.note.data)
-            db.session.commit()
             flash("Marked reviewed. The flag stays in the history with your note.", "success")
             return redirect(back)
         except (Invalid, Conflict) as error:
@@ -484,7 +473,6 @@ def mandates_page():
                     ends_on=form.ends_on.data,
                     note=form.note.data or "",
                 )
-                db.session.commit()
                 flash(f"Recorded {mandate.user.name}'s mandate.", "success")
                 return redirect(url_for(".mandates_page"))
             except (Invalid, Forbidden) as error:
@@ -515,7 +503,6 @@ def calendar_links():
         if form.validate_on_submit():
             try:
                 _, token = export.create_feed(db.session, current_user, form.name.data or "")
-                db.session.commit()
                 created = url_for(".calendar_feed", token=token, _external=True)
             except Invalid as error:
                 status = form_refused(form, error)
@@ -538,7 +525,6 @@ def revoke_calendar(feed_id: int):
     if not form.validate_on_submit():
         abort(400)
     export.revoke_feed(db.session, current_user, feed_id)
-    db.session.commit()
     flash("Revoked. Calendars using that link get nothing from now on.", "success")
     return redirect(url_for(".calendar_links"))
 

@@ -229,20 +229,34 @@ def test_editing_the_audience_replaces_the_rows(alliance):
 # ---- appearances and flags ------------------------------------------------------------------
 
 
-def test_a_clean_alliance_appearance_keeps_the_published_revision(alliance, speaker):
+def test_a_clean_alliance_appearance_cites_the_revision_standing_at_its_meeting(alliance, speaker):
     position = publish_position(alliance)
     meeting = make_meeting(alliance.comms, starts_at=minutes_from_now(1), areas=[alliance.area])
-    # The meeting is ahead: judged on what stands now. Then the text changes and is republished.
+    # The meeting is ahead: judged on what stands now.
     appearance = speak(alliance.comms, meeting, speaker, positions=[position])
     assert flag_keys(appearance) == []
     cited = appearance.cited[0]
     assert (cited.state, cited.revision.number) == ("published", 1)
+    # Republished before the meeting: revision 2 is what will stand when they speak.
     revise(alliance.drafter, position, "We ask for fair, stable rents.")
     alliance.approve_all(position)
     consensus.publish(db.session, alliance.comms, position.id, revision_number=2)
     db.session.commit()
-    assert appearance.cited[0].revision.number == 1
+    assert appearance.cited[0].revision.number == 2
     assert "appearance.create" in audit_actions()
+
+
+def test_a_republication_after_the_meeting_leaves_the_cited_revision(alliance, speaker):
+    position = publish_position(alliance)
+    backdate_publications(position)
+    meeting = make_meeting(alliance.comms, starts_at=minutes_from_now(-60), areas=[alliance.area])
+    appearance = speak(alliance.comms, meeting, speaker, positions=[position])
+    revise(alliance.drafter, position, "We ask for fair, stable rents.")
+    alliance.approve_all(position)
+    consensus.publish(db.session, alliance.comms, position.id, revision_number=2)
+    db.session.commit()
+    assert (appearance.cited[0].state, appearance.cited[0].revision.number) == ("published", 1)
+    assert flag_keys(appearance) == []
 
 
 def test_a_no_mandate_is_flagged(alliance):
@@ -278,7 +292,7 @@ def test_b_a_position_published_after_the_meeting_is_flagged(alliance, speaker):
     assert flag_keys(appearance) == [f"no_unified_text:position:{position.id}"]
 
 
-def test_c_a_position_withdrawn_later_is_flagged_when_the_log_is_next_read(alliance, speaker):
+def test_c_a_position_withdrawn_later_is_flagged_by_the_withdrawal_itself(alliance, speaker):
     position = publish_position(alliance)
     backdate_publications(position)
     meeting = make_meeting(alliance.comms, starts_at=minutes_from_now(-60))
@@ -286,11 +300,10 @@ def test_c_a_position_withdrawn_later_is_flagged_when_the_log_is_next_read(allia
     assert flag_keys(appearance) == []
     # After the meeting, the position is withdrawn.
     lifecycle.close(db.session, alliance.admin, position.id, action="withdraw", reason="Outdated")
-    db.session.commit()
-    appearances.sync_for_reading(db.session)
-    db.session.commit()
+    db.session.commit()  # nothing else runs: the withdrawal raised the flag in its transaction
+    db.session.expire_all()
     assert flag_keys(appearance) == [f"withdrawn_later:position:{position.id}"]
-    # Reading again raises nothing new.
+    # The timer's sync finds nothing left to raise.
     assert appearances.sync_flags(db.session) == 0
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.accounts import services as accounts
 from app.divergence.models import DifferConfirmation, DifferStatement, Stance
@@ -604,11 +604,30 @@ class Walk:
     checked: int = 0
     wrong: list = field(default_factory=list)
     leaks: list = field(default_factory=list)
+    writes_on_read: list = field(default_factory=list)
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 def walk(app, world: World) -> Walk:
     clients = Clients(app, world)
     result = Walk()
+    reading: list[str] = []  # the GET being answered, while one is
+
+    def note_write(conn, cursor, statement, parameters, context, executemany):
+        if reading and statement.lstrip().upper().startswith(WRITES):
+            result.writes_on_read.append(f"{reading[0]}: {statement.split(chr(10))[0][:80]}")
+
+    event.listen(db.engine, "before_cursor_execute", note_write)
+    try:
+        _walk(clients, world, result, reading)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note_write)
+    return result
+
+
+def _walk(clients: Clients, world: World, result: Walk, reading: list[str]) -> None:
     for endpoint in sorted(PERMISSIONS):
         for method, allowed in sorted(PERMISSIONS[endpoint].items()):
             shared = None  # a refusal changes nothing, so the refused roles share one try's data
@@ -621,12 +640,16 @@ def walk(app, world: World) -> Walk:
                 else:
                     case = build()
                 client = clients.get(role)
+                if method == "GET":
+                    reading.append(f"GET {case.path} as {role}")
                 try:
                     response = ask(client, case, world.tokens.get(role))
                     answer = judge(client, response)
                 except Exception as error:  # noqa: BLE001  (TESTING propagates a 500's cause)
                     db.session.rollback()
                     answer, response = f"server error: {error!r}", None
+                finally:
+                    reading.clear()
                 if case.after:
                     case.after()
                 if case.relogin:
@@ -639,7 +662,6 @@ def walk(app, world: World) -> Walk:
                     response.close()
                 if role == ANON and not case.secret_ok and SECRET in shown:
                     result.leaks.append(f"{case.method} {case.path}")
-    return result
 
 
 def test_every_route_with_every_role(app, alliance, capsys):
@@ -647,6 +669,7 @@ def test_every_route_with_every_role(app, alliance, capsys):
     result = walk(app, world)
     assert not result.wrong, "\n".join(result.wrong)
     assert not result.leaks, "internal records shown signed out: " + ", ".join(result.leaks)
+    assert not result.writes_on_read, "a GET wrote:\n" + "\n".join(result.writes_on_read)
     endpoints = sum(len(methods) for methods in PERMISSIONS.values())
     assert result.checked == endpoints * len(ROLES) >= 90 * 7
     with capsys.disabled():

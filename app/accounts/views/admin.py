@@ -59,7 +59,6 @@ def people():
                 roles=form.roles.data,
                 partner_slug=form.partner.data or None,
             )
-            db.session.commit()
             link = _link(user, "invite")
             flash(
                 f"Invited {user.name}. Pass on the link below; it works once, for 7 days.",
@@ -85,7 +84,6 @@ def reset(user_id: int):
         flash("That request was incomplete; try again.", "error")
         return people()
     user = accounts.reset_user(db.session, current_user, user_id)
-    db.session.commit()
     flash(
         f"{user.name}'s old password no longer works. Pass on the link below; it works once, "
         "for 24 hours.",

@@ -58,7 +58,6 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
-        db.session.commit()
         if user is not None:
             session.clear()  # a fresh session at sign-in: nothing carried over from before
             login_user(user)
@@ -72,7 +71,6 @@ def login():
 @login_required
 def logout():
     accounts.record_logout(db.session, current_user)
-    db.session.commit()
     logout_user()
     flash("Signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -63,7 +63,6 @@ def profile():
             accounts.change_password(
                 db.session, current_user, current=form.current.data, new=form.new.data
             )
-            db.session.commit()
             flash("Password changed.", "success")
             return redirect(url_for(".profile"))
         except ServiceError as error:
@@ -81,7 +80,6 @@ def tokens():
     status = 200
     if form.validate_on_submit():
         new_token = accounts.issue_token(db.session, current_user, form.name.data)
-        db.session.commit()
         flash("Token created. Copy it now: it is shown only once.", "success")
         form = TokenForm(formdata=None)
     elif form.is_submitted():
@@ -100,7 +98,6 @@ def tokens():
 def revoke(token_id: int):
     if RevokeForm().validate():
         token = accounts.revoke_token(db.session, current_user, token_id)
-        db.session.commit()
         flash(f"Revoked “{token.name}”. It no longer works.", "success")
     return redirect(url_for(".tokens"))
 
@@ -118,7 +115,6 @@ def welcome(token: str):
     if form.validate_on_submit():
         try:
             accounts.redeem_link(db.session, token, secret, form.new.data)
-            db.session.commit()
             if current_user.is_authenticated:
                 logout_user()
             flash("Your password is set. Sign in with it now.", "success")

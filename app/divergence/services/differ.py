@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.audit import services as audit
 from app.divergence.models import DifferConfirmation, DifferOutcome, DifferStatement
+from app.drafting import signals
 from app.drafting.models import Position
 from app.drafting.services.consensus import all_partners, get_position, refresh_status, today
 from app.drafting.services.locking import lock_position
@@ -154,6 +155,7 @@ def confirm(session: Session, user: User, position_id: int) -> DifferState:
             object_id=position.id,
             details={"statements": outcome.statements_hash},
         )
+        signals.standing_changed.send(session=session, position_id=position.id)
         state = differ_state(session, position_id)
     return state
 
@@ -173,4 +175,5 @@ def reopen(session: Session, user: User, position_id: int) -> Position:
     audit.record(
         session, "differ.reopen", actor=user, object_type="position", object_id=position.id
     )
+    signals.standing_changed.send(session=session, position_id=position.id)
     return get_position(session, position_id)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.alliance.models import Partner
 from app.audit import services as audit
+from app.drafting import signals
 from app.drafting.models import Position, Publication, SignOff
 from app.drafting.services.locking import lock_position
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -200,6 +201,7 @@ def publish(
             "signatories": sorted(signatory_ids),
         },
     )
+    signals.standing_changed.send(session=session, position_id=position.id)
     return publication
 
 

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.drafting import signals
 from app.drafting.models import Position
 from app.drafting.services.locking import lock_position
 from app.errors import Conflict, Forbidden, Invalid
@@ -38,6 +39,7 @@ def close(session: Session, user: User, position_id: int, *, action: str, reason
         object_id=position.id,
         details={"reason": reason.strip()},
     )
+    signals.standing_changed.send(session=session, position_id=position.id)
     return position
 
 

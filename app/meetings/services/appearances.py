@@ -4,7 +4,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -13,6 +12,7 @@ from app.accounts.services import find_by_email
 from app.alliance.models import Partner
 from app.audit import services as audit
 from app.divergence.models import DifferOutcome
+from app.drafting import signals
 from app.drafting.models import Position, Publication, Revision
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import utcnow
@@ -446,21 +446,24 @@ def appearances_to_recheck(session: Session, now: datetime, limit: int = 500) ->
     return list(session.execute(query).scalars())
 
 
+def _check_these(session: Session, ids, now: datetime | None = None) -> list[Flag]:
+    """check_flags for the appearances `ids` selects (a list or a subquery)."""
+    batch = session.execute(
+        select(Appearance).options(selectinload(Appearance.cited)).where(Appearance.id.in_(ids))
+    )
+    return check_flags(session, list(batch.unique().scalars()), now)
+
+
 def sync_flags(session: Session, now: datetime | None = None) -> int:
-    """Check again every entry that needs it (see above). Returns how many flags were raised."""
+    """Check again every entry that needs it (see above). Returns how many flags were raised.
+
+    Run on a timer (`flask --app wsgi flags sync`): meetings pass by themselves, and nothing
+    else that changes a flag happens without rechecking it where it happens.
+    """
     now = now or utcnow()
     raised = 0
     while ids := appearances_to_recheck(session, now):
-        batch = list(
-            session.execute(
-                select(Appearance)
-                .options(selectinload(Appearance.cited))
-                .where(Appearance.id.in_(ids))
-            )
-            .unique()
-            .scalars()
-        )
-        raised += len(check_flags(session, batch, now))
+        raised += len(_check_these(session, ids, now))
     return raised
 
 
@@ -501,20 +504,11 @@ def review_flag(session: Session, user: User, flag_id: int, note: str) -> Flag:
     return flag
 
 
-def get_flag(session: Session, flag_id: int) -> Flag:
-    flag = session.get(Flag, flag_id)
-    if flag is None:
-        raise NotFound(f"There is no flag {flag_id}.")
-    return flag
-
-
-def sync_for_reading(session: Session) -> None:
-    """Before the log is read: raise any flags that events since the last check call for.
-
-    One query when there is nothing to do. Should a concurrent reader raise the same flag
-    first, the unique key refuses ours and the read goes on without it.
-    """
-    try:
-        sync_flags(session)
-    except IntegrityError:
-        session.rollback()
+@signals.standing_changed.connect
+def recheck_citing(_sender=None, *, session: Session, position_id: int) -> None:
+    """A cited position was published, withdrawn or agreed to differ: the entries citing it
+    are judged again now, in the same transaction, rather than when someone next reads the log."""
+    citing = select(AppearancePosition.appearance_id).where(
+        AppearancePosition.position_id == position_id
+    )
+    _check_these(session, citing)

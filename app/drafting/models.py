@@ -2,8 +2,19 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.accounts.models import User
 from app.alliance.models import Partner, PolicyArea
@@ -32,6 +43,8 @@ class Position(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     review_by: Mapped[date | None] = mapped_column(index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moves whenever anything the position's page shows is written (see _move_versions).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     area: Mapped[PolicyArea] = relationship()
     current_revision: Mapped["Revision | None"] = relationship(
@@ -143,3 +156,33 @@ def _refuse_rewrite(mapper, connection, target):
 @event.listens_for(Position, "before_delete")
 def _refuse_delete(mapper, connection, target):
     raise RuntimeError(f"{type(target).__name__} rows are never deleted")
+
+
+@event.listens_for(Session, "before_flush")
+def _move_versions(session: Session, flush_context, instances) -> None:
+    """Move the version of every position that this flush touches, in the same UPDATE.
+
+    Touched: the position's own columns, or any row naming it (a revision, a sign-off, a stance,
+    an amendment...). A change of name to a person or of anything about a partner shows on every
+    position's page, so it moves them all; that is rare.
+    """
+    touched: set[int] = set()
+    everything = False
+    for row in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(row, Position):
+            if row not in session.new and session.is_modified(row):
+                touched.add(row.id)
+        elif isinstance(row, Partner) and row not in session.new:
+            everything = everything or session.is_modified(row)
+        elif isinstance(row, User) and row not in session.new:
+            everything = everything or inspect(row).attrs.name.history.has_changes()
+        elif isinstance(getattr(row, "position_id", None), int):
+            touched.add(row.position_id)
+    if everything:
+        session.execute(update(Position).values(version=Position.version + 1))
+        return
+    with session.no_autoflush:
+        for position_id in touched:
+            position = session.get(Position, position_id)
+            if position is not None:
+                position.version = Position.version + 1  # in SQL: concurrent writers both count

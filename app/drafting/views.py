@@ -8,7 +8,7 @@ from app.divergence.forms import CloseForm, ReviewDateForm, StanceForm
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
 from app.drafting.queries import lists
 from app.drafting.queries.comparing import compare, comparison_of, two_revisions
-from app.drafting.queries.position_page import position_page, record_version
+from app.drafting.queries.position_page import page_version, position_page
 from app.drafting.services import consensus
 from app.drafting.services import editing as drafting
 from app.drafting.services.editing import EditConflict
@@ -78,14 +78,14 @@ def new():
 
 @bp.get("/<int:position_id>")
 def show(position_id: int):
-    # Whatever this page shows changes only by an action, and every action is on the audit
-    # record: while its head stands still (and the day and this person's roles are the same),
-    # the page rendered last time is the page.
+    # Whatever this page shows changes only by a write that moves the position's version: while
+    # it stands still (and the day and this person's roles are the same), the page rendered last
+    # time is the page.
     user = current_user
     etag = private_etag(
         "position",
         position_id,
-        record_version(db.session),
+        page_version(db.session, position_id),
         consensus.today(),
         user.roles,
         user.partner_id,

@@ -6,7 +6,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.audit.models import AuditHead
 from app.divergence.models import Amendment, Stance
 from app.divergence.services.stances import latest_stances
 from app.drafting.models import Position, SignOff
@@ -52,11 +51,9 @@ class PositionPage:
         return None
 
 
-def record_version(session: Session) -> tuple[int, str] | None:
-    """The head of the audit record: every change anywhere is on it, so while it stands still,
-    nothing any page shows has changed (and its hash tells a restored database from this one)."""
-    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
-    return tuple(head) if head else None
+def page_version(session: Session, position_id: int) -> int | None:
+    """The position's version: while it stands still, nothing its page shows has changed."""
+    return session.execute(select(Position.version).where(Position.id == position_id)).scalar()
 
 
 def position_page(session: Session, user: User, position_id: int) -> PositionPage:

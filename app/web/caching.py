@@ -8,9 +8,9 @@ same view of it gets the same bytes without the queries and the template.
 
 import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
+from cachetools import LRUCache
 from flask import Response, current_app, make_response, request, session
 from flask_login import current_user
 
@@ -40,40 +40,45 @@ def _messages_waiting() -> bool:
     return bool(session.get("_flashes"))
 
 
-class PageCache:
-    """Rendered pages by ETag, least recently used out, bounded by their total size."""
+PAGE_BUDGET_CHARS = 8_000_000  # rendered pages kept per process
 
-    def __init__(self, budget_chars: int = 8_000_000):
-        self.budget = budget_chars
-        self.used = 0
-        self.pages: OrderedDict[str, str] = OrderedDict()
+
+class BoundedCache:
+    """A least-recently-used cache bounded by the total weight of what it holds, thread-safe.
+
+    A weight bound rather than a count: one page of a 20,000-word text weighs as much as a
+    thousand short ones. Anything heavier than an eighth of the budget is not kept at all, so one
+    huge entry never empties the cache.
+    """
+
+    def __init__(self, budget: int, weigh: Callable[[object], int]):
+        self.entries = LRUCache(maxsize=budget, getsizeof=weigh)
+        self.largest = budget // 8
+        self.weigh = weigh
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key):
         with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
+            return self.entries.get(key)
 
-    def put(self, key: str, page: str) -> None:
-        if len(page) > self.budget // 8:
+    def put(self, key, value) -> None:
+        if self.weigh(value) > self.largest:
             return
         with self.lock:
-            if key in self.pages:
-                return
-            self.pages[key] = page
-            self.used += len(page)
-            while self.used > self.budget:
-                _, dropped = self.pages.popitem(last=False)
-                self.used -= len(dropped)
+            self.entries[key] = value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
 
 
-def page_cache() -> PageCache:
+def page_cache() -> BoundedCache:
     """This app's cache (one per app object, so tests on fresh databases never share one)."""
     cache = current_app.extensions.get("concord_pages")
     if cache is None:
-        cache = current_app.extensions.setdefault("concord_pages", PageCache())
+        cache = current_app.extensions.setdefault(
+            "concord_pages", BoundedCache(PAGE_BUDGET_CHARS, len)
+        )
     return cache
 
 

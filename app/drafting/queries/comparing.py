@@ -1,7 +1,5 @@
 """Comparing two revisions of a position. Revisions never change, so neither does a diff."""
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -9,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.drafting.models import Revision
 from app.errors import NotFound
+from app.web.caching import BoundedCache
 from positions import diffing
 
 
@@ -22,63 +21,23 @@ class Comparison:
     counts: dict[str, int]
 
 
-class DiffCache:
-    """Diffs already computed in this process, least recently used first out.
-
-    Bounded by an estimate of the memory held (a diff keeps about 8 bytes per character of the
-    two texts), not by a count: one pair of 20,000-word revisions weighs as much as a thousand
-    short ones. Keyed by the two texts themselves, so nothing stale can ever be served.
-    """
-
-    def __init__(self, budget_bytes: int = 24_000_000):
-        self.budget = budget_bytes
-        self.used = 0
-        self.entries: OrderedDict[tuple[str, str], tuple[object, int]] = OrderedDict()
-        self.lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    @staticmethod
-    def weight(old: str, new: str) -> int:
-        return 8 * (len(old) + len(new)) + 2_000
-
-    def get(self, old: str, new: str):
-        with self.lock:
-            entry = self.entries.get((old, new))
-            if entry is None:
-                self.misses += 1
-                return None
-            self.entries.move_to_end((old, new))
-            self.hits += 1
-            return entry[0]
-
-    def put(self, old: str, new: str, value) -> None:
-        weight = self.weight(old, new)
-        if weight > self.budget:
-            return
-        with self.lock:
-            if (old, new) in self.entries:
-                return
-            self.entries[(old, new)] = (value, weight)
-            self.used += weight
-            while self.used > self.budget:
-                _, (_, dropped) = self.entries.popitem(last=False)
-                self.used -= dropped
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-            self.used = 0
+def _weight(found) -> int:
+    """About 8 bytes per character of the two texts a diff was made of."""
+    changes, _, _ = found
+    return 8 * sum(len(change.text) for change in changes) + 2_000
 
 
-cache = DiffCache()
+# Diffs already computed in this process. Keyed by the two texts themselves, so nothing stale
+# can ever be served.
+cache = BoundedCache(24_000_000, _weight)
 
 
 def _diff(old_text: str, new_text: str):
-    found = cache.get(old_text, new_text)
+    found = cache.get((old_text, new_text))
     if found is None:
         changes = diffing.word_diff(old_text, new_text)
         found = changes, diffing.side_by_side(old_text, new_text), diffing.summary(changes)
-        cache.put(old_text, new_text, found)
+        cache.put((old_text, new_text), found)
     return found
 
 

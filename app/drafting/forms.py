@@ -2,7 +2,6 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -56,7 +55,3 @@ class SignOffForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-
-
-class PreviewForm(FlaskForm):
-    body = HiddenField()

@@ -225,11 +225,3 @@ def signoff_history(session: Session, position_id: int) -> list[SignOff]:
             select(SignOff).where(SignOff.position_id == position_id).order_by(SignOff.id.desc())
         ).scalars()
     )
-
-
-def approved_revision_for(consensus: core.Consensus, partner_id: int | None) -> int | None:
-    """The revision a partner last approved, when that approval has gone stale."""
-    for standing in consensus.standings:
-        if standing.partner.id == partner_id and standing.state is core.PartnerState.STALE:
-            return standing.revision_number
-    return None

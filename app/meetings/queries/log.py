@@ -492,17 +492,6 @@ def review_queue(
     return ReviewQueue(open_flags, open_total, reviewed)
 
 
-def open_flag_count(session: Session) -> int:
-    return session.execute(
-        select(func.count())
-        .select_from(Flag)
-        .where(Flag.cleared_at.is_(None), Flag.reviewed_at.is_(None))
-    ).scalar_one()
-
-
-# ---- the briefing ----------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Briefing:
     meeting: Meeting

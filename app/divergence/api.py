@@ -5,6 +5,7 @@ from flask import g, jsonify, request
 from app.api import bp, parsing
 from app.divergence.models import Amendment, Stance
 from app.divergence.queries import board
+from app.divergence.queries.timeline import position_timeline
 from app.divergence.services import amendments, differ, stances
 from app.drafting.services.consensus import get_position
 from app.extensions import db
@@ -184,6 +185,6 @@ def timeline(position_id: int):
                 "text": e.text,
                 "revision": e.revision,
             }
-            for e in board.timeline(db.session, position_id)
+            for e in position_timeline(db.session, position_id)
         ]
     )

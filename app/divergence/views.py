@@ -14,6 +14,7 @@ from app.divergence.forms import (
     StatementForm,
 )
 from app.divergence.queries import board
+from app.divergence.queries.timeline import position_timeline
 from app.divergence.services import amendments, differ, stances
 from app.drafting.services import editing as drafting
 from app.drafting.services import lifecycle
@@ -229,7 +230,7 @@ def timeline(position_id: int):
     return render_template(
         "divergence/timeline.html",
         position=position,
-        events=board.timeline(db.session, position_id),
+        events=position_timeline(db.session, position_id),
     )
 
 

@@ -29,7 +29,7 @@ from app.meetings.forms import (
 )
 from app.meetings.queries import exports as export
 from app.meetings.queries import log
-from app.meetings.services import appearances, mandates
+from app.meetings.services import appearances, feeds, mandates
 from app.meetings.services import meetings as meeting_service
 from app.web.forms import form_refused
 from positions import mandate as core
@@ -502,7 +502,7 @@ def calendar_links():
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                _, token = export.create_feed(db.session, current_user, form.name.data or "")
+                _, token = feeds.create_feed(db.session, current_user, form.name.data or "")
                 created = url_for(".calendar_feed", token=token, _external=True)
             except Invalid as error:
                 status = form_refused(form, error)
@@ -511,7 +511,7 @@ def calendar_links():
     return render_template(
         "meetings/calendar.html",
         form=form,
-        feeds=export.feeds_of(db.session, current_user),
+        feeds=feeds.feeds_of(db.session, current_user),
         created=created,
         revoke_form=ConfirmForm(),
         public_url=url_for(".public_calendar", _external=True),
@@ -524,7 +524,7 @@ def revoke_calendar(feed_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    export.revoke_feed(db.session, current_user, feed_id)
+    feeds.revoke_feed(db.session, current_user, feed_id)
     flash("Revoked. Calendars using that link get nothing from now on.", "success")
     return redirect(url_for(".calendar_links"))
 
@@ -547,7 +547,7 @@ def _event_url(meeting) -> str:
 @bp.get("/calendar/<token>.ics")
 def calendar_feed(token: str):
     """A private feed: everything this person may read. The token is the only key."""
-    owner = export.feed_owner(db.session, token)
+    owner = feeds.feed_owner(db.session, token)
     return _ics(export.calendar(db.session, owner, _event_url), private=True)
 
 

@@ -28,8 +28,7 @@ from app.divergence.services import amendments, differ, stances
 from app.drafting.models import Position, SignOff
 from app.extensions import db
 from app.meetings.models import Appearance, Flag, Meeting
-from app.meetings.queries import exports as export
-from app.meetings.services import appearances, mandates
+from app.meetings.services import appearances, feeds, mandates
 from tests.app.builders import publish
 from tests.app.permissions_table import (
     ADMIN,
@@ -140,7 +139,7 @@ class World:
         mandates.grant_mandate(
             db.session, a.admin, user=self.policy.id, areas=[self.area.id], starts_on="2024-01-01"
         )
-        _, self.feed_token = export.create_feed(db.session, self.chief, "mine")
+        _, self.feed_token = feeds.create_feed(db.session, self.chief, "mine")
         self.invitation = self.invite()
         self.throwaway = make_user("throwaway@example.org", "comms")  # its password is reset
         self.visitor = make_user("visitor@example.org", "comms")  # signs in on a fresh tab
@@ -225,7 +224,7 @@ class World:
         return accounts.tokens_of(db.session, self.chief)[0].id
 
     def feed_of_chief(self) -> int:
-        feed, _ = export.create_feed(db.session, self.chief, "to revoke")
+        feed, _ = feeds.create_feed(db.session, self.chief, "to revoke")
         db.session.commit()
         return feed.id
 

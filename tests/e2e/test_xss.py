@@ -38,8 +38,7 @@ from app.drafting.services import editing as drafting
 from app.errors import ServiceError
 from app.extensions import db
 from app.meetings.models import Flag
-from app.meetings.queries import exports as export
-from app.meetings.services import appearances, mandates
+from app.meetings.services import appearances, feeds, mandates
 from app.meetings.services import meetings as meeting_service
 from app.meetings.services.meetings import CounterpartInput, MeetingInput
 from tests.e2e.conftest import E2EConfig, QuietHandler
@@ -165,7 +164,7 @@ def fill_with_hostile_text(session) -> dict:
             partner_slug="harbourside",
         )
         accounts.issue_token(session, admin, payload)
-        export.create_feed(session, admin, payload)
+        feeds.create_feed(session, admin, payload)
     typed("user name (invitation)", "API token name", "calendar link name")
     drafter, chief = officers["harbourside"], chiefs["harbourside"]
 

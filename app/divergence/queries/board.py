@@ -1,20 +1,15 @@
-"""The divergence board and a position's timeline: read-only, a fixed number of queries."""
+"""The divergence board: positions by partners, where views diverge; a fixed number of queries."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.alliance.models import PolicyArea
 from app.divergence.models import (
-    Amendment,
-    DifferConfirmation,
-    DifferOutcome,
-    DifferStatement,
     Stance,
 )
-from app.drafting.models import Position, Publication, Revision, SignOff
+from app.drafting.models import Position
 from app.drafting.services.consensus import all_partners, consensus_for_many, today
 from positions import consensus as core
 from positions import divergence as rules
@@ -140,119 +135,3 @@ def divergence_board(
         cells = tuple(Cell(p, held.get(p.id, rules.View.UNDECIDED), states[p.id]) for p in partners)
         rows.append(BoardRow(shown[position_id], cells, divergence, trend))
     return Board(partners, rows, dict(sorted(summary.items())), page or 1, pages, total)
-
-
-@dataclass(frozen=True)
-class Event:
-    at: datetime
-    kind: str  # revision, stance, amendment, signoff, publication, differ
-    who: str
-    partner: str | None
-    text: str
-    revision: int | None = None
-
-
-def timeline(session: Session, position_id: int) -> list[Event]:
-    """Everything that happened to a position, oldest first."""
-
-    def rows(model, *options):
-        query = select(model).where(model.position_id == position_id)
-        return session.execute(query.options(*options)).unique().scalars()
-
-    events: list[Event] = []
-    for r in rows(Revision):
-        note = f": {r.note}" if r.note else ""
-        events.append(
-            Event(
-                r.created_at,
-                "revision",
-                r.author.name,
-                None,
-                f"Saved revision {r.number}{note}",
-                r.number,
-            )
-        )
-    for s in rows(Stance):
-        label = rules.VIEW_LABELS[rules.View(s.view)]
-        events.append(
-            Event(s.created_at, "stance", s.user.name, s.partner.name, f"Stance set to “{label}”")
-        )
-    for a in rows(Amendment):
-        events.append(
-            Event(
-                a.created_at,
-                "amendment",
-                a.proposed_by.name,
-                a.credit,
-                f"Proposed amendment {a.number}: {a.reason}",
-                a.base_revision.number,
-            )
-        )
-        if a.decided_at:
-            verb = "Accepted" if a.status == rules.AmendmentStatus.ACCEPTED else "Declined"
-            events.append(
-                Event(
-                    a.decided_at,
-                    "amendment",
-                    a.decided_by.name,
-                    None,
-                    f"{verb} amendment {a.number}",
-                )
-            )
-    for s in rows(SignOff):
-        verb = "Approved" if s.decision == core.Decision.APPROVE else "Objected to"
-        events.append(
-            Event(
-                s.created_at,
-                "signoff",
-                s.user.name,
-                s.partner.name,
-                f"{verb} revision {s.revision.number}",
-                s.revision.number,
-            )
-        )
-    for p in rows(Publication, joinedload(Publication.published_by)):
-        events.append(
-            Event(
-                p.published_at,
-                "publication",
-                p.published_by.name,
-                None,
-                f"Published revision {p.revision.number}",
-                p.revision.number,
-            )
-        )
-    for s in rows(DifferStatement):
-        events.append(
-            Event(
-                s.created_at,
-                "differ",
-                s.user.name,
-                s.partner.name,
-                "Wrote the partner's agree-to-differ statement",
-            )
-        )
-    for c in rows(DifferConfirmation):
-        events.append(
-            Event(
-                c.created_at,
-                "differ",
-                c.user.name,
-                c.partner.name,
-                "Confirmed the agree-to-differ outcome",
-            )
-        )
-    for o in rows(DifferOutcome):
-        events.append(
-            Event(
-                o.published_at,
-                "differ",
-                "—",
-                None,
-                "Published as agreed to differ: no alliance position",
-            )
-        )
-        if o.reopened_at:
-            events.append(Event(o.reopened_at, "differ", "—", None, "Reopened towards one text"))
-    events.sort(key=lambda e: e.at)
-    return events

@@ -1,22 +1,17 @@
 """Exports of the log: CSV for spreadsheets, iCalendar for calendars, private feed links."""
 
 import csv
-import hashlib
 import io
-import secrets
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from flask import current_app
 from icalendar import Calendar, Event
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.audit import services as audit
-from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import utcnow
-from app.meetings.models import Appearance, CalendarFeed, Meeting
+from app.meetings.models import Appearance, Meeting
 from app.meetings.queries.log import LogFilters, log_batches, shown_positions, upcoming_meetings
 from app.meetings.services.meetings import local, zone
 from positions import mandate as core
@@ -171,69 +166,3 @@ def calendar(
         )
     cal.add_missing_timezones()
     return cal.to_ical()
-
-
-# ---- private feed links ----------------------------------------------------------------------
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def create_feed(session: Session, user: User, name: str = "") -> tuple[CalendarFeed, str]:
-    """A private calendar link for this person. The token is shown once; its hash is kept."""
-    name = (name or "").strip() or "My calendar"
-    if len(name) > 120:
-        raise Invalid("Keep the name to 120 characters.", field="name")
-    token = "cal_" + secrets.token_urlsafe(32)
-    feed = CalendarFeed(user_id=user.id, name=name, token_hash=_digest(token))
-    session.add(feed)
-    session.flush()
-    audit.record(
-        session,
-        "calendar.create",
-        actor=user,
-        object_type="calendar_feed",
-        object_id=feed.id,
-        details={"name": name},
-    )
-    return feed, token
-
-
-def revoke_feed(session: Session, user: User, feed_id: int) -> CalendarFeed:
-    feed = session.get(CalendarFeed, feed_id)
-    if feed is None:
-        raise NotFound(f"There is no calendar link {feed_id}.")
-    if feed.user_id != user.id and not core.can_grant_mandates(user.actor):
-        raise Forbidden("Only its owner or an admin can revoke a calendar link.")
-    if feed.revoked_at is None:
-        feed.revoked_at = utcnow()
-        session.flush()
-        audit.record(
-            session,
-            "calendar.revoke",
-            actor=user,
-            object_type="calendar_feed",
-            object_id=feed.id,
-        )
-    return feed
-
-
-def feeds_of(session: Session, user: User) -> list[CalendarFeed]:
-    return list(
-        session.execute(
-            select(CalendarFeed)
-            .where(CalendarFeed.user_id == user.id)
-            .order_by(CalendarFeed.revoked_at.is_not(None), CalendarFeed.id.desc())
-        ).scalars()
-    )
-
-
-def feed_owner(session: Session, token: str) -> User:
-    """The person a feed link belongs to; a revoked, unknown or orphaned link finds nobody."""
-    feed = session.execute(
-        select(CalendarFeed).where(CalendarFeed.token_hash == _digest(token))
-    ).scalar_one_or_none()
-    if feed is None or feed.revoked_at is not None or not feed.user.active:
-        raise NotFound("This calendar link is unknown or has been revoked.")
-    return feed.user

@@ -1,0 +1,1 @@
+"""The dashboard: what needs each person now."""

@@ -1,0 +1,1 @@
+"""Where partners' views diverge: stances, amendments, the board, agree-to-differ."""

@@ -1,0 +1,1 @@
+"""Positions: drafting, revising, comparing, signing off and publishing."""

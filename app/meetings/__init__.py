@@ -1,0 +1,1 @@
+"""The spokesperson log: meetings, who spoke for whom, mandates and flags."""

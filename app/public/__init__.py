@@ -1,0 +1,1 @@
+"""The public site: what the alliance has agreed, and where it agreed to differ."""

@@ -38,12 +38,16 @@ lock: | $(BIN)/python
 
 # axe-core for the browser tests' accessibility checks, pinned by tests/e2e/package-lock.json.
 $(AXE): tests/e2e/package-lock.json
+	scripts/ensure-system-packages npm=npm
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 install: $(VENV)/.installed
 
+# The browser tests drive Debian's Chromium: installed here when missing (as root), else the
+# exact command to run is printed and make stops.
 install-test: $(VENV)/.installed-test $(AXE)
+	@scripts/ensure-system-packages chromium=chromium
 
 db: install
 	$(FLASK) db upgrade
@@ -79,6 +83,7 @@ test: install-test lint
 # against git; prints a table and writes benchmarks/results/. Not part of `make test`.
 # Uses wrk when installed (apt-get install wrk), a small Python load client otherwise.
 bench: install
+	@scripts/ensure-system-packages wrk=wrk
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:

@@ -22,7 +22,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 PASSWORD = "concord-demo"  # app.demo.alliance.DEMO_PASSWORD
 
-# The demo alliance (app/services/demo.py), partners in their neutral, alphabetical order.
+# The demo alliance (app/demo/alliance.py), partners in their neutral, alphabetical order.
 PARTNERS = {
     "harbourside": "Harbourside Tenants Federation",
     "moorland": "Moorland Villages Network",

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.alliance.models import Partner, PolicyArea
+from app.demo import meetings as season_of_meetings
 from app.divergence.services import amendments, differ, stances
 from app.drafting.services import consensus, lifecycle
 from app.drafting.services import editing as drafting
@@ -192,9 +193,7 @@ def load(session: Session) -> None:
     approve(redraft, "moorland")
 
     _divergence(session, chiefs, officers, stale, objected, agreed, partly, published)
-    from app.demo import meetings as demo_meetings  # the spokesperson log: a season of meetings
-
-    demo_meetings.load(session)
+    season_of_meetings.load(session)  # the spokesperson log
 
 
 def _divergence(session, chiefs, officers, stale, objected, agreed, partly, published) -> None:

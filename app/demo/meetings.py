@@ -14,8 +14,7 @@ from app.accounts.models import User
 from app.alliance.models import PolicyArea
 from app.drafting.models import Position
 from app.extensions import utcnow
-from app.meetings.services import appearances as meetings_appearances
-from app.meetings.services import mandates as meetings_mandates
+from app.meetings.services import appearances, mandates
 from app.meetings.services.meetings import (
     CounterpartInput,
     MeetingInput,
@@ -46,7 +45,7 @@ def load(session: Session) -> None:
         return datetime.combine(today + timedelta(days=offset), time(hour, minute), tzinfo=zone())
 
     def mandate(user: User, slugs: list[str], starts: date, ends: date | None, note: str):
-        meetings_mandates.grant_mandate(
+        mandates.grant_mandate(
             session,
             admin,
             user=user.id,
@@ -90,7 +89,7 @@ def load(session: Session) -> None:
         )
 
     def spoke(recorder, at, speaker, capacity, titles=(), summary="", follow_up=""):
-        return meetings_appearances.record_appearance(
+        return appearances.record_appearance(
             session,
             recorder,
             at.id,
@@ -104,7 +103,7 @@ def load(session: Session) -> None:
     def review(appearance, note, title=None):
         for flag in list(appearance.flags):
             if title is None or flag.position_id == positions[title]:
-                meetings_appearances.review_flag(session, comms, flag.id, note)
+                appearances.review_flag(session, comms, flag.id, note)
 
     # ---- the season behind us ----
     evidence = meeting(

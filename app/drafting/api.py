@@ -1,9 +1,10 @@
-"""API routes: each parses JSON, calls one service, commits, and answers JSON."""
+"""API routes for positions: each parses with its schema, calls one service, answers."""
 
-from flask import g, jsonify, request, url_for
+from flask import g
 
-from app.api import bp, parsing
-from app.drafting.models import Position, Revision
+from app.alliance.schemas import Partner
+from app.api.contract import WRITES, answer_with, operation
+from app.drafting import schemas as s
 from app.drafting.queries import lists
 from app.drafting.queries.comparing import comparison_of, two_revisions
 from app.drafting.services import consensus
@@ -11,211 +12,164 @@ from app.drafting.services import editing as drafting
 from app.extensions import db
 from app.public.queries import published_positions
 from app.web.caching import conditional, etag_of
-from app.web.params import bounded_int
-from positions import consensus as core
 
 
-def _revision(revision: Revision | None) -> dict | None:
-    if revision is None:
-        return None
-    return {
-        "number": revision.number,
-        "title": revision.title,
-        "hash": revision.content_hash,
-        "body": revision.body,
-        "author": revision.author.name,
-        "note": revision.note,
-        "created_at": revision.created_at.isoformat(),
-    }
-
-
-def _consensus(state: core.Consensus) -> dict:
-    return {
-        "publishable": state.publishable,
-        "partners": [
-            {"partner": s.partner.slug, "state": s.state.value, "revision": s.revision_number}
-            for s in state.standings
-        ],
-    }
-
-
-def _position(position: Position, state: core.Consensus) -> dict:
-    return {
-        "id": position.id,
-        "title": position.title,
-        "slug": position.slug,
-        "area": position.area.slug,
-        "status": position.status,
-        "current_revision": _revision(position.current_revision),
-        "published_revision": _revision(position.published_revision),
-        "consensus": _consensus(state),
-    }
-
-
-@bp.get("/partners")
+@operation(
+    "GET", "/partners", summary="Partners, alphabetical.", answer=list[Partner], errors=(401,)
+)
 def partners():
-    return jsonify(
-        [
-            {"slug": p.slug, "name": p.name, "active": p.active}
-            for p in consensus.all_partners(db.session)
-        ]
-    )
+    return [Partner.of(p) for p in consensus.all_partners(db.session)]
 
 
-@bp.get("/positions")
-def list_positions():
+@operation(
+    "GET",
+    "/positions",
+    summary="Positions, most recently changed first.",
+    answer=s.PositionPage,
+    errors=(400, 401),
+    query=s.PositionsQuery,
+)
+def list_positions(query: s.PositionsQuery):
     page = lists.list_positions(
-        db.session,
-        status=request.args.get("status") or None,
-        page=request.args.get("page", 1, type=bounded_int),
-        per_page=max(1, min(request.args.get("per_page", 50, type=bounded_int), 200)),
+        db.session, status=query.status, page=query.page, per_page=query.per_page
     )
-    return jsonify(
-        {
-            "items": [_position(p, page.consensus[p.id]) for p in page.items],
-            "page": page.page,
-            "pages": page.pages,
-            "total": page.total,
-        }
-    )
+    return s.PositionPage.of(page, lambda p: s.Position.of(p, page.consensus[p.id]))
 
 
-@bp.post("/positions")
-def create_position():
-    data = parsing.json_object()
+@operation(
+    "POST",
+    "/positions",
+    summary="Create a position as revision 1 (policy and chief officers).",
+    answer=s.Position,
+    status=201,
+    errors=WRITES,
+    body=s.NewPosition,
+)
+def create_position(body: s.NewPosition):
     position = drafting.create_position(
-        db.session,
-        g.api_user,
-        title=parsing.text(data, "title"),
-        body=parsing.text(data, "body"),
-        area=parsing.text(data, "area"),
-        note=parsing.text(data, "note", required=False),
+        db.session, g.api_user, title=body.title, body=body.body, area=body.area, note=body.note
     )
     state = consensus.consensus_for(db.session, position)
-    db.session.commit()
-    return jsonify(_position(position, state)), 201
+    return s.Position.of(position, state)
 
 
-@bp.get("/positions/<int:position_id>")
+@operation(
+    "GET",
+    "/positions/<int:position_id>",
+    summary="The position, its current and published revision, and consensus.",
+    answer=s.Position,
+)
 def show_position(position_id: int):
     position = consensus.get_position(db.session, position_id)
-    return jsonify(_position(position, consensus.consensus_for(db.session, position)))
+    return s.Position.of(position, consensus.consensus_for(db.session, position))
 
 
-@bp.post("/positions/<int:position_id>/revisions")
-def create_revision(position_id: int):
-    data = parsing.json_object()
+@operation(
+    "POST",
+    "/positions/<int:position_id>/revisions",
+    summary="Save a new revision from a base revision: merged when others saved meanwhile, "
+    "409 edit_conflict when the edits overlap.",
+    answer=s.SavedRevision,
+    status=201,
+    errors=WRITES,
+    body=s.NewRevision,
+)
+def create_revision(position_id: int, body: s.NewRevision):
     position = consensus.get_position(db.session, position_id)
     saved = drafting.save_revision(
         db.session,
         g.api_user,
         position_id,
-        title=parsing.text(data, "title", required=False, default=position.title),
-        body=parsing.text(data, "body"),
-        base_number=parsing.number(data.get("base_revision"), "base_revision"),
-        note=parsing.text(data, "note", required=False),
+        title=position.title if body.title is None else body.title,
+        body=body.body,
+        base_number=body.base_revision,
+        note=body.note,
     )
-    db.session.commit()
-    return jsonify(
-        {
-            "number": saved.revision.number,
-            "merged": saved.merged,
-            "hash": saved.revision.content_hash,
-        }
-    ), 201
+    return s.SavedRevision(
+        number=saved.revision.number, merged=saved.merged, hash=saved.revision.content_hash
+    )
 
 
-@bp.get("/positions/<int:position_id>/revisions")
+@operation(
+    "GET",
+    "/positions/<int:position_id>/revisions",
+    summary="Every revision, newest first.",
+    answer=list[s.Revision],
+)
 def list_revisions(position_id: int):
     position = consensus.get_position(db.session, position_id)
     # Revisions are only ever added: the current one dates the list.
     return conditional(
         etag_of("revisions", position.id, position.current_revision_id),
-        lambda: jsonify([_revision(r) for r in drafting.revisions(db.session, position_id)]),
+        lambda: answer_with(
+            [s.Revision.of(r) for r in drafting.revisions(db.session, position_id)]
+        ),
     )
 
 
-@bp.get("/positions/<int:position_id>/diff")
-def diff(position_id: int):
-    old, new = two_revisions(
-        db.session,
-        position_id,
-        parsing.number(request.args.get("from"), "from"),
-        parsing.number(request.args.get("to"), "to"),
-    )
+@operation(
+    "GET",
+    "/positions/<int:position_id>/diff",
+    summary="Word-level operations that rebuild both revisions' bodies exactly.",
+    answer=s.Diff,
+    query=s.DiffQuery,
+)
+def diff(position_id: int, query: s.DiffQuery):
+    old, new = two_revisions(db.session, position_id, query.from_, query.to)
     # Two revisions never change, so neither does their diff: cache it for a day, and answer a
     # revalidation before diffing anything.
-    etag = etag_of(old.id, new.id, old.content_hash, new.content_hash)
-
-    def ops():
-        changes = comparison_of(old, new).changes
-        return jsonify(
-            {
-                "from": old.number,
-                "to": new.number,
-                "ops": [{"op": c.op.value, "text": c.text} for c in changes],
-            }
-        )
-
     return conditional(
-        etag,
-        ops,
+        etag_of(old.id, new.id, old.content_hash, new.content_hash),
+        lambda: answer_with(s.Diff.of(old, new, comparison_of(old, new).changes)),
         max_age=86400,
     )
 
 
-@bp.post("/positions/<int:position_id>/signoffs")
-def sign_off(position_id: int):
-    data = parsing.json_object()
+@operation(
+    "POST",
+    "/positions/<int:position_id>/signoffs",
+    summary="Approve or object to an exact revision, for your own partner (its chief officer).",
+    answer=s.SignOff,
+    status=201,
+    errors=WRITES,
+    body=s.SignOffRequest,
+)
+def sign_off(position_id: int, body: s.SignOffRequest):
     signoff = consensus.sign_off(
         db.session,
         g.api_user,
         position_id,
-        revision_number=parsing.number(data.get("revision"), "revision"),
-        decision=parsing.text(data, "decision"),
-        comment=parsing.text(data, "comment", required=False),
+        revision_number=body.revision,
+        decision=body.decision,
+        comment=body.comment,
     )
-    db.session.commit()
-    return jsonify(
-        {
-            "partner": signoff.partner.slug,
-            "decision": signoff.decision,
-            "revision": signoff.revision.number,
-            "hash": signoff.content_hash,
-            "at": signoff.created_at.isoformat(),
-        }
-    ), 201
+    return s.SignOff.of(signoff)
 
 
-@bp.post("/positions/<int:position_id>/publish")
-def publish(position_id: int):
-    data = parsing.json_object()
+@operation(
+    "POST",
+    "/positions/<int:position_id>/publish",
+    summary="Publish a revision every active partner approved; 409 not_unanimous otherwise.",
+    answer=s.Publication,
+    errors=WRITES,
+    body=s.PublishRequest,
+)
+def publish(position_id: int, body: s.PublishRequest):
     publication = consensus.publish(
-        db.session,
-        g.api_user,
-        position_id,
-        revision_number=parsing.number(data.get("revision"), "revision"),
+        db.session, g.api_user, position_id, revision_number=body.revision
     )
-    db.session.commit()
-    return jsonify(_publication(consensus.get_position(db.session, position_id), publication))
+    return s.Publication.of(consensus.get_position(db.session, position_id), publication)
 
 
-def _publication(position: Position, publication) -> dict:
-    return {
-        "id": position.id,
-        "title": publication.revision.title,
-        "revision": publication.revision.number,
-        "hash": publication.revision.content_hash,
-        "published_at": publication.published_at.isoformat(),
-        "url": url_for("public.position", slug=position.slug, _external=True),
-        "signatories": [
-            {"partner": s.partner.name, "name": s.user.name, "at": s.created_at.isoformat()}
-            for s in sorted(publication.signatories, key=lambda s: s.partner.name.casefold())
-        ],
-    }
-
-
-@bp.get("/published")
-def published():
-    page = published_positions(db.session, page=request.args.get("page", 1, type=bounded_int))
-    return jsonify([_publication(p, p.publication) for p in page.items])
+@operation(
+    "GET",
+    "/published",
+    summary="The public record: published positions, newest first (no token needed).",
+    answer=list[s.Publication],
+    errors=(400,),
+    query=s.PublishedQuery,
+    public=True,
+)
+def published(query: s.PublishedQuery):
+    page = published_positions(db.session, page=query.page)
+    return [s.Publication.of(p, p.publication) for p in page.items]

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 MAX_PAGE = 100_000  # beyond any real list; keeps OFFSET arithmetic far from overflow
-MAX_PER_PAGE = 100
+MAX_PER_PAGE = 200
 
 
 T = TypeVar("T")

@@ -7,9 +7,14 @@ against the schema the description gives for that status.
 
 import re
 
+import pytest
 from jsonschema import Draft202012Validator
 
+from app.api.contract import OPERATIONS, parse
 from app.api.openapi import SPEC
+from app.drafting.schemas import DiffQuery, NewPosition, NewRevision
+from app.errors import Invalid
+from app.meetings.schemas import MeetingChanges, NewMeeting
 from tests.app.permissions_table import (
     ADMIN,
     ANON,
@@ -188,3 +193,75 @@ def test_what_schemathesis_found_answers_4xx_not_500(client, alliance):
     ]:
         response = client.open(PREFIX + url, method=method, headers=headers, json=body)
         assert response.status_code == 404, (method, url)
+
+
+# ---- the document is generated from the route contracts --------------------------------------
+
+
+def test_every_api_route_has_a_contract_and_every_contract_a_route(app):
+    served = {
+        (rule.endpoint, rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    contracted = {(op.endpoint, op.rule, op.method) for op in OPERATIONS.values()}
+    assert served - contracted == set(), "API routes registered without @operation"
+    assert contracted - served == set(), "contracts without a route"
+
+
+def test_the_document_is_valid_openapi_3_1():
+    # The OpenAPI Initiative's schema for 3.1 documents, as schemathesis ships it.
+    from schemathesis.specs.openapi.definitions import OPENAPI_31
+
+    errors = sorted(Draft202012Validator(OPENAPI_31).iter_errors(SPEC), key=str)
+    assert not errors, [e.message for e in errors[:5]]
+    for name, schema in SPEC["components"]["schemas"].items():
+        Draft202012Validator.check_schema(schema)
+        # pydantic qualifies a name with its module when two models share it: keep them apart.
+        assert re.fullmatch(r"[A-Z][A-Za-z0-9]*", name), name
+
+
+def test_only_public_operations_skip_the_token():
+    public = {
+        (path, method)
+        for path, item in SPEC["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS and operation.get("security") == []
+    }
+    assert public == {("/openapi.json", "get"), ("/published", "get")}
+    assert {op.endpoint for op in OPERATIONS.values() if op.public} == {
+        "api.openapi",
+        "api.published",
+    }
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "code", "field"),
+    [
+        (NewRevision, {"body": "b"}, "bad_field", "base_revision"),  # a missing number is bad
+        (NewRevision, {"base_revision": 1}, "missing_field", "body"),
+        (NewRevision, {"body": None, "base_revision": 1}, "missing_field", "body"),
+        (NewRevision, {"body": "b", "base_revision": True}, "bad_field", "base_revision"),
+        (NewRevision, {"body": "b", "base_revision": 2.0}, "bad_field", "base_revision"),
+        (NewRevision, {"body": 5, "base_revision": 1}, "bad_field", "body"),
+        (DiffQuery, {"to": "2"}, "bad_field", "from"),
+        (MeetingChanges, {"b": 1, "a": 1, "title": 5}, "unknown_field", "a"),
+        (
+            NewMeeting,
+            {"title": "T", "starts_at": "2026-01-01", "audience": [3]},
+            "bad_field",
+            "audience",
+        ),
+        (NewMeeting, {"title": "T", "starts_at": "soon"}, "bad_field", "starts_at"),
+    ],
+)
+def test_schemas_refuse_in_the_apis_words(app, model, data, code, field):
+    with app.test_request_context(), pytest.raises(Invalid) as refused:
+        parse(model, data)
+    assert (refused.value.code, refused.value.field) == (code, field)
+
+
+def test_optional_text_may_be_null_and_unknown_keys_are_ignored():
+    body = parse(NewPosition, {"title": "T", "body": "B", "area": "a", "note": None, "x": 1})
+    assert (body.title, body.note) == ("T", "")

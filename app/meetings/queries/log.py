@@ -39,9 +39,6 @@ from app.web.pagination import Page, paginate, rows_by_id
 from positions import consensus
 from positions import mandate as core
 
-MAX_PER_PAGE = 200
-
-
 # ---- filters ---------------------------------------------------------------------------------
 
 
@@ -317,7 +314,7 @@ def log_page(
 ) -> Page:
     ids = log_query(viewer, filters, utcnow()).with_only_columns(Appearance.id)
     load = rows_by_id(session, _with_details(select(Appearance)))
-    return paginate(session, ids, load, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE)
+    return paginate(session, ids, load, page=page, per_page=per_page)
 
 
 def log_batches(session: Session, viewer: User | None, filters: LogFilters, size: int = 500):
@@ -356,7 +353,7 @@ def meetings_page(
         selectinload(Meeting.appearances).selectinload(Appearance.flags),
     )
     load = rows_by_id(session, loaded)
-    return paginate(session, ids, load, page=page, per_page=per_page, max_per_page=MAX_PER_PAGE)
+    return paginate(session, ids, load, page=page, per_page=per_page)
 
 
 def upcoming_meetings(session: Session, viewer: User | None, since: datetime) -> list[Meeting]:

@@ -25,7 +25,6 @@ from app.meetings.models import (
 from positions import mandate as core
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds, on SQLite and PostgreSQL
-MAX_PAGE = 100_000
 TEXT_MAX = 200
 MINUTES_MAX = 20000
 COUNTERPARTS_MAX = 100
@@ -411,9 +410,8 @@ def update_meeting(session: Session, user: User, meeting_id: int, data: MeetingI
     counterparts = values.pop("counterparts")
     moved = values["starts_at"] != meeting.starts_at or values["ends_at"] != meeting.ends_at
     if moved:
-        session.add(
+        meeting.reschedules.append(  # through the collection, so the answer shows it at once
             MeetingReschedule(
-                meeting_id=meeting.id,
                 previous_starts_at=meeting.starts_at,
                 previous_ends_at=meeting.ends_at,
                 changed_by_id=user.id,

@@ -1,0 +1,225 @@
+"""Positions in the JSON API: what a request may send and what each answer holds."""
+
+from flask import url_for
+from pydantic import BaseModel, Field
+
+from app.api.fields import (
+    Body,
+    OptionalText,
+    Paged,
+    RevisionNumber,
+    RowId,
+    Slug,
+    Text,
+    Timestamp,
+    Url,
+    choice,
+    paging,
+    text_filter,
+)
+from app.drafting import models
+from app.web.pagination import MAX_PAGE, MAX_PER_PAGE
+from positions import consensus as core
+from positions.diffing import Change, Op
+
+# ---- requests ----------------------------------------------------------------------------------
+
+
+class NewPosition(Body):
+    title: Text
+    body: Text
+    area: Text = Field(description="An area's slug or id.")
+    note: OptionalText = ""
+
+
+class NewRevision(Body):
+    body: Text
+    base_revision: RevisionNumber
+    title: str | None = Field(None, description="Unchanged when not sent.")
+    note: OptionalText = ""
+
+
+class SignOffRequest(Body):
+    revision: RevisionNumber
+    decision: choice(core.Decision)
+    comment: OptionalText = ""
+
+
+class PublishRequest(Body):
+    revision: RevisionNumber
+
+
+# Any text filters; the documented values are the ones that find anything.
+StatusFilter = text_filter({"type": "string", "enum": [s.value for s in core.PositionStatus]})
+
+
+class PositionsQuery(Body):
+    status: StatusFilter = Field(None, description="Only positions in this status.")
+    page: paging(1, MAX_PAGE, "Page number, from 1.")
+    per_page: paging(50, MAX_PER_PAGE, f"Items per page (at most {MAX_PER_PAGE}).")
+
+
+class PublishedQuery(Body):
+    page: paging(1, MAX_PAGE, "Page number, from 1.")
+
+
+class DiffQuery(Body):
+    from_: RevisionNumber = Field(alias="from", description="The older revision.", examples=[1])
+    to: RevisionNumber = Field(description="The newer revision.", examples=[2])
+
+
+# ---- answers -----------------------------------------------------------------------------------
+
+
+class Revision(BaseModel):
+    number: RowId
+    title: str
+    hash: str
+    body: str
+    author: str
+    note: str
+    created_at: Timestamp
+
+    @classmethod
+    def of(cls, revision: models.Revision | None) -> "Revision | None":
+        if revision is None:
+            return None
+        return cls(
+            number=revision.number,
+            title=revision.title,
+            hash=revision.content_hash,
+            body=revision.body,
+            author=revision.author.name,
+            note=revision.note,
+            created_at=revision.created_at,
+        )
+
+
+class PartnerConsensus(BaseModel):
+    partner: Slug
+    state: core.PartnerState
+    revision: int | None = Field(description="The revision of its latest decision.")
+
+
+class Consensus(BaseModel):
+    publishable: bool
+    partners: list[PartnerConsensus]
+
+    @classmethod
+    def of(cls, state: core.Consensus) -> "Consensus":
+        return cls(
+            publishable=state.publishable,
+            partners=[
+                PartnerConsensus(partner=s.partner.slug, state=s.state, revision=s.revision_number)
+                for s in state.standings
+            ],
+        )
+
+
+class Position(BaseModel):
+    id: RowId
+    title: str
+    slug: str
+    area: str
+    status: core.PositionStatus
+    current_revision: Revision | None
+    published_revision: Revision | None
+    consensus: Consensus
+
+    @classmethod
+    def of(cls, position: models.Position, state: core.Consensus) -> "Position":
+        return cls(
+            id=position.id,
+            title=position.title,
+            slug=position.slug,
+            area=position.area.slug,
+            status=position.status,
+            current_revision=Revision.of(position.current_revision),
+            published_revision=Revision.of(position.published_revision),
+            consensus=Consensus.of(state),
+        )
+
+
+class PositionPage(Paged[Position]):
+    """A page of positions, most recently changed first."""
+
+
+class SavedRevision(BaseModel):
+    number: RowId
+    merged: bool = Field(description="True when others' edits since the base were merged in.")
+    hash: str
+
+
+class DiffOp(BaseModel):
+    op: Op
+    text: str
+
+
+class Diff(BaseModel):
+    """Word-level operations: equal and delete rebuild the older body, equal and insert the
+    newer, exactly."""
+
+    from_: RowId = Field(alias="from")
+    to: RowId
+    ops: list[DiffOp]
+
+    @classmethod
+    def of(cls, old: models.Revision, new: models.Revision, changes: list[Change]) -> "Diff":
+        return cls.model_validate(
+            {
+                "from": old.number,
+                "to": new.number,
+                "ops": [DiffOp(op=c.op, text=c.text) for c in changes],
+            }
+        )
+
+
+class SignOff(BaseModel):
+    partner: Slug
+    decision: core.Decision
+    revision: RowId
+    hash: str
+    at: Timestamp
+
+    @classmethod
+    def of(cls, signoff: models.SignOff) -> "SignOff":
+        return cls(
+            partner=signoff.partner.slug,
+            decision=signoff.decision,
+            revision=signoff.revision.number,
+            hash=signoff.content_hash,
+            at=signoff.created_at,
+        )
+
+
+class Signatory(BaseModel):
+    partner: str
+    name: str
+    at: Timestamp
+
+
+class Publication(BaseModel):
+    """A published text, signed by every partner."""
+
+    id: RowId
+    title: str
+    revision: RowId
+    hash: str
+    published_at: Timestamp
+    url: Url
+    signatories: list[Signatory]
+
+    @classmethod
+    def of(cls, position: models.Position, publication: models.Publication) -> "Publication":
+        signed = sorted(publication.signatories, key=lambda s: s.partner.name.casefold())
+        return cls(
+            id=position.id,
+            title=publication.revision.title,
+            revision=publication.revision.number,
+            hash=publication.revision.content_hash,
+            published_at=publication.published_at,
+            url=url_for("public.position", slug=position.slug, _external=True),
+            signatories=[
+                Signatory(partner=s.partner.name, name=s.user.name, at=s.created_at) for s in signed
+            ],
+        )

@@ -31,7 +31,7 @@ the size of what it is given), so the same two texts always give the same diff.
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain, count, filterfalse, islice
@@ -74,10 +74,13 @@ _WHOLE_HUNK_CHARS = 20_000  # a hunk up to this size is diffed word by word as o
 _PAIR_WINDOW = 8  # how far a changed line looks ahead for a similar line to pair with
 
 
+_Encode = Callable[[Sequence[str]], str]  # pieces in, one character per piece out
+
+
 # ---- the matcher: symbol strings in, matching blocks out ---------------------------------------
 
 
-def _encoder() -> Callable[[list[str]], str]:
+def _encoder() -> _Encode:
     """One character per distinct piece, so pieces compare (and count, and slice) whole.
 
     Python strings hold any code point, surrogates included, so a text of up to 1,114,112
@@ -105,7 +108,7 @@ def _pool(pool: list[str], source: Iterator[str], start: int, n: int) -> list[st
     return pool[start : start + n]
 
 
-def _token_encoder() -> Callable[[list[str]], str]:
+def _token_encoder() -> _Encode:
     """Like _encoder, but a token's character is of the token's kind.
 
     diff-match-patch's semantic clean-up slides an edit to where the characters either side score
@@ -117,7 +120,7 @@ def _token_encoder() -> Callable[[list[str]], str]:
     codes = {"\n": "\n"}
     used = [0, 0]  # letters, others
 
-    def encode(tokens: list[str]) -> str:
+    def encode(tokens: Sequence[str]) -> str:
         # filter and zip rather than loops: this runs for every changed paragraph.
         fresh = list(filterfalse(codes.__contains__, dict.fromkeys(tokens)))
         if fresh:
@@ -312,7 +315,7 @@ def _runs(old: list[str], new: list[str]) -> list[tuple[bool, int, int, int, int
 
 
 def _word_runs(
-    old: list[str], new: list[str], encode: Callable[[list[str]], str]
+    old: Sequence[str], new: Sequence[str], encode: _Encode
 ) -> list[tuple[bool, int, int, int, int]]:
     """Two lists of tokens as runs, like _runs: diff-match-patch in word mode.
 
@@ -363,7 +366,7 @@ def _diff_runs(diffs: list[tuple[int, str]]) -> list[tuple[bool, int, int, int, 
     return runs
 
 
-def _token_diff(old: str, new: str, encode: Callable[[list[str]], str]) -> list[Change]:
+def _token_diff(old: str, new: str, encode: _Encode) -> list[Change]:
     """Word by word, deletions before insertions where something was replaced.
 
     A space never matches on its own (it is the commonest token, and matching it would only
@@ -396,13 +399,14 @@ def _word_boundary(old: str, new: str, n: int, *, from_end: bool = False) -> int
     return n
 
 
-def _middle_diff(old: str, new: str, encode: Callable[[list[str]], str]) -> list[Change]:
+def _middle_diff(old: str, new: str, encode: _Encode) -> list[Change]:
     """Tokens matched on their word or mark alone, with the spaces after each riding along."""
     if not old or not new:
         return _whole(old, new)
     old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
     changes: list[Change] = []
-    runs = _word_runs([core for core, _ in old_tokens], [core for core, _ in new_tokens], encode)
+    cores = next(zip(*old_tokens, strict=True)), next(zip(*new_tokens, strict=True))
+    runs = _word_runs(*cores, encode)
     for equal, i0, i1, j0, j1 in runs:
         if equal:
             changes += _equal_run(old_tokens[i0:i1], new_tokens[j0:j1])
@@ -495,9 +499,7 @@ def _pair_lines(left: list[str], right: list[str]) -> list[tuple[str | None, str
     return pairs
 
 
-def _hunk_diff(
-    left: list[str], right: list[str], encode: Callable[[list[str]], str]
-) -> list[Change]:
+def _hunk_diff(left: list[str], right: list[str], encode: _Encode) -> list[Change]:
     old, new = "".join(left), "".join(right)
     if not old or not new or len(old) + len(new) <= _WHOLE_HUNK_CHARS:
         return _token_diff(old, new, encode) if old and new else _whole(old, new)

@@ -3,32 +3,40 @@
 Diffs are exact: the `equal` and `delete` texts rebuild the old text and the `equal` and
 `insert` texts rebuild the new one.
 
-How, and why it stays quick on long documents (a 20,000-word text is diffed in milliseconds):
+The diffing itself is diff-match-patch's (Myers' O(ND) shortest edit script, and its semantic
+clean-up); what is here keeps it quick on long documents (a 20,000-word text is diffed in tens of
+milliseconds) and makes it diff lines and words rather than characters:
 
-1. Lines first. Each distinct line becomes one symbol, and the two symbol strings are matched
+1. Lines first. Each distinct line becomes one character, and the two strings are matched
    patience-style: strip the common start and end, anchor on lines that occur exactly once on
    each side (the longest run of anchors in the same order), and recurse into the gaps between
-   anchors. A gap with no anchors gets a classic Myers diff, bounded in effort.
+   anchors. A gap with no anchors goes to diff-match-patch, if it is small enough for its search
+   to stay cheap.
 2. What is left are hunks: runs of deleted lines facing runs of inserted lines. A small hunk is
    diffed word by word as one text (so re-wrapped lines still diff well). A big hunk has its
    lines paired first (a line pairs with a similar line nearby), and only each pair is diffed
    word by word; lines without a partner are whole deletions or insertions.
-3. Words: the same matcher, on tokens (words, runs of spaces, newlines, single punctuation
-   marks) instead of lines.
+3. Words: diff-match-patch in word mode. Each token (a word, a punctuation mark, a newline, with
+   the spaces after it riding along) becomes one character; diff-match-patch diffs the two
+   strings, its semantic clean-up folds short matches between edits into them (a reworded phrase
+   reads as one replacement, not a splinter of one-word matches), and the characters map back
+   to tokens. A stretch too long for its search is first cut at unique words, as lines are.
 
 Every step only ever splits the texts into matched and unmatched pieces in order, so whatever
 the heuristics choose, the result rebuilds both texts exactly; the effort bounds make a worse
-(longer) diff, never a wrong one. There is no timeout, so the same two texts always give the
-same diff.
+(longer) diff, never a wrong one. diff-match-patch runs without its timeout (bounded instead by
+the size of what it is given), so the same two texts always give the same diff.
 """
 
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import count
+from itertools import chain, count, filterfalse, islice
+
+from diff_match_patch import diff_match_patch
 
 
 class Op(StrEnum):
@@ -48,19 +56,31 @@ class Change:
 _TOKEN = re.compile(r"(\w+|[^\w\s]|\n|[^\S\n]+)([^\S\n]*)", re.UNICODE)
 _WORDS_ONLY = re.compile(r"\w+", re.UNICODE)
 _IS_WORD = re.compile(r"\w", re.UNICODE).match
+_WORD_OR_SPACE = re.compile(r"[\w\s]", re.UNICODE).match
+
+# One diff-match-patch for the module: it keeps no state between calls, only its settings.
+_DMP = diff_match_patch()
+_DMP.Diff_Timeout = 0  # no deadline: the same two texts always give the same diff
+_DELETE, _EQUAL, _INSERT = _DMP.DIFF_DELETE, _DMP.DIFF_EQUAL, _DMP.DIFF_INSERT
 
 # Effort bounds. Past them a piece is reported as replaced whole: still exact, only less minimal.
-_MYERS_MAX_COST = 4_000  # diagonals explored by one Myers run, about (edits)^2 / 2
-_MYERS_FIRST = 24  # stretches up to this many symbols without unique ones go straight to Myers
+# diff-match-patch searches in O((n + m) * d) steps, in Python, for a stretch of n and m symbols
+# with d edits, and without a timeout nothing stops it: so it is only given stretches of at most
+# _DMP_MAX symbols (a few milliseconds at worst, when d is as large as it gets), and longer ones
+# are cut at anchors first.
+_DMP_MAX = 100  # symbols, both sides together
 _ANCHOR_REPEATS = 4
 _WHOLE_HUNK_CHARS = 20_000  # a hunk up to this size is diffed word by word as one text
 _PAIR_WINDOW = 8  # how far a changed line looks ahead for a similar line to pair with
 
 
+_Encode = Callable[[Sequence[str]], str]  # pieces in, one character per piece out
+
+
 # ---- the matcher: symbol strings in, matching blocks out ---------------------------------------
 
 
-def _encoder() -> Callable[[list[str]], str]:
+def _encoder() -> _Encode:
     """One character per distinct piece, so pieces compare (and count, and slice) whole.
 
     Python strings hold any code point, surrogates included, so a text of up to 1,114,112
@@ -68,6 +88,54 @@ def _encoder() -> Callable[[list[str]], str]:
     """
     codes: defaultdict[str, int] = defaultdict(count().__next__)
     return lambda pieces: "".join(map(chr, map(codes.__getitem__, pieces)))
+
+
+# Characters for tokens, by kind (see _token_encoder), found once and kept: a letter for a word,
+# a character that is neither a word character nor a space for anything else. They start where
+# each kind is densest; the two lists grow (never change) as longer texts need more.
+_LETTERS: list[str] = []
+_OTHERS: list[str] = []
+_LETTER_SOURCE = filter(str.isalnum, map(chr, chain(range(0x4E00, 0x110000), range(0x100, 0x4E00))))
+_OTHER_SOURCE = filterfalse(
+    _WORD_OR_SPACE, map(chr, chain(range(0xE000, 0x110000), range(0x100, 0xE000)))
+)
+
+
+def _pool(pool: list[str], source: Iterator[str], start: int, n: int) -> list[str]:
+    """pool[start:start + n], grown from source first if need be (shorter if source runs out)."""
+    if len(pool) < start + n:
+        pool += islice(source, start + n - len(pool))
+    return pool[start : start + n]
+
+
+def _token_encoder() -> _Encode:
+    """Like _encoder, but a token's character is of the token's kind.
+
+    diff-match-patch's semantic clean-up slides an edit to where the characters either side score
+    best (blank lines, line breaks, then punctuation): so a word is a letter, a newline is a
+    newline and anything else (a mark, spaces, a word with an underscore) is a character that is
+    neither. The kinds take their characters from disjoint sets, so distinct tokens never share
+    one; as with _encoder, a text of over a million distinct tokens would not encode.
+    """
+    codes = {"\n": "\n"}
+    used = [0, 0]  # letters, others
+
+    def encode(tokens: Sequence[str]) -> str:
+        # filter and zip rather than loops: this runs for every changed paragraph.
+        fresh = list(filterfalse(codes.__contains__, dict.fromkeys(tokens)))
+        if fresh:
+            words = list(filter(str.isalnum, fresh))
+            letters = _pool(_LETTERS, _LETTER_SOURCE, used[0], len(words))
+            used[0] += len(letters)
+            codes.update(zip(words, letters, strict=False))
+            # Past the last letter (over 100,000 distinct words), words take the others too.
+            rest = list(filterfalse(codes.__contains__, fresh))
+            others = _pool(_OTHERS, _OTHER_SOURCE, used[1], len(rest))
+            used[1] += len(rest)
+            codes.update(zip(rest, others, strict=True))
+        return "".join(map(codes.__getitem__, tokens))
+
+    return encode
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -97,14 +165,19 @@ def _common_suffix(a: str, b: str) -> int:
     return lo
 
 
-def _matching_blocks(a: str, b: str) -> list[tuple[int, int, int]]:
-    """(i, j, n) with a[i:i+n] == b[j:j+n], increasing in both i and j."""
+def _matching_blocks(a: str, b: str, *, words: bool = False) -> list[tuple[int, int, int]]:
+    """(i, j, n) with a[i:i+n] == b[j:j+n], increasing in both i and j.
+
+    Lines are anchored first and only gaps without anchors go to diff-match-patch. Words go to it
+    straight away when the stretch fits its bounds (a sentence or two, once the common start and
+    end are stripped); longer stretches are anchored first, and their gaps go to it.
+    """
     blocks: list[tuple[int, int, int]] = []
-    _match(a, b, 0, 0, blocks)
+    _match(a, b, 0, 0, blocks, words)
     return blocks
 
 
-def _match(a: str, b: str, ai: int, bi: int, out: list[tuple[int, int, int]]) -> None:
+def _match(a: str, b: str, ai: int, bi: int, out: list[tuple[int, int, int]], words: bool) -> None:
     """Matches between a and b (which start at ai and bi in the whole texts), appended in order."""
     n = _common_prefix(a, b)
     if n:
@@ -113,34 +186,66 @@ def _match(a: str, b: str, ai: int, bi: int, out: list[tuple[int, int, int]]) ->
     m = _common_suffix(a, b)
     if m:
         a, b = a[:-m], b[:-m]
-    if len(a) == 1 or len(b) == 1:  # one symbol facing some: its first match, if any
-        if a and b:
-            found = b.find(a) if len(a) == 1 else a.find(b)
-            if found >= 0:
-                out.append((ai, bi + found, 1) if len(a) == 1 else (ai + found, bi, 1))
-    elif a and b:
+    small = words and len(a) + len(b) <= _DMP_MAX
+    if not a or not b:
+        pass
+    elif len(a) == 1 or len(b) == 1:  # one symbol facing some: its first match, if any
+        found = b.find(a) if len(a) == 1 else a.find(b)
+        if found >= 0:
+            out.append((ai, bi + found, 1) if len(a) == 1 else (ai + found, bi, 1))
+    elif not (small and _dmp_match(a, b, ai, bi, out, words=True)):
         anchors = _anchors(a, b)
         if anchors:
             i0 = j0 = 0
             for i, j in anchors:
                 if i > i0 and j > j0:  # a gap with something on both sides
-                    _match(a[i0:i], b[j0:j], ai + i0, bi + j0, out)
+                    _match(a[i0:i], b[j0:j], ai + i0, bi + j0, out, words)
                 out.append((ai + i, bi + j, 1))
                 i0, j0 = i + 1, j + 1
             if i0 < len(a) and j0 < len(b):
-                _match(a[i0:], b[j0:], ai + i0, bi + j0, out)
-        elif anchors is not None:
-            _myers(a, b, ai, bi, out)
+                _match(a[i0:], b[j0:], ai + i0, bi + j0, out, words)
+        elif anchors is not None and not small:  # (a small one was offered to it already)
+            _dmp_match(a, b, ai, bi, out, words=words)
     if m:
         out.append((ai + len(a), bi + len(b), m))
+
+
+def _dmp_match(
+    a: str, b: str, ai: int, bi: int, out: list[tuple[int, int, int]], *, words: bool
+) -> bool:
+    """diff-match-patch's matches (a shortest edit script), or False if a and b are too long.
+
+    Tokens are refused too when under a quarter of them could match at all (a symbol matches at
+    most as often as it occurs on the other side): the semantic clean-up would fold the few
+    matches such unlike texts have into one replacement anyway, so the search would be wasted.
+    The caller then cuts the stretch at anchors, or leaves it replaced whole.
+    """
+    total = len(a) + len(b)
+    if total > _DMP_MAX:
+        return False
+    could_match = sum(min(a.count(c), b.count(c)) for c in set(a).intersection(b))
+    if not could_match:
+        return True  # nothing in common: nothing to match
+    if words and 4 * could_match < total:
+        return False
+    i = j = 0
+    for op, text in _DMP.diff_main(a, b, False):  # False: a and b are symbols, not lines of text
+        if op == _EQUAL:
+            out.append((ai + i, bi + j, len(text)))
+            i, j = i + len(text), j + len(text)
+        elif op == _DELETE:
+            i += len(text)
+        else:
+            j += len(text)
+    return True
 
 
 def _anchors(a: str, b: str) -> list[tuple[int, int]] | None:
     """Matches to split a and b at: the longest in-order chain of symbols found once on each side.
 
-    Where no symbol is unique (short words repeat), and the stretch is too long for Myers to be
-    cheap, rare symbols (found at most _ANCHOR_REPEATS times on each side) pair up in order,
-    first with first, second with second. None when the two have no symbol in common.
+    Where no symbol is unique (short words repeat), and the stretch is too long to hand to
+    diff-match-patch whole, rare symbols (found at most _ANCHOR_REPEATS times on each side) pair
+    up in order, first with first, second with second. None when a and b share no symbol.
     """
     if len(a) + len(b) <= 128:  # str.count runs in C; a Counter costs more to set up
         shared = set(a).intersection(b)
@@ -154,7 +259,7 @@ def _anchors(a: str, b: str) -> list[tuple[int, int]] | None:
     if common:
         where_b = {c: j for j, c in enumerate(b) if c in common}
         pairs = [(i, where_b[c]) for i, c in enumerate(a) if c in common]
-    elif len(a) + len(b) > _MYERS_FIRST:
+    elif len(a) + len(b) > _DMP_MAX:
         common = {c for c, (x, y) in counts.items() if max(x, y) <= _ANCHOR_REPEATS}
         if not common:
             return []
@@ -198,97 +303,70 @@ def _longest_chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return chain
 
 
-def _myers(a: str, b: str, ai: int, bi: int, out: list[tuple[int, int, int]]) -> None:
-    """A shortest edit script (Myers 1986), given up past _MYERS_MAX_COST: then all replaced.
-
-    It takes at least |n - m| edits, so a lopsided pair (a word facing a paragraph) would blow the
-    budget for certain: there the short side's symbols are just found in order in the long one.
-    """
-    n, m = len(a), len(b)
-    if (n - m) ** 2 > _MYERS_MAX_COST:
-        _in_order(a, b, ai, bi, out)
-        return
-    frontier = {1: 0}
-    trace = []
-    cost = 0
-    for d in range(n + m + 1):
-        cost += d + 1
-        if cost > _MYERS_MAX_COST:
-            return
-        trace.append(frontier.copy())
-        for k in range(-d, d + 1, 2):
-            if k == -d or (k != d and frontier[k - 1] < frontier[k + 1]):
-                x = frontier[k + 1]
-            else:
-                x = frontier[k - 1] + 1
-            y = x - k
-            while x < n and y < m and a[x] == b[y]:
-                x += 1
-                y += 1
-            frontier[k] = x
-            if x >= n and y >= m:
-                _myers_blocks(trace, n, m, d, ai, bi, out)
-                return
-
-
-def _in_order(a: str, b: str, ai: int, bi: int, out: list[tuple[int, int, int]]) -> None:
-    """Each symbol of the shorter side matched to its next occurrence in the longer side."""
-    swap = len(a) > len(b)
-    short, long = (b, a) if swap else (a, b)
-    if len(short) > 8:
-        return  # as good as unrelated: leave it replaced whole
-    at = 0
-    for i, symbol in enumerate(short):
-        found = long.find(symbol, at)
-        if found >= 0:
-            out.append((ai + found, bi + i, 1) if swap else (ai + i, bi + found, 1))
-            at = found + 1
-
-
-def _myers_blocks(trace, n, m, d, ai, bi, out) -> None:
-    """Walk the recorded frontiers back from the end: the snakes are the matching blocks."""
-    blocks = []
-    x, y = n, m
-    for depth in range(d, 0, -1):
-        frontier = trace[depth]
-        k = x - y
-        down = k == -depth or (k != depth and frontier[k - 1] < frontier[k + 1])
-        prev_k = k + 1 if down else k - 1
-        prev_x = frontier[prev_k]
-        prev_y = prev_x - prev_k
-        start_x = prev_x if prev_k == k + 1 else prev_x + 1  # after the one edit
-        if x > start_x:
-            blocks.append((ai + start_x, bi + start_x - k, x - start_x))
-        x, y = prev_x, prev_y
-    if x > 0:  # the snake at d = 0
-        blocks.append((ai, bi, x))
-    blocks.reverse()
-    out.extend(blocks)
-
-
 def _runs(old: list[str], new: list[str]) -> list[tuple[bool, int, int, int, int]]:
-    """Two lists of pieces as runs (equal?, old start, old end, new start, new end), in order.
+    """Two lists of lines as runs (equal?, old start, old end, new start, new end), in order.
 
-    An equal run has the same pieces on both sides; an unequal run deletes old[start:end] and
+    An equal run has the same lines on both sides; an unequal run deletes old[start:end] and
     inserts new[start:end] (either may be empty).
     """
     encode = _encoder()
     a, b = encode(old), encode(new)
-    runs = []
+    return _diff_runs(_as_diffs(a, b, _matching_blocks(a, b)))
+
+
+def _word_runs(
+    old: Sequence[str], new: Sequence[str], encode: _Encode
+) -> list[tuple[bool, int, int, int, int]]:
+    """Two lists of tokens as runs, like _runs: diff-match-patch in word mode.
+
+    Each token is one character, so diff-match-patch diffs (and cleans up) whole tokens; the
+    semantic clean-up folds an equality no longer than the edits either side of it into them, so
+    a reworded phrase reads as one replacement rather than a splinter of one-word matches.
+    """
+    a, b = encode(old), encode(new)
+    diffs = _as_diffs(a, b, _matching_blocks(a, b, words=True))
+    _DMP.diff_cleanupSemantic(diffs)
+    return _diff_runs(diffs)
+
+
+def _as_diffs(a: str, b: str, blocks: list[tuple[int, int, int]]) -> list[tuple[int, str]]:
+    """Matching blocks as a diff-match-patch diff: (op, symbols), touching matches joined."""
+    diffs: list[tuple[int, str]] = []
     i = j = 0
-    for bi, bj, n in [*_matching_blocks(a, b), (len(a), len(b), 0)]:
-        if bi > i or bj > j:
-            runs.append((False, i, bi, j, bj))
+    for bi, bj, n in [*blocks, (len(a), len(b), 0)]:
+        if bi > i:
+            diffs.append((_DELETE, a[i:bi]))
+        if bj > j:
+            diffs.append((_INSERT, b[j:bj]))
         if n:
-            if runs and runs[-1][0] and runs[-1][2] == bi:  # touching matches: one run
-                runs[-1] = (True, runs[-1][1], bi + n, runs[-1][3], bj + n)
+            if diffs and diffs[-1][0] == _EQUAL:
+                diffs[-1] = (_EQUAL, diffs[-1][1] + a[bi : bi + n])
             else:
-                runs.append((True, bi, bi + n, bj, bj + n))
+                diffs.append((_EQUAL, a[bi : bi + n]))
         i, j = bi + n, bj + n
+    return diffs
+
+
+def _diff_runs(diffs: list[tuple[int, str]]) -> list[tuple[bool, int, int, int, int]]:
+    """A diff-match-patch diff as runs of symbol positions; edits between equalities are one run."""
+    runs: list[tuple[bool, int, int, int, int]] = []
+    i = j = 0
+    for op, text in diffs:
+        if op == _EQUAL:
+            runs.append((True, i, i + len(text), j, j + len(text)))
+            i, j = i + len(text), j + len(text)
+            continue
+        if not runs or runs[-1][0]:
+            runs.append((False, i, i, j, j))
+        if op == _DELETE:
+            i += len(text)
+        else:
+            j += len(text)
+        runs[-1] = (False, runs[-1][1], i, runs[-1][3], j)
     return runs
 
 
-def _token_diff(old: str, new: str) -> list[Change]:
+def _token_diff(old: str, new: str, encode: _Encode) -> list[Change]:
     """Word by word, deletions before insertions where something was replaced.
 
     A space never matches on its own (it is the commonest token, and matching it would only
@@ -300,7 +378,7 @@ def _token_diff(old: str, new: str) -> list[Change]:
     start = _word_boundary(old, new, _common_prefix(old, new))
     end = _word_boundary(old, new, _common_suffix(old[start:], new[start:]), from_end=True)
     changes: list[Change] = [Change(Op.EQUAL, old[:start])]
-    middle = _middle_diff(old[start : len(old) - end], new[start : len(new) - end])
+    middle = _middle_diff(old[start : len(old) - end], new[start : len(new) - end], encode)
     return [*changes, *middle, Change(Op.EQUAL, old[len(old) - end :])]
 
 
@@ -321,13 +399,14 @@ def _word_boundary(old: str, new: str, n: int, *, from_end: bool = False) -> int
     return n
 
 
-def _middle_diff(old: str, new: str) -> list[Change]:
+def _middle_diff(old: str, new: str, encode: _Encode) -> list[Change]:
     """Tokens matched on their word or mark alone, with the spaces after each riding along."""
     if not old or not new:
         return _whole(old, new)
     old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
     changes: list[Change] = []
-    runs = _runs(next(zip(*old_tokens, strict=True)), next(zip(*new_tokens, strict=True)))
+    cores = next(zip(*old_tokens, strict=True)), next(zip(*new_tokens, strict=True))
+    runs = _word_runs(*cores, encode)
     for equal, i0, i1, j0, j1 in runs:
         if equal:
             changes += _equal_run(old_tokens[i0:i1], new_tokens[j0:j1])
@@ -420,14 +499,14 @@ def _pair_lines(left: list[str], right: list[str]) -> list[tuple[str | None, str
     return pairs
 
 
-def _hunk_diff(left: list[str], right: list[str]) -> list[Change]:
+def _hunk_diff(left: list[str], right: list[str], encode: _Encode) -> list[Change]:
     old, new = "".join(left), "".join(right)
     if not old or not new or len(old) + len(new) <= _WHOLE_HUNK_CHARS:
-        return _token_diff(old, new) if old and new else _whole(old, new)
+        return _token_diff(old, new, encode) if old and new else _whole(old, new)
     changes = []
     for old_line, new_line in _pair_lines(left, right):
         if old_line is not None and new_line is not None:
-            changes += _token_diff(old_line, new_line)
+            changes += _token_diff(old_line, new_line, encode)
         else:
             changes += _whole(old_line or "", new_line or "")
     return changes
@@ -455,11 +534,12 @@ def word_diff(old: str, new: str) -> list[Change]:
     if old == new:
         return [Change(Op.EQUAL, old)] if old else []
     changes: list[Change] = []
+    encode = _token_encoder()  # one for all hunks: most words recur from one hunk to the next
     for equal, left, right in _line_runs(old, new):
         if equal:
             changes.append(Change(Op.EQUAL, "".join(left)))
         else:
-            changes += _hunk_diff(left, right)
+            changes += _hunk_diff(left, right, encode)
     return _coalesce(changes)
 
 
@@ -485,6 +565,7 @@ class Row:
 def side_by_side(old: str, new: str) -> list[Row]:
     """Lines of the two texts paired up, with the words changed inside each changed pair."""
     rows: list[Row] = []
+    encode = _token_encoder()
     for equal, left, right in _line_runs(old, new):
         if equal:
             for line in left:
@@ -497,7 +578,7 @@ def side_by_side(old: str, new: str) -> list[Row]:
             elif new_line is None:
                 rows.append(Row((Change(Op.DELETE, old_line),), None))
             else:
-                words = _coalesce(_token_diff(old_line, new_line))
+                words = _coalesce(_token_diff(old_line, new_line, encode))
                 rows.append(
                     Row(
                         tuple(c for c in words if c.op is not Op.INSERT),

@@ -3,16 +3,16 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
-from app.errors import ServiceError
 from app.extensions import csrf, db, limiter, login_manager, migrate
-from app.web import faults
+from app.web import errors, faults
 from app.web.params import BoundedIntConverter, refuse_nul_characters
 from config import BASE_DIR, INSTANCE_DIR, Config
+from positions.refusals import Refused
 
 
 def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
@@ -98,32 +98,15 @@ def _register_template_helpers(app: Flask) -> None:
         return {"alliance_name": app.config["ALLIANCE_NAME"], "time_zone": zone.key}
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def finish_refused(exc: ServiceError) -> None:
-    """A refusal writes nothing, except the record of an audited refusal, which is kept."""
-    if exc.audited:
-        db.session.commit()
-    else:
-        db.session.rollback()
-
-
 def _register_error_pages(app: Flask) -> None:
     from app.api.errors import json_error
 
-    @app.errorhandler(ServiceError)
-    def service_error(exc: ServiceError):
-        finish_refused(exc)
-        if _wants_json():
-            return json_error(exc.status, exc.code, exc.message, **exc.extra)
-        return render_template("errors/error.html", error=exc), exc.status
+    app.register_error_handler(Refused, errors.respond)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         db.session.rollback()
-        if _wants_json():
+        if errors.wants_json():
             return json_error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
         return render_template("errors/error.html", error=exc), exc.code
 
@@ -134,7 +117,7 @@ def _register_error_pages(app: Flask) -> None:
     def unexpected_error(exc: Exception):
         app.logger.exception("Unhandled error")
         db.session.rollback()
-        if _wants_json():
+        if errors.wants_json():
             return json_error(500, "server_error", "Something went wrong on our side.")
         return render_template("errors/error.html", error=None), 500
 

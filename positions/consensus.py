@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from positions.refusals import Conflict, Invalid
+
 
 class Decision(StrEnum):
     APPROVE = "approve"
@@ -154,56 +156,39 @@ def status_of(
     return PositionStatus.DRAFT
 
 
-class SignOffRefused(Exception):
-    """A sign-off the rules do not allow; `code` says which rule."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 def check_signoff(
     revision_number: int, current: Revision, decision: Decision, comment: str
 ) -> None:
     """A decision is on the exact current revision; an objection must say why."""
     if revision_number != current.number:
-        raise SignOffRefused(
-            "not_current",
+        raise Conflict(
             f"Revision {revision_number} is not the current text; "
             f"review revision {current.number} and decide on that.",
+            "not_current",
         )
     if decision is Decision.OBJECT and not comment.strip():
-        raise SignOffRefused("comment_required", "An objection needs a comment saying why.")
-
-
-class PublishRefused(Exception):
-    def __init__(self, code: str, message: str, partners: tuple[Partner, ...] = ()):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.partners = partners
+        raise Invalid("An objection needs a comment saying why.", "comment_required")
 
 
 def check_publish(consensus: Consensus, revision_number: int, published_number: int | None) -> None:
     """Publication needs every required partner's approval of exactly this, the current, text."""
     if revision_number != consensus.revision.number:
-        raise PublishRefused(
-            "not_current",
+        raise Conflict(
             f"Revision {revision_number} is not the current text "
             f"(revision {consensus.revision.number}).",
+            "not_current",
         )
     if published_number == revision_number:
-        raise PublishRefused(
-            "already_published", f"Revision {revision_number} is already published."
-        )
+        raise Conflict(f"Revision {revision_number} is already published.", "already_published")
     if not consensus.standings:
-        raise PublishRefused("no_partners", "There are no active partners to approve this text.")
+        raise Conflict("There are no active partners to approve this text.", "no_partners")
     waiting = tuple(s.partner for s in consensus.not_approving)
     if waiting:
         names = ", ".join(p.name for p in waiting)
-        raise PublishRefused(
-            "not_unanimous", f"Not every partner has approved this text yet: {names}.", waiting
+        raise Conflict(
+            f"Not every partner has approved this text yet: {names}.",
+            "not_unanimous",
+            partners=[p.slug for p in waiting],
         )
 
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from positions import diffing
 from positions.consensus import Partner, PartnerState, PositionStatus, required_signatories
 from positions.hashing import normalise
+from positions.refusals import Conflict
 from positions.roles import Actor, Role
 
 
@@ -142,16 +143,9 @@ class AmendmentStatus(StrEnum):
     DECLINED = "declined"
 
 
-class AmendmentRefused(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 def check_amendment_open(status: AmendmentStatus) -> None:
     if status is not AmendmentStatus.OPEN:
-        raise AmendmentRefused("already_decided", f"This amendment was already {status.value}.")
+        raise Conflict(f"This amendment was already {status.value}.", "already_decided")
 
 
 # ---- agree to differ ------------------------------------------------------------------------
@@ -227,23 +221,15 @@ def assess_differ(
     return DifferOutcome(tuple(standings), digest)
 
 
-class DifferRefused(Exception):
-    def __init__(self, code: str, message: str, partners: tuple[Partner, ...] = ()):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.partners = partners
-
-
 def check_differ_confirmation(outcome: DifferOutcome) -> None:
     """A partner confirms the outcome only once every partner has written its statement."""
     missing = outcome.missing_statements
     if missing:
         names = ", ".join(p.name for p in missing)
-        raise DifferRefused(
-            "statement_missing",
+        raise Conflict(
             f"Every partner needs a statement first; missing: {names}.",
-            missing,
+            "statement_missing",
+            partners=[p.slug for p in missing],
         )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from positions.refusals import Invalid
 from positions.roles import Actor, Role
 
 SUMMARY_MAX = 4000
@@ -112,22 +113,14 @@ class Mandate:
     ends_on: date | None = None  # inclusive; None means until further notice
 
 
-class MandateRefused(Exception):
-    def __init__(self, code: str, field: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.field = field
-        self.message = message
-
-
 def check_mandate(starts_on: date, ends_on: date | None, area_ids: Iterable[int]) -> None:
     if not set(area_ids):
-        raise MandateRefused("areas_required", "areas", "Choose at least one policy area.")
+        raise Invalid("Choose at least one policy area.", "areas_required", "areas")
     if ends_on is not None and ends_on < starts_on:
-        raise MandateRefused(
+        raise Invalid(
+            f"The mandate ends ({ends_on:%-d %b %Y}) before it starts ({starts_on:%-d %b %Y}).",
             "dates_reversed",
             "ends_on",
-            f"The mandate ends ({ends_on:%-d %b %Y}) before it starts ({starts_on:%-d %b %Y}).",
         )
 
 
@@ -323,24 +316,16 @@ def flag_key(kind: str, subject: str) -> str:
 # ---- time ranges ----------------------------------------------------------------------------
 
 
-class MeetingRefused(Exception):
-    def __init__(self, code: str, field: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.field = field
-        self.message = message
-
-
 def check_meeting(title: str, starts_at: datetime, ends_at: datetime | None) -> None:
     if not title.strip():
-        raise MeetingRefused("title_required", "title", "Give the meeting a title.")
+        raise Invalid("Give the meeting a title.", "title_required", "title")
     if len(title) > TITLE_MAX:
-        raise MeetingRefused(
-            "title_too_long", "title", f"Keep the title to {TITLE_MAX} characters or fewer."
+        raise Invalid(
+            f"Keep the title to {TITLE_MAX} characters or fewer.", "title_too_long", "title"
         )
     if ends_at is not None and ends_at < starts_at:
-        raise MeetingRefused(
-            "end_before_start", "ends_at", "The meeting ends before it starts: check the times."
+        raise Invalid(
+            "The meeting ends before it starts: check the times.", "end_before_start", "ends_at"
         )
 
 

@@ -2,8 +2,8 @@
 
 from flask import request
 
-from app.errors import Invalid
 from app.web.params import MAX_ID
+from positions.refusals import Invalid
 
 
 def json_object() -> dict:

@@ -18,12 +18,12 @@ from app.divergence.services import amendments, differ, stances
 from app.drafting.services import editing as drafting
 from app.drafting.services import lifecycle
 from app.drafting.services.consensus import get_position
-from app.errors import ServiceError
 from app.extensions import db
-from app.web.forms import form_refused
+from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int
 from positions import consensus as core
 from positions import divergence as rules
+from positions.refusals import Refused
 
 bp = Blueprint("divergence", __name__, template_folder="templates")
 
@@ -36,11 +36,6 @@ def require_login():
 
 def _back(position_id: int, anchor: str = ""):
     return redirect(url_for("drafting.show", position_id=position_id) + anchor)
-
-
-def _refused(error: ServiceError) -> None:
-    db.session.rollback()
-    flash(error.message, "error")
 
 
 @bp.get("/divergence/")
@@ -83,8 +78,8 @@ def set_stance(position_id: int):
         flash(
             f"{stance.partner.name}'s stance is now “{rules.VIEW_LABELS[stance.view]}”.", "success"
         )
-    except ServiceError as error:
-        _refused(error)
+    except Refused as error:
+        flash_refused(error)
     return _back(position_id, "#views")
 
 
@@ -111,7 +106,7 @@ def propose_amendment(position_id: int):
             db.session.commit()
             flash(f"Proposed amendment {amendment.number}.", "success")
             return redirect(url_for(".amendment", position_id=position_id, number=amendment.number))
-        except ServiceError as error:
+        except Refused as error:
             status = form_refused(form, error)
     elif form.is_submitted():
         status = 400
@@ -148,8 +143,8 @@ def accept_amendment(position_id: int, number: int):
             "success",
         )
         return _back(position_id)
-    except ServiceError as error:
-        _refused(error)
+    except Refused as error:
+        flash_refused(error)
         return redirect(url_for(".amendment", position_id=position_id, number=number))
 
 
@@ -162,8 +157,8 @@ def decline_amendment(position_id: int, number: int):
         )
         db.session.commit()
         flash(f"Declined amendment {number}.", "success")
-    except ServiceError as error:
-        _refused(error)
+    except Refused as error:
+        flash_refused(error)
     return redirect(url_for(".amendment", position_id=position_id, number=number))
 
 
@@ -178,10 +173,8 @@ def differ_page(position_id: int):
             db.session.commit()
             flash("Statement saved. Each chief officer now confirms the outcome.", "success")
             return redirect(url_for(".differ_page", position_id=position_id))
-        except ServiceError as error:
-            db.session.rollback()
-            form.statement.errors = [*form.statement.errors, error.message]
-            status = error.status
+        except Refused as error:
+            status = form_refused(form, error, fallback="statement")
     elif form.is_submitted():
         status = 400
     state = differ.differ_state(db.session, position_id)
@@ -213,8 +206,8 @@ def confirm_differ(position_id: int):
             flash("Every partner has confirmed: published as agreed to differ.", "success")
         else:
             flash("Confirmed for your partner.", "success")
-    except ServiceError as error:
-        _refused(error)
+    except Refused as error:
+        flash_refused(error)
     return redirect(url_for(".differ_page", position_id=position_id))
 
 
@@ -225,8 +218,8 @@ def reopen(position_id: int):
             differ.reopen(db.session, current_user, position_id)
             db.session.commit()
             flash("Reopened: the partners can work towards one text again.", "success")
-        except ServiceError as error:
-            _refused(error)
+        except Refused as error:
+            flash_refused(error)
     return _back(position_id)
 
 
@@ -250,8 +243,8 @@ def review_date(position_id: int):
         lifecycle.set_review_date(db.session, current_user, position_id, form.review_by.data)
         db.session.commit()
         flash("Review date saved.", "success")
-    except ServiceError as error:
-        _refused(error)
+    except Refused as error:
+        flash_refused(error)
     return _back(position_id)
 
 
@@ -267,6 +260,6 @@ def close(position_id: int):
         )
         db.session.commit()
         flash(f"The position is now {position.status}. Nothing was deleted.", "success")
-    except ServiceError as error:
-        _refused(error)
+    except Refused as error:
+        flash_refused(error)
     return _back(position_id)

@@ -3,13 +3,13 @@
 from flask import g, jsonify, request, url_for
 
 from app.api import bp
-from app.errors import Invalid
 from app.extensions import db
 from app.meetings.models import Appearance, Flag, Mandate, Meeting
 from app.meetings.queries import log
 from app.meetings.services import appearances, mandates
 from app.meetings.services import meetings as meeting_service
 from app.meetings.services.meetings import CounterpartInput, MeetingInput, local, zone
+from positions.refusals import Invalid
 
 # ---- reading JSON ------------------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app.drafting.services.consensus import get_position
-from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db, utcnow
 from app.meetings.forms import (
     SPARE_AUDIENCE_ROWS,
@@ -31,8 +30,9 @@ from app.meetings.queries import exports as export
 from app.meetings.queries import log
 from app.meetings.services import appearances, mandates
 from app.meetings.services import meetings as meeting_service
-from app.web.forms import form_refused
+from app.web.errors import flash_refused, form_refused
 from positions import mandate as core
+from positions.refusals import Conflict, Forbidden, Invalid
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings", template_folder="templates")
 
@@ -445,9 +445,7 @@ def review(flag_id: int):
             flash("Marked reviewed. The flag stays in the history with your note.", "success")
             return redirect(back)
         except (Invalid, Conflict) as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            status = error.status
+            status = flash_refused(error)
     else:
         flash(" ".join(form.note.errors) or "Write a review note.", "error")
         status = 400

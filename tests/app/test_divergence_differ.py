@@ -9,8 +9,8 @@ from app.divergence.models import DifferConfirmation, DifferOutcome
 from app.divergence.services import differ
 from app.drafting.models import Position
 from app.drafting.services.consensus import today
-from app.errors import Conflict, Forbidden
 from app.extensions import db
+from positions.refusals import Conflict, Forbidden
 from tests.conftest import api_headers, login, make_partner, make_position, make_user
 
 API = "/api/v1"

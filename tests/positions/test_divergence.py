@@ -12,7 +12,6 @@ from positions.consensus import Partner, PartnerState, PositionStatus
 from positions.divergence import (
     AmendmentFit,
     Confirmation,
-    DifferRefused,
     Divergence,
     Statement,
     Trend,
@@ -28,6 +27,7 @@ from positions.divergence import (
     statements_hash,
     trend,
 )
+from positions.refusals import Conflict
 from positions.roles import Actor, Role
 
 DAY = date(2025, 6, 1)
@@ -396,10 +396,10 @@ def test_check_differ_confirmation_names_the_missing_partners(n):
     partners = alliance(n)
     ordered = alphabetical(partners)
     outcome = assess_differ(partners, statements_for(ordered[1:]), {}, DAY)
-    with pytest.raises(DifferRefused) as refused:
+    with pytest.raises(Conflict) as refused:
         check_differ_confirmation(outcome)
     assert refused.value.code == "statement_missing"
-    assert refused.value.partners == (ordered[0],)
+    assert refused.value.partners == (ordered[0].slug,)
     assert ordered[0].name in refused.value.message
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from positions import mandate as m
+from positions.refusals import Invalid
 from positions.roles import Actor, Role
 
 T0 = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
@@ -85,10 +86,10 @@ def test_has_mandate_looks_only_at_the_speakers_mandates():
 
 
 def test_mandate_dates_reversed_or_no_area_refused():
-    with pytest.raises(m.MandateRefused) as refused:
+    with pytest.raises(Invalid) as refused:
         m.check_mandate(date(2026, 5, 1), date(2026, 4, 1), [HOUSING])
     assert refused.value.code == "dates_reversed" and refused.value.field == "ends_on"
-    with pytest.raises(m.MandateRefused) as refused:
+    with pytest.raises(Invalid) as refused:
         m.check_mandate(date(2026, 5, 1), None, [])
     assert refused.value.code == "areas_required"
     m.check_mandate(date(2026, 5, 1), date(2026, 5, 1), [HOUSING])  # one day is fine
@@ -223,10 +224,10 @@ def test_reconcile_raises_new_clears_stale_and_never_touches_reviewed():
 
 
 def test_a_meeting_that_ends_before_it_starts_is_refused():
-    with pytest.raises(m.MeetingRefused) as refused:
+    with pytest.raises(Invalid) as refused:
         m.check_meeting("Evidence session", T0, T0 - timedelta(minutes=1))
     assert refused.value.code == "end_before_start" and refused.value.field == "ends_at"
-    with pytest.raises(m.MeetingRefused):
+    with pytest.raises(Invalid):
         m.check_meeting("  ", T0, None)
     m.check_meeting("Evidence session", T0, T0)
 

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from positions.refusals import Kind, Refused
 from positions.validation import (
     NOTE_MAX,
     TITLE_MAX,
-    TextRefused,
     check_position_text,
     slugify,
 )
@@ -18,8 +18,8 @@ PROPERTY = settings(max_examples=200, deadline=None)
 LIMIT = 1000  # bytes
 
 
-def refusal(title="Fair rents", body="We ask for fair rents.", note="") -> TextRefused:
-    with pytest.raises(TextRefused) as refused:
+def refusal(title="Fair rents", body="We ask for fair rents.", note="") -> Refused:
+    with pytest.raises(Refused) as refused:
         check_position_text(title, body, note, LIMIT)
     return refused.value
 
@@ -35,7 +35,7 @@ def test_plain_text_is_accepted():
 @pytest.mark.parametrize("title", ["", " ", "\t\n  "])
 def test_empty_or_blank_title_is_refused(title):
     refused = refusal(title=title)
-    assert (refused.code, refused.field) == ("title_required", "title")
+    assert (refused.code, refused.field, refused.kind) == ("title_required", "title", Kind.INVALID)
 
 
 def test_title_up_to_the_limit_is_accepted_and_one_more_is_refused():
@@ -49,7 +49,7 @@ def test_body_limit_counts_utf8_bytes(char):
     fits = char * (LIMIT // len(char.encode()))
     assert accepts(body=fits)
     refused = refusal(body=fits + char)
-    assert (refused.code, refused.field) == ("body_too_large", "body")
+    assert (refused.code, refused.field, refused.kind) == ("body_too_large", "body", Kind.TOO_LARGE)
 
 
 def test_multibyte_body_is_refused_though_its_characters_fit():

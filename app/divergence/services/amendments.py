@@ -11,18 +11,17 @@ from app.audit import services as audit
 from app.divergence.models import Amendment
 from app.drafting.services import editing as drafting
 from app.drafting.services.locking import lock_position
-from app.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from app.extensions import utcnow
 from positions import diffing
 from positions.divergence import (
     AmendmentCheck,
     AmendmentFit,
-    AmendmentRefused,
     AmendmentStatus,
     can_propose_amendment,
     check_amendment,
     check_amendment_open,
 )
+from positions.refusals import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from positions.roles import can_draft
 
 
@@ -108,10 +107,7 @@ def _decidable(session: Session, user: User, position_id: int, number: int) -> A
         raise Forbidden("Only policy officers and chief officers decide on amendments.")
     lock_position(session, position_id)
     amendment = get_amendment(session, position_id, number)
-    try:
-        check_amendment_open(AmendmentStatus(amendment.status))
-    except AmendmentRefused as refused:
-        raise Conflict(refused.message, code=refused.code) from None
+    check_amendment_open(AmendmentStatus(amendment.status))
     return amendment
 
 

@@ -12,10 +12,10 @@ from app.divergence.models import DifferConfirmation, DifferOutcome, DifferState
 from app.drafting.models import Position
 from app.drafting.services.consensus import all_partners, get_position, refresh_status, today
 from app.drafting.services.locking import lock_position
-from app.errors import Conflict, Forbidden, Invalid, TooLarge
 from app.extensions import utcnow
 from positions import divergence as rules
 from positions.consensus import PositionStatus
+from positions.refusals import Conflict, Forbidden, Invalid, TooLarge
 from positions.rendering import render_markdown
 from positions.roles import can_draft
 
@@ -112,12 +112,7 @@ def confirm(session: Session, user: User, position_id: int) -> DifferState:
     position = lock_position(session, position_id)
     _check_open(position)
     state = differ_state(session, position_id)
-    try:
-        rules.check_differ_confirmation(state.outcome)
-    except rules.DifferRefused as refused:
-        raise Conflict(
-            refused.message, code=refused.code, partners=[p.slug for p in refused.partners]
-        ) from None
+    rules.check_differ_confirmation(state.outcome)
     session.add(
         DifferConfirmation(
             position_id=position.id,

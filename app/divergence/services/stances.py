@@ -11,9 +11,9 @@ from app.alliance.models import Partner
 from app.audit import services as audit
 from app.divergence.models import Stance
 from app.drafting.services.consensus import get_position
-from app.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from positions.consensus import PositionStatus
 from positions.divergence import View, can_set_stance
+from positions.refusals import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from positions.rendering import render_markdown
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.drafting.models import Revision
-from app.errors import NotFound
 from positions import diffing
+from positions.refusals import NotFound
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from app.alliance.models import Partner
 from app.audit import services as audit
 from app.drafting.models import Position, Publication, SignOff
 from app.drafting.services.locking import lock_position
-from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import utcnow
 from positions import consensus as core
+from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 from positions.roles import can_publish, can_sign_for
 
 
@@ -116,18 +116,12 @@ def sign_off(
             object_id=position_id,
             details={"revision": revision_number, "decision": decision},
         )
-        refusal = Forbidden(message)
-        refusal.audited = True
-        raise refusal
+        raise Forbidden(message, audited=True)
     partner_id = partner.id
     position = lock_position(session, position_id)
     ensure_open(position)
     current = position.current_revision
-    try:
-        core.check_signoff(revision_number, current.as_core(), choice, comment)
-    except core.SignOffRefused as refused:
-        error = Conflict if refused.code == "not_current" else Invalid
-        raise error(refused.message, code=refused.code) from None
+    core.check_signoff(revision_number, current.as_core(), choice, comment)
     signoff = SignOff(
         position_id=position.id,
         revision_id=current.id,
@@ -166,12 +160,7 @@ def publish(
     ensure_open(position)
     consensus = consensus_for(session, position)
     published = position.published_revision
-    try:
-        core.check_publish(consensus, revision_number, published.number if published else None)
-    except core.PublishRefused as refused:
-        raise Conflict(
-            refused.message, code=refused.code, partners=[p.slug for p in refused.partners]
-        ) from None
+    core.check_publish(consensus, revision_number, published.number if published else None)
     signatory_ids = [s.decision.sequence for s in consensus.standings]
     publication = Publication(
         position_id=position.id,

@@ -8,9 +8,9 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.drafting.models import Position
 from app.drafting.services.locking import lock_position
-from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import utcnow
 from positions.consensus import PositionStatus
+from positions.refusals import Conflict, Forbidden, Invalid
 from positions.roles import can_draft, can_withdraw
 
 _CLOSING = {"withdraw": PositionStatus.WITHDRAWN, "archive": PositionStatus.ARCHIVED}

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import utcnow
 from app.meetings.models import Appearance, CalendarFeed, Meeting
 from app.meetings.queries.log import LogFilters, log_batches, shown_positions, upcoming_meetings
 from app.meetings.services.meetings import local, zone
 from positions import mandate as core
+from positions.refusals import Forbidden, Invalid, NotFound
 
 # A cell a spreadsheet would read as a formula (or DDE) starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")

@@ -16,7 +16,6 @@ from app.alliance.models import Partner, PolicyArea
 from app.dashboard.queries import Page
 from app.divergence.models import DifferOutcome
 from app.drafting.models import Position, Publication
-from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import utcnow
 from app.meetings.models import (
     Appearance,
@@ -39,6 +38,7 @@ from app.meetings.services.meetings import (
 )
 from positions import consensus
 from positions import mandate as core
+from positions.refusals import Forbidden, Invalid, NotFound
 
 MAX_PER_PAGE = 200
 

@@ -14,12 +14,12 @@ from app.alliance.models import Partner
 from app.audit import services as audit
 from app.divergence.models import DifferOutcome
 from app.drafting.models import Position, Publication, Revision
-from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import utcnow
 from app.meetings.models import Appearance, AppearancePosition, Flag, Mandate, Meeting
 from app.meetings.services.meetings import MAX_ID, get_meeting, local_date
 from positions import consensus
 from positions import mandate as core
+from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 
 POSITIONS_MAX = 50
 

@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.errors import Forbidden, Invalid
 from app.meetings.models import Mandate
 from app.meetings.services.appearances import as_core, find_speaker
 from app.meetings.services.meetings import find_areas
 from positions import mandate as core
+from positions.refusals import Forbidden, Invalid
 
 
 def _date(value: object, name: str, *, required: bool) -> date | None:
@@ -46,10 +46,7 @@ def grant_mandate(
     start = _date(starts_on, "starts_on", required=True)
     end = _date(ends_on, "ends_on", required=False)
     found = find_areas(session, areas)
-    try:
-        core.check_mandate(start, end, [a.id for a in found])
-    except core.MandateRefused as refused:
-        raise Invalid(refused.message, code=refused.code, field=refused.field) from None
+    core.check_mandate(start, end, [a.id for a in found])
     note = (note or "").strip()
     if len(note) > 300:
         raise Invalid("Keep the note to 300 characters.", field="note")

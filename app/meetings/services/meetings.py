@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.alliance.models import PolicyArea
 from app.audit import services as audit
-from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import utcnow
 from app.meetings.models import (
     Counterpart,
@@ -23,6 +22,7 @@ from app.meetings.models import (
     OrganisationAlias,
 )
 from positions import mandate as core
+from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds, on SQLite and PostgreSQL
 MAX_PAGE = 100_000
@@ -286,10 +286,7 @@ def _validated(session: Session, data: MeetingInput) -> dict:
         raise Invalid("Give the date and time it starts.", code="missing_field", field="starts_at")
     starts_at = to_utc(data.starts_at, "starts_at")
     ends_at = to_utc(data.ends_at, "ends_at") if data.ends_at else None
-    try:
-        core.check_meeting(title, starts_at, ends_at)
-    except core.MeetingRefused as refused:
-        raise Invalid(refused.message, code=refused.code, field=refused.field) from None
+    core.check_meeting(title, starts_at, ends_at)
     counterparts = [c for c in data.counterparts if not c.blank]
     if len(counterparts) > COUNTERPARTS_MAX:
         raise Invalid(

@@ -10,7 +10,6 @@ from positions import diffing
 from positions.consensus import Partner, PartnerState, PositionStatus, required_signatories
 from positions.hashing import normalise
 from positions.refusals import Conflict
-from positions.roles import Actor, Role
 
 
 class View(StrEnum):
@@ -29,23 +28,6 @@ VIEW_LABELS = {
 
 # How far each decided view stands from full support; undecided has no place on the scale.
 _DISTANCE = {View.SUPPORT: 0, View.RESERVATIONS: 1, View.OPPOSE: 3}
-
-
-def can_set_stance(actor: Actor, partner_id: int) -> bool:
-    """A partner's stance is set by its own policy officers and chief officer, nobody else."""
-    return actor.partner_id == partner_id and actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER)
-
-
-def can_propose_amendment(actor: Actor) -> bool:
-    return actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER)
-
-
-def can_write_differ_statement(actor: Actor, partner_id: int) -> bool:
-    return can_set_stance(actor, partner_id)
-
-
-def can_confirm_differ(actor: Actor, partner_id: int) -> bool:
-    return actor.partner_id == partner_id and actor.has(Role.CHIEF_OFFICER)
 
 
 @dataclass(frozen=True)

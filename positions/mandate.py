@@ -1,8 +1,8 @@
 """Speaking for the alliance: mandates, and the checks on every spokesperson-log entry.
 
-Plain values in, plain values out. The app asks these functions three questions:
-who may do what in the log, what text a position had at a given moment, and which
-flags an appearance earns.
+Plain values in, plain values out. The app asks these functions two questions: what text a
+position had at a given moment, and which flags an appearance earns. Meetings themselves are
+positions/meetings.py; who may do what is positions/roles.py.
 """
 
 from collections.abc import Iterable
@@ -11,46 +11,14 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from positions.refusals import Invalid
-from positions.roles import Actor, Role
 
 SUMMARY_MAX = 4000
-TITLE_MAX = 200
 NOTE_MAX = 2000
 
 
 class Capacity(StrEnum):
     ALLIANCE = "alliance"  # speaking for the alliance: needs a mandate and a unified text
     PARTNER = "partner"  # speaking for one named partner, which is that partner's business
-
-
-class MeetingKind(StrEnum):
-    MEETING = "meeting"
-    CONFERENCE = "conference"
-    CONSULTATION = "consultation"
-    EVIDENCE = "parliamentary_evidence"
-    INTERVIEW = "media_interview"
-
-
-KIND_LABELS = {
-    MeetingKind.MEETING: "Meeting",
-    MeetingKind.CONFERENCE: "Conference",
-    MeetingKind.CONSULTATION: "Consultation",
-    MeetingKind.EVIDENCE: "Parliamentary evidence",
-    MeetingKind.INTERVIEW: "Media interview",
-}
-
-
-class MeetingStatus(StrEnum):
-    PLANNED = "planned"
-    HELD = "held"
-    CANCELLED = "cancelled"
-
-
-STATUS_LABELS = {
-    MeetingStatus.PLANNED: "Planned",
-    MeetingStatus.HELD: "Held",
-    MeetingStatus.CANCELLED: "Cancelled",
-}
 
 
 class FlagKind(StrEnum):
@@ -73,28 +41,6 @@ class FlagState(StrEnum):
     UNREVIEWED = "unreviewed"
     REVIEWED = "reviewed"
     CLEAN = "clean"
-
-
-# ---- who may do what ------------------------------------------------------------------------
-
-
-def can_manage_meetings(actor: Actor) -> bool:
-    """Communications staff and admins record and edit meetings and any appearance."""
-    return actor.has(Role.COMMS, Role.ADMIN)
-
-
-def can_record_appearance(actor: Actor, speaker_id: int) -> bool:
-    """Besides comms and admins, a speaker may record (and correct) their own appearances."""
-    return can_manage_meetings(actor) or actor.user_id == speaker_id
-
-
-def can_review_flags(actor: Actor) -> bool:
-    return actor.has(Role.COMMS, Role.ADMIN)
-
-
-def can_grant_mandates(actor: Actor) -> bool:
-    """Only an admin (for example the programme director) says who speaks for the alliance."""
-    return actor.has(Role.ADMIN)
 
 
 def may_speak_for_partner(speaker_partner_id: int | None, partner_id: int) -> bool:
@@ -311,33 +257,3 @@ def reconcile(
 
 def flag_key(kind: str, subject: str) -> str:
     return f"{kind}:{subject}"
-
-
-# ---- time ranges ----------------------------------------------------------------------------
-
-
-def check_meeting(title: str, starts_at: datetime, ends_at: datetime | None) -> None:
-    if not title.strip():
-        raise Invalid("Give the meeting a title.", "title_required", "title")
-    if len(title) > TITLE_MAX:
-        raise Invalid(
-            f"Keep the title to {TITLE_MAX} characters or fewer.", "title_too_long", "title"
-        )
-    if ends_at is not None and ends_at < starts_at:
-        raise Invalid(
-            "The meeting ends before it starts: check the times.", "end_before_start", "ends_at"
-        )
-
-
-def is_upcoming(starts_at: datetime, ends_at: datetime | None, now: datetime) -> bool:
-    return (ends_at or starts_at) >= now
-
-
-def normalise_name(name: str) -> str:
-    """The key an organisation or alias is found by: case, spacing and punctuation ignored."""
-    kept = "".join(ch if ch.isalnum() else " " for ch in name.casefold())
-    key = " ".join(kept.split())
-    for prefix in ("the ",):
-        if key.startswith(prefix):
-            key = key[len(prefix) :]
-    return key

@@ -23,6 +23,7 @@ from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int
 from positions import consensus as core
 from positions import divergence as rules
+from positions import roles
 from positions.refusals import Refused
 
 bp = Blueprint("divergence", __name__, template_folder="templates")
@@ -188,9 +189,9 @@ def differ_page(position_id: int):
         form=form,
         confirm_form=ConfirmForm(),
         may_write=current_user.partner_id is not None
-        and rules.can_write_differ_statement(current_user.actor, current_user.partner_id),
+        and roles.can_write_differ_statement(current_user.actor, current_user.partner_id),
         may_confirm=current_user.partner_id is not None
-        and rules.can_confirm_differ(current_user.actor, current_user.partner_id),
+        and roles.can_confirm_differ(current_user.actor, current_user.partner_id),
     ), status
 
 

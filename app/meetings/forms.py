@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.meetings.services.meetings import CounterpartInput, MeetingInput
 from positions import mandate as core
+from positions import meetings as meeting_rules
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 SPARE_AUDIENCE_ROWS = 3
@@ -35,7 +36,7 @@ class CounterpartForm(Form):
 class MeetingForm(FlaskForm):
     title = StringField(
         "Title",
-        validators=[DataRequired("Give the meeting a title."), Length(max=core.TITLE_MAX)],
+        validators=[DataRequired("Give the meeting a title."), Length(max=meeting_rules.TITLE_MAX)],
     )
     starts_at = DateTimeLocalField(
         "Starts",
@@ -49,10 +50,12 @@ class MeetingForm(FlaskForm):
     online = BooleanField("Online")
     organiser = StringField("Organiser", validators=[Length(max=200)])
     kind = SelectField(
-        "Kind", choices=[SelectChoice(k.value, label) for k, label in core.KIND_LABELS.items()]
+        "Kind",
+        choices=[SelectChoice(k.value, label) for k, label in meeting_rules.KIND_LABELS.items()],
     )
     status = SelectField(
-        "Status", choices=[SelectChoice(s.value, label) for s, label in core.STATUS_LABELS.items()]
+        "Status",
+        choices=[SelectChoice(s.value, label) for s, label in meeting_rules.STATUS_LABELS.items()],
     )
     areas = SelectMultipleField("Policy areas", coerce=int, validate_choice=False)
     minutes = TextAreaField("Minutes or notes", validators=[Length(max=20000)])

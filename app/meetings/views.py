@@ -32,6 +32,8 @@ from app.meetings.services import appearances, mandates
 from app.meetings.services import meetings as meeting_service
 from app.web.errors import flash_refused, form_refused
 from positions import mandate as core
+from positions import meetings as meeting_rules
+from positions import roles
 from positions.refusals import Conflict, Forbidden, Invalid
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings", template_folder="templates")
@@ -58,8 +60,8 @@ def _filters():
 
 def _labels() -> dict:
     return {
-        "kinds": core.KIND_LABELS,
-        "statuses": core.STATUS_LABELS,
+        "kinds": meeting_rules.KIND_LABELS,
+        "statuses": meeting_rules.STATUS_LABELS,
         "flag_labels": core.FLAG_LABELS,
         "text_states": core.TEXT_STATE_LABELS,
     }
@@ -111,7 +113,7 @@ def _meeting_page(template: str, form: MeetingForm, status: int, **context):
 @login_required
 def new():
     form = MeetingForm()
-    if not core.can_manage_meetings(current_user.actor):
+    if not roles.can_manage_meetings(current_user.actor):
         raise Forbidden("Only communications staff and admins record meetings.")
     status = 200
     if request.form.get("more"):
@@ -148,7 +150,7 @@ def show(meeting_id: int):
 @login_required
 def edit(meeting_id: int):
     meeting = meeting_service.get_meeting(db.session, meeting_id)
-    if not core.can_manage_meetings(current_user.actor):
+    if not roles.can_manage_meetings(current_user.actor):
         raise Forbidden("Only communications staff and admins edit meetings.")
     if request.method == "POST":
         form = MeetingForm()
@@ -214,7 +216,7 @@ def _status_label(position) -> str:
 
 def _appearance_form(form: AppearanceForm, meeting) -> AppearanceForm:
     people = log.speakers_for_form(db.session)
-    if not core.can_manage_meetings(current_user.actor):
+    if not roles.can_manage_meetings(current_user.actor):
         people = [p for p in people if p.id == current_user.id]
     form.speaker.choices = [SelectChoice(str(p.id), f"{p.name} ({p.affiliation})") for p in people]
     day = meeting_service.local_date(meeting.starts_at)
@@ -413,7 +415,7 @@ def audience(organisation_id: int):
         organisation=organisation,
         page=page,
         form=form,
-        may_manage=current_user.is_authenticated and core.can_manage_meetings(current_user.actor),
+        may_manage=current_user.is_authenticated and roles.can_manage_meetings(current_user.actor),
         now=utcnow(),
         **_labels(),
     ), status
@@ -496,7 +498,7 @@ def mandates_page():
         rows=mandates.list_mandates(db.session),
         today=today,
         in_force=mandates.in_force,
-        may_grant=core.can_grant_mandates(current_user.actor),
+        may_grant=roles.can_grant_mandates(current_user.actor),
     ), status
 
 

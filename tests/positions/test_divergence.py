@@ -17,8 +17,6 @@ from positions.divergence import (
     Trend,
     View,
     assess_differ,
-    can_confirm_differ,
-    can_set_stance,
     check_amendment,
     check_differ_confirmation,
     divergence,
@@ -28,7 +26,7 @@ from positions.divergence import (
     trend,
 )
 from positions.refusals import Conflict
-from positions.roles import Actor, Role
+from positions.roles import Actor, Role, can_confirm_differ, can_set_stance
 
 DAY = date(2025, 6, 1)
 

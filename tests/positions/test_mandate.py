@@ -6,16 +6,11 @@ import pytest
 
 from positions import mandate as m
 from positions.refusals import Invalid
-from positions.roles import Actor, Role
 
 T0 = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 HOUSING, TRANSPORT = 1, 2
 SPEAKER = 7
-
-
-def actor(*roles, user_id=1, partner_id=None):
-    return Actor(user_id, partner_id, frozenset(roles))
 
 
 def history(pid=10, area=HOUSING, publications=(), differ=(), withdrawn_at=None):
@@ -33,29 +28,7 @@ def kinds(findings):
 MANDATE = m.Mandate(SPEAKER, frozenset({HOUSING}), date(2026, 1, 1), date(2026, 12, 31))
 
 
-# ---- permissions ----------------------------------------------------------------------------
-
-
-def test_comms_and_admins_manage_meetings_and_review_flags():
-    for role in (Role.COMMS, Role.ADMIN):
-        assert m.can_manage_meetings(actor(role))
-        assert m.can_review_flags(actor(role))
-    for role in (Role.POLICY_OFFICER, Role.CHIEF_OFFICER):
-        assert not m.can_manage_meetings(actor(role, partner_id=1))
-        assert not m.can_review_flags(actor(role, partner_id=1))
-
-
-def test_a_speaker_records_only_their_own_appearances():
-    officer = actor(Role.POLICY_OFFICER, user_id=5, partner_id=1)
-    assert m.can_record_appearance(officer, 5)
-    assert not m.can_record_appearance(officer, 6)
-    assert m.can_record_appearance(actor(Role.COMMS), 6)
-
-
-def test_only_admins_grant_mandates():
-    assert m.can_grant_mandates(actor(Role.ADMIN))
-    assert not m.can_grant_mandates(actor(Role.COMMS))
-    assert not m.can_grant_mandates(actor(Role.CHIEF_OFFICER, partner_id=1))
+# ---- speaking for a partner ------------------------------------------------------------------
 
 
 def test_people_speak_only_for_their_own_partner():
@@ -218,21 +191,3 @@ def test_reconcile_raises_new_clears_stale_and_never_touches_reviewed():
     )
     assert changes.raise_ == (b,)
     assert changes.clear == ("no_unified_text:position:9",)
-
-
-# ---- meetings -------------------------------------------------------------------------------
-
-
-def test_a_meeting_that_ends_before_it_starts_is_refused():
-    with pytest.raises(Invalid) as refused:
-        m.check_meeting("Evidence session", T0, T0 - timedelta(minutes=1))
-    assert refused.value.code == "end_before_start" and refused.value.field == "ends_at"
-    with pytest.raises(Invalid):
-        m.check_meeting("  ", T0, None)
-    m.check_meeting("Evidence session", T0, T0)
-
-
-def test_organisation_names_are_matched_loosely():
-    assert m.normalise_name("The Department for Transport") == "department for transport"
-    assert m.normalise_name("  department  FOR transport. ") == "department for transport"
-    assert m.normalise_name("DfT") == "dft"

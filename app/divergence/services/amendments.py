@@ -17,12 +17,11 @@ from positions.divergence import (
     AmendmentCheck,
     AmendmentFit,
     AmendmentStatus,
-    can_propose_amendment,
     check_amendment,
     check_amendment_open,
 )
 from positions.refusals import Conflict, Forbidden, Invalid, NotFound, TooLarge
-from positions.roles import can_draft
+from positions.roles import can_decide_amendment, can_propose_amendment
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def list_amendments(session: Session, position_id: int, current_body: str) -> li
 
 
 def _decidable(session: Session, user: User, position_id: int, number: int) -> Amendment:
-    if not can_draft(user.actor):
+    if not can_decide_amendment(user.actor):
         raise Forbidden("Only policy officers and chief officers decide on amendments.")
     lock_position(session, position_id)
     amendment = get_amendment(session, position_id, number)

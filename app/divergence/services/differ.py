@@ -14,10 +14,10 @@ from app.drafting.services.consensus import all_partners, get_position, refresh_
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
 from positions import divergence as rules
+from positions import roles
 from positions.consensus import PositionStatus
 from positions.refusals import Conflict, Forbidden, Invalid, TooLarge
 from positions.rendering import render_markdown
-from positions.roles import can_draft
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def write_statement(
 ) -> DifferStatement:
     """A partner's own statement of its view, for publication beside the others'."""
     partner_id = user.partner_id
-    if partner_id is None or not rules.can_write_differ_statement(user.actor, partner_id):
+    if partner_id is None or not roles.can_write_differ_statement(user.actor, partner_id):
         raise Forbidden("Only a partner's own policy and chief officers write its statement.")
     if not text.strip():
         raise Invalid("Write the statement first.", code="statement_required", field="statement")
@@ -107,7 +107,7 @@ def _check_open(position: Position) -> None:
 def confirm(session: Session, user: User, position_id: int) -> DifferState:
     """A chief officer confirms the outcome for their partner; the last one publishes it."""
     partner_id = user.partner_id
-    if partner_id is None or not rules.can_confirm_differ(user.actor, partner_id):
+    if partner_id is None or not roles.can_confirm_differ(user.actor, partner_id):
         raise Forbidden("Only a partner's own chief officer confirms for that partner.")
     position = lock_position(session, position_id)
     _check_open(position)
@@ -155,7 +155,7 @@ def confirm(session: Session, user: User, position_id: int) -> DifferState:
 
 def reopen(session: Session, user: User, position_id: int) -> Position:
     """Reopen an agreed-to-differ position towards one text; the record of the outcome stays."""
-    if not can_draft(user.actor):
+    if not roles.can_reopen(user.actor):
         raise Forbidden("Only policy officers and chief officers reopen a position.")
     position = lock_position(session, position_id)
     outcome = active_outcome(session, position_id)

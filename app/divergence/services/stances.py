@@ -12,9 +12,10 @@ from app.audit import services as audit
 from app.divergence.models import Stance
 from app.drafting.services.consensus import get_position
 from positions.consensus import PositionStatus
-from positions.divergence import View, can_set_stance
+from positions.divergence import View
 from positions.refusals import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from positions.rendering import render_markdown
+from positions.roles import can_set_stance
 
 
 def latest_stances(session: Session, position_ids: Sequence[int]) -> dict[int, dict[int, Stance]]:

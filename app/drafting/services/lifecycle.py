@@ -11,7 +11,7 @@ from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
 from positions.consensus import PositionStatus
 from positions.refusals import Conflict, Forbidden, Invalid
-from positions.roles import can_draft, can_withdraw
+from positions.roles import can_set_review_date, can_withdraw
 
 _CLOSING = {"withdraw": PositionStatus.WITHDRAWN, "archive": PositionStatus.ARCHIVED}
 
@@ -44,7 +44,7 @@ def close(session: Session, user: User, position_id: int, *, action: str, reason
 def set_review_date(
     session: Session, user: User, position_id: int, review_by: date | None
 ) -> Position:
-    if not can_draft(user.actor):
+    if not can_set_review_date(user.actor):
         raise Forbidden("Only policy officers and chief officers set review dates.")
     position = lock_position(session, position_id)
     position.review_by = review_by

@@ -19,6 +19,8 @@ from app.meetings.models import Appearance, CalendarFeed, Meeting
 from app.meetings.queries.log import LogFilters, log_batches, shown_positions, upcoming_meetings
 from app.meetings.services.meetings import local, zone
 from positions import mandate as core
+from positions import meetings as meeting_rules
+from positions import roles
 from positions.refusals import Forbidden, Invalid, NotFound
 
 # A cell a spreadsheet would read as a formula (or DDE) starts with one of these.
@@ -71,7 +73,7 @@ def csv_row(appearance: Appearance, viewer: User | None) -> list[str]:
         local(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
         meeting.title,
         audience,
-        core.KIND_LABELS[core.MeetingKind(meeting.kind)],
+        meeting_rules.KIND_LABELS[meeting_rules.MeetingKind(meeting.kind)],
         appearance.speaker.name,
         appearance.speaker_partner.name if appearance.speaker_partner else "Alliance team",
         appearance.partner.name if appearance.partner else "Alliance",
@@ -108,7 +110,7 @@ def log_csv(session: Session, viewer: User | None, filters: LogFilters) -> Itera
 
 
 def _description(meeting: Meeting) -> str:
-    lines = [core.KIND_LABELS[core.MeetingKind(meeting.kind)]]
+    lines = [meeting_rules.KIND_LABELS[meeting_rules.MeetingKind(meeting.kind)]]
     if meeting.organiser:
         lines.append(f"Organiser: {meeting.organiser}")
     if meeting.areas:
@@ -143,9 +145,10 @@ def meeting_event(meeting: Meeting, url: str | None = None) -> Event:
         event.add("location", meeting.where)
     event.add("description", _description(meeting))
     event.add(
-        "status", "CANCELLED" if meeting.status == core.MeetingStatus.CANCELLED else "CONFIRMED"
+        "status",
+        "CANCELLED" if meeting.status == meeting_rules.MeetingStatus.CANCELLED else "CONFIRMED",
     )
-    event.add("categories", [core.KIND_LABELS[core.MeetingKind(meeting.kind)]])
+    event.add("categories", [meeting_rules.KIND_LABELS[meeting_rules.MeetingKind(meeting.kind)]])
     event.add("class", "PUBLIC" if meeting.public else "CONFIDENTIAL")
     if url:
         event.add("url", url)
@@ -204,7 +207,7 @@ def revoke_feed(session: Session, user: User, feed_id: int) -> CalendarFeed:
     feed = session.get(CalendarFeed, feed_id)
     if feed is None:
         raise NotFound(f"There is no calendar link {feed_id}.")
-    if feed.user_id != user.id and not core.can_grant_mandates(user.actor):
+    if not roles.can_revoke_calendar_link(user.actor, feed.user_id):
         raise Forbidden("Only its owner or an admin can revoke a calendar link.")
     if feed.revoked_at is None:
         feed.revoked_at = utcnow()

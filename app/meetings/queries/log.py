@@ -36,8 +36,9 @@ from app.meetings.services.meetings import (
     get_organisation,
     local_date,
 )
-from positions import consensus
+from positions import consensus, roles
 from positions import mandate as core
+from positions import meetings as meeting_rules
 from positions.refusals import Forbidden, Invalid, NotFound
 
 MAX_PER_PAGE = 200
@@ -115,8 +116,8 @@ def parse_filters(args: Mapping) -> LogFilters:
         area=_int(args, "area"),
         position=_int(args, "position"),
         audience=_int(args, "audience"),
-        kind=_one_of(args, "kind", core.MeetingKind),
-        status=_one_of(args, "status", core.MeetingStatus),
+        kind=_one_of(args, "kind", meeting_rules.MeetingKind),
+        status=_one_of(args, "status", meeting_rules.MeetingStatus),
         date_from=_day(args, "date_from"),
         date_to=_day(args, "date_to"),
         flag=_one_of(args, "flag", core.FlagState),
@@ -406,19 +407,19 @@ def meeting_view(session: Session, viewer: User | None, meeting_id: int) -> Meet
     appearances = list(session.execute(query).unique().scalars())
     if viewer is None and not appearances:
         raise NotFound(f"There is no public record of meeting {meeting_id}.")
-    may_manage = viewer is not None and core.can_manage_meetings(viewer.actor)
+    may_manage = viewer is not None and roles.can_manage_meetings(viewer.actor)
     return MeetingView(
         meeting,
         appearances,
         may_manage,
-        viewer is not None and meeting.status != core.MeetingStatus.CANCELLED,
-        core.is_upcoming(meeting.starts_at, meeting.ends_at, utcnow()),
+        viewer is not None and meeting.status != meeting_rules.MeetingStatus.CANCELLED,
+        meeting_rules.is_upcoming(meeting.starts_at, meeting.ends_at, utcnow()),
     )
 
 
 def appearance_for_edit(session: Session, viewer: User, appearance_id: int) -> Appearance:
     appearance = get_appearance(session, appearance_id)
-    if not core.can_record_appearance(viewer.actor, appearance.speaker_id):
+    if not roles.can_record_appearance(viewer.actor, appearance.speaker_id):
         raise Forbidden("Only the speaker, communications staff and admins edit this entry.")
     return appearance
 
@@ -473,7 +474,7 @@ def review_queue(
     session: Session, viewer: User, *, page: int = 1, per_page: int = 25
 ) -> ReviewQueue:
     """Unreviewed flags, oldest meeting first; then the reviewed ones, newest review first."""
-    if not core.can_review_flags(viewer.actor):
+    if not roles.can_review_flags(viewer.actor):
         raise Forbidden("Only communications staff and admins review flags.")
     base = (
         select(Flag)

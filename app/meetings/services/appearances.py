@@ -17,8 +17,9 @@ from app.drafting.models import Position, Publication, Revision
 from app.extensions import utcnow
 from app.meetings.models import Appearance, AppearancePosition, Flag, Mandate, Meeting
 from app.meetings.services.meetings import MAX_ID, get_meeting, local_date
-from positions import consensus
+from positions import consensus, roles
 from positions import mandate as core
+from positions import meetings as meeting_rules
 from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 
 POSITIONS_MAX = 50
@@ -124,7 +125,7 @@ def get_appearance(session: Session, appearance_id: int) -> Appearance:
 
 
 def _check_may_record(user: User, speaker: User) -> None:
-    if not core.can_record_appearance(user.actor, speaker.id):
+    if not roles.can_record_appearance(user.actor, speaker.id):
         raise Forbidden(
             "You can record your own appearances; communications staff and admins record anyone's."
         )
@@ -169,7 +170,7 @@ def record_appearance(
     meeting = get_meeting(session, meeting_id)
     person = find_speaker(session, speaker)
     _check_may_record(user, person)
-    if meeting.status == core.MeetingStatus.CANCELLED:
+    if meeting.status == meeting_rules.MeetingStatus.CANCELLED:
         raise Conflict(
             "This meeting was cancelled, so nobody spoke at it.", code="meeting_cancelled"
         )
@@ -466,7 +467,7 @@ def sync_flags(session: Session, now: datetime | None = None) -> int:
 
 def review_flag(session: Session, user: User, flag_id: int, note: str) -> Flag:
     """Mark a flag reviewed with a note. It stays in the history, with who and when."""
-    if not core.can_review_flags(user.actor):
+    if not roles.can_review_flags(user.actor):
         raise Forbidden("Only communications staff and admins review flags.")
     flag = session.get(Flag, flag_id)
     if flag is None:

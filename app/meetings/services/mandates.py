@@ -11,6 +11,7 @@ from app.meetings.models import Mandate
 from app.meetings.services.appearances import as_core, find_speaker
 from app.meetings.services.meetings import find_areas
 from positions import mandate as core
+from positions import roles
 from positions.refusals import Forbidden, Invalid
 
 
@@ -40,7 +41,7 @@ def grant_mandate(
     note: str = "",
 ) -> Mandate:
     """An admin records that someone may speak for the alliance on these areas, these dates."""
-    if not core.can_grant_mandates(admin.actor):
+    if not roles.can_grant_mandates(admin.actor):
         raise Forbidden("Only an admin records who may speak for the alliance.")
     holder = find_speaker(session, user)
     start = _date(starts_on, "starts_on", required=True)

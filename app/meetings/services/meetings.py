@@ -21,7 +21,8 @@ from app.meetings.models import (
     Organisation,
     OrganisationAlias,
 )
-from positions import mandate as core
+from positions import meetings as meeting_rules
+from positions import roles
 from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds, on SQLite and PostgreSQL
@@ -135,8 +136,8 @@ class MeetingInput:
     place: str = ""
     online: bool = False
     organiser: str = ""
-    kind: str = core.MeetingKind.MEETING.value
-    status: str = core.MeetingStatus.PLANNED.value
+    kind: str = meeting_rules.MeetingKind.MEETING.value
+    status: str = meeting_rules.MeetingStatus.PLANNED.value
     areas: list = field(default_factory=list)
     minutes: str = ""
     public: bool = False
@@ -144,7 +145,7 @@ class MeetingInput:
 
 
 def _check_may_manage(user: User) -> None:
-    if not core.can_manage_meetings(user.actor):
+    if not roles.can_manage_meetings(user.actor):
         raise Forbidden("Only communications staff and admins record and edit meetings.")
 
 
@@ -194,7 +195,7 @@ def find_areas(session: Session, refs: Iterable) -> list[PolicyArea]:
 
 
 def find_organisation(session: Session, name: str) -> Organisation | None:
-    key = core.normalise_name(name)
+    key = meeting_rules.normalise_name(name)
     if not key:
         return None
     org = session.execute(
@@ -214,7 +215,7 @@ def resolve_organisation(session: Session, user: User, name: str) -> Organisatio
     found = find_organisation(session, name)
     if found is not None:
         return found
-    org = Organisation(name=name, name_key=core.normalise_name(name))
+    org = Organisation(name=name, name_key=meeting_rules.normalise_name(name))
     session.add(org)
     session.flush()
     audit.record(
@@ -244,7 +245,7 @@ def add_alias(session: Session, user: User, organisation_id: int, alias: str) ->
     _check_may_manage(user)
     org = get_organisation(session, organisation_id)
     alias = _text(alias, "alias")
-    key = core.normalise_name(alias)
+    key = meeting_rules.normalise_name(alias)
     if not key:
         raise Invalid("Type the other name this organisation goes by.", field="alias")
     existing = find_organisation(session, alias)
@@ -286,7 +287,7 @@ def _validated(session: Session, data: MeetingInput) -> dict:
         raise Invalid("Give the date and time it starts.", code="missing_field", field="starts_at")
     starts_at = to_utc(data.starts_at, "starts_at")
     ends_at = to_utc(data.ends_at, "ends_at") if data.ends_at else None
-    core.check_meeting(title, starts_at, ends_at)
+    meeting_rules.check_meeting(title, starts_at, ends_at)
     counterparts = [c for c in data.counterparts if not c.blank]
     if len(counterparts) > COUNTERPARTS_MAX:
         raise Invalid(
@@ -309,8 +310,8 @@ def _validated(session: Session, data: MeetingInput) -> dict:
         "place": _text(data.place, "place"),
         "online": bool(data.online),
         "organiser": _text(data.organiser, "organiser"),
-        "kind": _choice(data.kind, core.MeetingKind, "kind"),
-        "status": _choice(data.status, core.MeetingStatus, "status"),
+        "kind": _choice(data.kind, meeting_rules.MeetingKind, "kind"),
+        "status": _choice(data.status, meeting_rules.MeetingStatus, "status"),
         "areas": find_areas(session, data.areas),
         "minutes": _text(data.minutes, "minutes", MINUTES_MAX),
         "public": bool(data.public),

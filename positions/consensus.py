@@ -147,7 +147,7 @@ def status_of(
     status follows from the text: published when the current text is the published one, agreed
     when every partner approves the current text, draft while work goes on.
     """
-    if lifecycle in (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED, PositionStatus.DIFFER):
+    if lifecycle in CLOSED_STATUSES:
         return lifecycle
     if published_number == consensus.revision.number:
         return PositionStatus.PUBLISHED
@@ -192,9 +192,54 @@ def check_publish(consensus: Consensus, revision_number: int, published_number: 
         )
 
 
-CLOSED_STATUSES = (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED, PositionStatus.DIFFER)
+# ---- the lifecycle: open, closed, retired, public ------------------------------------------
+
+# A text being worked towards unanimity (a position whose current text is published is not).
+IN_PROGRESS_STATUSES = (PositionStatus.DRAFT, PositionStatus.AGREED)
+# Taken off the alliance's working record by an explicit decision; never erased.
+RETIRED_STATUSES = (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED)
+# Explicit outcomes: no edits or decisions until the position is reopened.
+CLOSED_STATUSES = (*RETIRED_STATUSES, PositionStatus.DIFFER)
+# A published text stays on the public record (archived too) until it is withdrawn.
+HIDDEN_FROM_PUBLIC = (PositionStatus.WITHDRAWN,)
+
+CLOSING_ACTIONS = {"withdraw": PositionStatus.WITHDRAWN, "archive": PositionStatus.ARCHIVED}
 
 
 def open_for_work(status: PositionStatus) -> bool:
     """Withdrawn, archived and agreed-to-differ positions take no edits or decisions."""
     return status not in CLOSED_STATUSES
+
+
+def in_progress(status: PositionStatus) -> bool:
+    return status in IN_PROGRESS_STATUSES
+
+
+def is_retired(status: PositionStatus) -> bool:
+    return status in RETIRED_STATUSES
+
+
+def publicly_visible(status: PositionStatus, published: bool) -> bool:
+    """Whether a position's published text is on the public record."""
+    return published and status not in HIDDEN_FROM_PUBLIC
+
+
+def check_open_for_work(status: PositionStatus) -> None:
+    if not open_for_work(status):
+        raise Conflict(
+            f"This position is {status}: it takes no edits or decisions unless it is reopened.",
+            "closed",
+        )
+
+
+def closing_status(action: str) -> PositionStatus:
+    """The status withdrawing or archiving leads to."""
+    if action not in CLOSING_ACTIONS:
+        raise Invalid("Choose withdraw or archive.", "invalid_action")
+    return CLOSING_ACTIONS[action]
+
+
+def check_closable(status: PositionStatus) -> None:
+    """A withdrawn or archived position is not closed again (an agreed-to-differ one may be)."""
+    if is_retired(status):
+        raise Conflict(f"This position is already {status}.", "closed")

@@ -7,9 +7,16 @@ from datetime import date
 from enum import StrEnum
 
 from positions import diffing
-from positions.consensus import Partner, PartnerState, PositionStatus, required_signatories
+from positions.consensus import (
+    Partner,
+    PartnerState,
+    PositionStatus,
+    is_retired,
+    required_signatories,
+)
 from positions.hashing import normalise
-from positions.refusals import Conflict
+from positions.refusals import Conflict, Invalid
+from positions.validation import required, within_bytes
 
 
 class View(StrEnum):
@@ -28,6 +35,33 @@ VIEW_LABELS = {
 
 # How far each decided view stands from full support; undecided has no place on the scale.
 _DISTANCE = {View.SUPPORT: 0, View.RESERVATIONS: 1, View.OPPOSE: 3}
+
+
+def parse_view(value: str) -> View:
+    try:
+        return View(value)
+    except ValueError:
+        choices = ", ".join(v.value for v in View)
+        raise Invalid(f"Choose a stance: {choices}.", "invalid_stance", "stance") from None
+
+
+def check_stance(
+    status: PositionStatus,
+    view: View,
+    rationale: str,
+    previous: tuple[View, str] | None,
+    max_bytes: int,
+) -> None:
+    """A stance may change while the position is on the record, and must change something.
+
+    `previous` is the partner's recorded (view, rationale), if any. Stances stay open on an
+    agreed-to-differ position: the partners' views may move towards reopening it.
+    """
+    within_bytes(rationale, max_bytes, "rationale", "The rationale is too long.")
+    if is_retired(status):
+        raise Conflict(f"This position is {status}; stances are closed.", "closed")
+    if previous == (view, rationale.strip()):
+        raise Invalid("That is already the recorded stance.", "no_change", "stance")
 
 
 @dataclass(frozen=True)
@@ -125,6 +159,19 @@ class AmendmentStatus(StrEnum):
     DECLINED = "declined"
 
 
+def check_proposal(base_body: str, body: str, reason: str, max_bytes: int) -> str:
+    """Proposed wording says why, fits the limit and changes the revision; the reason, stripped."""
+    reason = required(reason, "reason", "Say why you propose this wording.")
+    within_bytes(body, max_bytes, "body", "The proposed text is too long.")
+    if body == base_body:
+        raise Invalid("The proposed text is the same as the revision.", "no_change", "body")
+    return reason
+
+
+def check_decline(reason: str) -> str:
+    return required(reason, "reason", "Say why the amendment is declined.")
+
+
 def check_amendment_open(status: AmendmentStatus) -> None:
     if status is not AmendmentStatus.OPEN:
         raise Conflict(f"This amendment was already {status.value}.", "already_decided")
@@ -201,6 +248,29 @@ def assess_differ(
             state = PartnerState.STALE
         standings.append(DifferStanding(partner, statements.get(partner.id), state))
     return DifferOutcome(tuple(standings), digest)
+
+
+def check_differ_open(status: PositionStatus) -> None:
+    """Statements and confirmations are taken while the partners have not yet agreed to differ."""
+    if is_retired(status):
+        raise Conflict(f"This position is {status}.", "closed")
+    if status is PositionStatus.DIFFER:
+        raise Conflict(
+            "The partners have already agreed to differ; reopen the position to change that.",
+            "already_differ",
+        )
+
+
+def check_statement(text: str, max_bytes: int) -> str:
+    """A partner's statement says something and fits the limit; the text, stripped."""
+    stripped = required(text, "statement", "Write the statement first.")
+    within_bytes(text, max_bytes, "statement", "The statement is too long.")
+    return stripped
+
+
+def check_reopenable(status: PositionStatus, outcome_published: bool) -> None:
+    if status is not PositionStatus.DIFFER or not outcome_published:
+        raise Conflict("This position is not agreed-to-differ.", "not_differ")
 
 
 def check_differ_confirmation(outcome: DifferOutcome) -> None:

@@ -11,9 +11,12 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from positions.refusals import Invalid
+from positions.validation import required, within
 
-SUMMARY_MAX = 4000
-NOTE_MAX = 2000
+SUMMARY_MAX = 4000  # what was said, and the follow-up
+NOTE_MAX = 2000  # a flag's review note
+MANDATE_NOTE_MAX = 300
+POSITIONS_MAX = 50  # positions one appearance may cite
 
 
 class Capacity(StrEnum):
@@ -59,7 +62,9 @@ class Mandate:
     ends_on: date | None = None  # inclusive; None means until further notice
 
 
-def check_mandate(starts_on: date, ends_on: date | None, area_ids: Iterable[int]) -> None:
+def check_mandate(
+    starts_on: date, ends_on: date | None, area_ids: Iterable[int], note: str = ""
+) -> None:
     if not set(area_ids):
         raise Invalid("Choose at least one policy area.", "areas_required", "areas")
     if ends_on is not None and ends_on < starts_on:
@@ -68,6 +73,7 @@ def check_mandate(starts_on: date, ends_on: date | None, area_ids: Iterable[int]
             "dates_reversed",
             "ends_on",
         )
+    within(note, MANDATE_NOTE_MAX, "note", f"Keep the note to {MANDATE_NOTE_MAX} characters.")
 
 
 def mandate_in_force(mandate: Mandate, day: date) -> bool:
@@ -156,6 +162,25 @@ def published_revision_at(history: PositionHistory, when: datetime) -> Publicati
 
 
 # ---- the checks on an appearance ------------------------------------------------------------
+
+
+def check_summary(text: str, field: str) -> str:
+    """What was said (or the follow-up), stripped, within its limit."""
+    label = field.replace("_", " ")
+    return within(
+        text, SUMMARY_MAX, field, f"Keep the {label} to {SUMMARY_MAX} characters.", "too_long"
+    )
+
+
+def check_cited(count: int) -> None:
+    if count > POSITIONS_MAX:
+        raise Invalid(f"Cite at most {POSITIONS_MAX} positions.", field="positions")
+
+
+def check_review_note(note: str) -> str:
+    """A flag is reviewed with a note saying what was checked; the note, stripped."""
+    note = required(note, "note", "Write a note: what was checked, and what was decided.")
+    return within(note, NOTE_MAX, "note", f"Keep the note to {NOTE_MAX} characters.")
 
 
 @dataclass(frozen=True)

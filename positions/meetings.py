@@ -3,12 +3,18 @@
 The spokesperson log's other rules (mandates, flags) are positions/mandate.py.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
 from positions.refusals import Invalid
+from positions.validation import within
 
 TITLE_MAX = 200
+TEXT_MAX = 200  # each short field: place, organiser, an audience row's names, an alias
+MINUTES_MAX = 20000
+AUDIENCE_MAX = 100  # audience rows in one meeting
+FEED_NAME_MAX = 120  # the name of a private calendar link
 
 
 class MeetingKind(StrEnum):
@@ -52,6 +58,42 @@ def check_meeting(title: str, starts_at: datetime, ends_at: datetime | None) -> 
         raise Invalid(
             "The meeting ends before it starts: check the times.", "end_before_start", "ends_at"
         )
+
+
+def check_text(value: str, field: str, limit: int = TEXT_MAX) -> str:
+    """A short text field, stripped, within its limit."""
+    label = field.replace("_", " ")
+    return within(
+        value, limit, field, f"Keep the {label} to {limit} characters or fewer.", "too_long"
+    )
+
+
+def check_audience(rows: Sequence[tuple[str, str, str, str]]) -> None:
+    """The audience: (organisation, person, role, represents) rows, each naming an organisation."""
+    if len(rows) > AUDIENCE_MAX:
+        raise Invalid(
+            f"A meeting takes at most {AUDIENCE_MAX} audience rows.", field="counterparts"
+        )
+    for number, (organisation, person, role, represents) in enumerate(rows, 1):
+        if not organisation.strip():
+            raise Invalid(
+                f"Audience row {number}: name the organisation "
+                f"({person or role or represents} works for whom?).",
+                "organisation_required",
+                "counterparts",
+            )
+        for field, value in zip(
+            ("organisation", "person", "role", "represents"),
+            (organisation, person, role, represents),
+            strict=True,
+        ):
+            check_text(value, field)
+
+
+def feed_name(name: str) -> str:
+    """A private calendar link's name; unnamed, it is 'My calendar'."""
+    name = (name or "").strip() or "My calendar"
+    return within(name, FEED_NAME_MAX, "name", f"Keep the name to {FEED_NAME_MAX} characters.")
 
 
 def is_upcoming(starts_at: datetime, ends_at: datetime | None, now: datetime) -> bool:

@@ -1,4 +1,9 @@
-"""What a position's text must be before it is saved."""
+"""What text must be before it is saved: a position's, and the checks every feature's text shares.
+
+The feature rules (positions/divergence.py, meetings.py, mandate.py) name their own limits and
+messages and check with the helpers here, so a limit is a constant in one place, never a literal
+in a service.
+"""
 
 import re
 import unicodedata
@@ -25,6 +30,28 @@ def check_position_text(title: str, body: str, note: str, max_body_bytes: int) -
         )
     if len(note) > NOTE_MAX:
         raise Invalid(f"Keep the note to {NOTE_MAX} characters.", "note_too_long", "note")
+
+
+def required(text: str, field: str, message: str, code: str | None = None) -> str:
+    """The text without surrounding space; blank text is refused (a reason must say something)."""
+    text = (text or "").strip()
+    if not text:
+        raise Invalid(message, code or f"{field}_required", field)
+    return text
+
+
+def within(text: str, limit: int, field: str, message: str, code: str | None = None) -> str:
+    """The text without surrounding space, refused when longer than `limit` characters."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise Invalid(message, code, field)
+    return text
+
+
+def within_bytes(text: str, max_bytes: int, field: str, message: str) -> None:
+    """Long texts are limited in bytes (what is stored and sent), not in characters."""
+    if len(text.encode("utf-8")) > max_bytes:
+        raise TooLarge(message, field=field)
 
 
 def slugify(text: str, max_length: int = 80) -> str:

@@ -16,7 +16,7 @@ from app.drafting.services.consensus import all_partners, consensus_for_many, to
 from positions import consensus as core
 from positions.divergence import review_due
 
-OPEN_STATUSES = (core.PositionStatus.DRAFT, core.PositionStatus.AGREED)
+OPEN_STATUSES = core.IN_PROGRESS_STATUSES
 
 
 @dataclass
@@ -180,7 +180,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         session.execute(
             select(Publication)
             .join(Position, Publication.position_id == Position.id)
-            .where(Position.status != core.PositionStatus.WITHDRAWN)
+            .where(Position.publicly_visible)
             .options(joinedload(Publication.revision))
             .order_by(Publication.published_at.desc())
             .limit(limit)
@@ -193,9 +193,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
             select(Position)
             .where(
                 Position.review_by <= day,
-                Position.status.not_in(
-                    [core.PositionStatus.WITHDRAWN, core.PositionStatus.ARCHIVED]
-                ),
+                Position.status.not_in(core.RETIRED_STATUSES),
             )
             .order_by(Position.review_by)
             .limit(limit)
@@ -219,7 +217,7 @@ def published_positions(session: Session, page: int = 1, per_page: int = 50) -> 
     ids = (
         select(Position.id)
         .join(Publication, Position.publication_id == Publication.id)
-        .where(Position.status != core.PositionStatus.WITHDRAWN)
+        .where(Position.publicly_visible)
     )
     total = session.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
     newest = (Publication.published_at.desc(), Publication.id.desc())

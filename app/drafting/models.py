@@ -2,7 +2,18 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, event
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    event,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -44,6 +55,19 @@ class Position(db.Model):
     @property
     def published_revision(self) -> "Revision | None":
         return self.publication.revision if self.publication else None
+
+    @hybrid_property
+    def publicly_visible(self) -> bool:
+        """Its published text is on the public record (positions.consensus.publicly_visible)."""
+        return core.publicly_visible(
+            core.PositionStatus(self.status), self.publication_id is not None
+        )
+
+    @publicly_visible.inplace.expression
+    @classmethod
+    def _publicly_visible_sql(cls):
+        # The same rule in SQL, from the same statuses.
+        return and_(cls.publication_id.is_not(None), cls.status.not_in(core.HIDDEN_FROM_PUBLIC))
 
 
 class Revision(db.Model):

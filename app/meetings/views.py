@@ -34,6 +34,7 @@ from app.web.errors import flash_refused, form_refused
 from positions import mandate as core
 from positions import meetings as meeting_rules
 from positions import roles
+from positions.consensus import in_progress
 from positions.refusals import Conflict, Forbidden, Invalid
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings", template_folder="templates")
@@ -209,7 +210,7 @@ def briefing(meeting_id: int):
 
 
 def _status_label(position) -> str:
-    if position.publication_id and position.status in ("draft", "agreed"):
+    if position.publication_id and in_progress(position.status):
         return "published; a new revision is in progress"
     return position.status
 

@@ -15,10 +15,17 @@ from positions.consensus import (
     Revision,
     SignOff,
     assess,
+    check_closable,
+    check_open_for_work,
     check_publish,
     check_signoff,
+    closing_status,
+    in_progress,
+    is_retired,
     latest_decisions,
     neutral_order,
+    open_for_work,
+    publicly_visible,
     required_signatories,
     status_of,
 )
@@ -480,3 +487,52 @@ def test_publishing_without_unanimity_names_exactly_the_partners_not_approving()
     assert refusal.code == "not_unanimous"
     assert refusal.partners == ("harbourside", "moorland", "riverbank")  # slugs, neutral order
     assert "Harbourside, Moorland, Riverbank" in refusal.message
+
+
+# ---- the lifecycle: open, closed, retired, public ----------------------------------------------
+
+S = PositionStatus
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_only_withdrawn_archived_and_differ_are_closed_to_work(status):
+    closed = status in (S.WITHDRAWN, S.ARCHIVED, S.DIFFER)
+    assert open_for_work(status) is not closed
+    if closed:
+        with pytest.raises(Conflict) as refused:
+            check_open_for_work(status)
+        assert refused.value.code == "closed" and status.value in refused.value.message
+    else:
+        assert check_open_for_work(status) is None
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_withdrawn_and_archived_are_retired_and_never_closed_again(status):
+    retired = status in (S.WITHDRAWN, S.ARCHIVED)
+    assert is_retired(status) is retired
+    if retired:
+        with pytest.raises(Conflict) as refused:
+            check_closable(status)
+        assert refused.value.code == "closed"
+    else:  # an agreed-to-differ position may still be withdrawn or archived
+        assert check_closable(status) is None
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_a_published_text_is_public_until_withdrawn_even_archived(status):
+    assert publicly_visible(status, published=True) is (status is not S.WITHDRAWN)
+    assert not publicly_visible(status, published=False)
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_only_draft_and_agreed_are_in_progress(status):
+    assert in_progress(status) is (status in (S.DRAFT, S.AGREED))
+
+
+def test_closing_leads_to_withdrawn_or_archived_and_nothing_else():
+    assert closing_status("withdraw") is S.WITHDRAWN
+    assert closing_status("archive") is S.ARCHIVED
+    for action in ("delete", "", "Withdraw"):
+        with pytest.raises(Invalid) as refused:
+            closing_status(action)
+        assert refused.value.code == "invalid_action"

@@ -191,3 +191,40 @@ def test_reconcile_raises_new_clears_stale_and_never_touches_reviewed():
     )
     assert changes.raise_ == (b,)
     assert changes.clear == ("no_unified_text:position:9",)
+
+
+# ---- what an entry and a review must be --------------------------------------------------------
+
+
+def test_a_mandate_note_has_a_limit():
+    m.check_mandate(date(2026, 1, 1), None, [HOUSING], "n" * m.MANDATE_NOTE_MAX)
+    with pytest.raises(Invalid) as refused:
+        m.check_mandate(date(2026, 1, 1), None, [HOUSING], "n" * (m.MANDATE_NOTE_MAX + 1))
+    assert refused.value.field == "note"
+
+
+@pytest.mark.parametrize("field", ["summary", "follow_up"])
+def test_what_was_said_is_stripped_and_limited(field):
+    assert m.check_summary("  Said it.  ", field) == "Said it."
+    assert m.check_summary(None, field) == ""
+    with pytest.raises(Invalid) as refused:
+        m.check_summary("x" * (m.SUMMARY_MAX + 1), field)
+    assert (refused.value.code, refused.value.field) == ("too_long", field)
+    assert field.replace("_", " ") in refused.value.message
+
+
+def test_an_appearance_cites_a_limited_number_of_positions():
+    assert m.check_cited(m.POSITIONS_MAX) is None
+    with pytest.raises(Invalid) as refused:
+        m.check_cited(m.POSITIONS_MAX + 1)
+    assert refused.value.field == "positions"
+
+
+def test_a_flag_is_reviewed_with_a_note_that_says_something():
+    assert m.check_review_note("  Checked with comms. ") == "Checked with comms."
+    with pytest.raises(Invalid) as refused:
+        m.check_review_note("  ")
+    assert (refused.value.code, refused.value.field) == ("note_required", "note")
+    with pytest.raises(Invalid) as refused:
+        m.check_review_note("n" * (m.NOTE_MAX + 1))
+    assert refused.value.field == "note"

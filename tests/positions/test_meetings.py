@@ -23,3 +23,33 @@ def test_organisation_names_are_matched_loosely():
     assert m.normalise_name("The Department for Transport") == "department for transport"
     assert m.normalise_name("  department  FOR transport. ") == "department for transport"
     assert m.normalise_name("DfT") == "dft"
+
+
+@pytest.mark.parametrize(("field", "limit"), [("place", m.TEXT_MAX), ("minutes", m.MINUTES_MAX)])
+def test_a_meetings_text_fields_are_stripped_and_limited(field, limit):
+    assert m.check_text("  x  ", field, limit) == "x"
+    assert m.check_text("x" * limit, field, limit) == "x" * limit
+    with pytest.raises(Invalid) as refused:
+        m.check_text("x" * (limit + 1), field, limit)
+    assert (refused.value.code, refused.value.field) == ("too_long", field)
+
+
+def test_every_audience_row_names_its_organisation_within_the_limits():
+    m.check_audience([("DfT", "Ann", "Minister", ""), ("Council", "", "", "")])
+    with pytest.raises(Invalid) as refused:
+        m.check_audience([("DfT", "", "", ""), ("  ", "Ann", "", "")])
+    assert refused.value.code == "organisation_required" and "row 2" in refused.value.message
+    with pytest.raises(Invalid) as refused:
+        m.check_audience([("DfT", "x" * (m.TEXT_MAX + 1), "", "")])
+    assert refused.value.field == "person"
+    with pytest.raises(Invalid) as refused:
+        m.check_audience([("DfT", "", "", "")] * (m.AUDIENCE_MAX + 1))
+    assert refused.value.field == "counterparts"
+
+
+def test_a_calendar_link_is_named_or_called_my_calendar():
+    assert m.feed_name("  Laptop ") == "Laptop"
+    assert m.feed_name("") == m.feed_name(None) == "My calendar"
+    with pytest.raises(Invalid) as refused:
+        m.feed_name("x" * (m.FEED_NAME_MAX + 1))
+    assert refused.value.field == "name"

@@ -11,7 +11,10 @@ from positions.validation import (
     NOTE_MAX,
     TITLE_MAX,
     check_position_text,
+    required,
     slugify,
+    within,
+    within_bytes,
 )
 
 PROPERTY = settings(max_examples=200, deadline=None)
@@ -71,6 +74,36 @@ def test_note_up_to_the_limit_is_accepted_and_one_more_is_refused():
 def test_refusal_carries_a_readable_message():
     refused = refusal(title="")
     assert refused.message == str(refused) and refused.message.strip()
+
+
+def test_required_text_is_stripped_and_blank_is_refused_with_the_fields_code():
+    assert required("  Because.  ", "reason", "Say why.") == "Because."
+    for blank in ("", "  \n\t", None):
+        with pytest.raises(Refused) as refused:
+            required(blank, "reason", "Say why.")
+        assert (refused.value.code, refused.value.field) == ("reason_required", "reason")
+        assert (refused.value.kind, refused.value.message) == (Kind.INVALID, "Say why.")
+    with pytest.raises(Refused) as refused:
+        required("", "note", "Write a note.", "note_needed")
+    assert refused.value.code == "note_needed"
+
+
+def test_within_counts_characters_of_the_stripped_text():
+    assert within("  " + "é" * 5 + "  ", 5, "place", "Too long.") == "é" * 5
+    with pytest.raises(Refused) as refused:
+        within("é" * 6, 5, "place", "Too long.", "too_long")
+    assert (refused.value.code, refused.value.field, refused.value.kind) == (
+        "too_long",
+        "place",
+        Kind.INVALID,
+    )
+
+
+def test_within_bytes_counts_utf8_bytes_and_is_too_large():
+    within_bytes("é" * 5, 10, "body", "Too big.")
+    with pytest.raises(Refused) as refused:
+        within_bytes("é" * 5 + "a", 10, "body", "Too big.")
+    assert (refused.value.kind, refused.value.field) == (Kind.TOO_LARGE, "body")
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,10 @@ from positions.divergence import (
     AmendmentStatus,
     check_amendment,
     check_amendment_open,
+    check_decline,
+    check_proposal,
 )
-from positions.refusals import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from positions.refusals import Conflict, Forbidden, NotFound
 from positions.roles import can_decide_amendment, can_propose_amendment
 
 
@@ -36,16 +38,9 @@ def propose(
 ) -> Amendment:
     if not can_propose_amendment(user.actor):
         raise Forbidden("Only policy officers and chief officers propose wording.")
-    if not reason.strip():
-        raise Invalid("Say why you propose this wording.", code="reason_required", field="reason")
-    if len(body.encode("utf-8")) > current_app.config["MAX_BODY_BYTES"]:
-        raise TooLarge("The proposed text is too long.", field="body")
     position = lock_position(session, position_id)
     base = drafting.get_revision(session, position.id, base_number)
-    if body == base.body:
-        raise Invalid(
-            "The proposed text is the same as the revision.", code="no_change", field="body"
-        )
+    reason = check_proposal(base.body, body, reason, current_app.config["MAX_BODY_BYTES"])
     number = (
         session.execute(
             select(func.coalesce(func.max(Amendment.number), 0)).where(
@@ -61,7 +56,7 @@ def propose(
         partner_id=user.partner_id,
         proposed_by_id=user.id,
         body=body,
-        reason=reason.strip(),
+        reason=reason,
     )
     session.add(amendment)
     session.flush()
@@ -155,13 +150,12 @@ def accept(session: Session, user: User, position_id: int, number: int) -> Amend
 def decline(
     session: Session, user: User, position_id: int, number: int, *, reason: str
 ) -> Amendment:
-    if not reason.strip():
-        raise Invalid("Say why the amendment is declined.", code="reason_required", field="reason")
+    reason = check_decline(reason)
     amendment = _decidable(session, user, position_id, number)
     amendment.status = AmendmentStatus.DECLINED
     amendment.decided_by_id = user.id
     amendment.decided_at = utcnow()
-    amendment.decision_reason = reason.strip()
+    amendment.decision_reason = reason
     audit.record(
         session,
         "amendment.decline",

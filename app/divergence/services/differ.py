@@ -16,7 +16,7 @@ from app.extensions import utcnow
 from positions import divergence as rules
 from positions import roles
 from positions.consensus import PositionStatus
-from positions.refusals import Conflict, Forbidden, Invalid, TooLarge
+from positions.refusals import Forbidden
 from positions.rendering import render_markdown
 
 
@@ -68,16 +68,13 @@ def write_statement(
     partner_id = user.partner_id
     if partner_id is None or not roles.can_write_differ_statement(user.actor, partner_id):
         raise Forbidden("Only a partner's own policy and chief officers write its statement.")
-    if not text.strip():
-        raise Invalid("Write the statement first.", code="statement_required", field="statement")
-    if len(text.encode("utf-8")) > current_app.config["MAX_BODY_BYTES"]:
-        raise TooLarge("The statement is too long.", field="statement")
+    stripped = rules.check_statement(text, current_app.config["MAX_BODY_BYTES"])
     position = lock_position(session, position_id)
-    _check_open(position)
+    rules.check_differ_open(PositionStatus(position.status))
     statement = DifferStatement(
         position_id=position.id,
         partner_id=partner_id,
-        text=text.strip(),
+        text=stripped,
         text_html=render_markdown(text),
         user_id=user.id,
     )
@@ -94,23 +91,13 @@ def write_statement(
     return statement
 
 
-def _check_open(position: Position) -> None:
-    if position.status in (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED):
-        raise Conflict(f"This position is {position.status}.", code="closed")
-    if position.status == PositionStatus.DIFFER:
-        raise Conflict(
-            "The partners have already agreed to differ; reopen the position to change that.",
-            code="already_differ",
-        )
-
-
 def confirm(session: Session, user: User, position_id: int) -> DifferState:
     """A chief officer confirms the outcome for their partner; the last one publishes it."""
     partner_id = user.partner_id
     if partner_id is None or not roles.can_confirm_differ(user.actor, partner_id):
         raise Forbidden("Only a partner's own chief officer confirms for that partner.")
     position = lock_position(session, position_id)
-    _check_open(position)
+    rules.check_differ_open(PositionStatus(position.status))
     state = differ_state(session, position_id)
     rules.check_differ_confirmation(state.outcome)
     session.add(
@@ -159,8 +146,7 @@ def reopen(session: Session, user: User, position_id: int) -> Position:
         raise Forbidden("Only policy officers and chief officers reopen a position.")
     position = lock_position(session, position_id)
     outcome = active_outcome(session, position_id)
-    if position.status != PositionStatus.DIFFER or outcome is None:
-        raise Conflict("This position is not agreed-to-differ.", code="not_differ")
+    rules.check_reopenable(PositionStatus(position.status), outcome is not None)
     outcome.reopened_at = utcnow()
     outcome.reopened_by_id = user.id
     position.status = PositionStatus.DRAFT

@@ -44,6 +44,7 @@ class PositionPage:
     may_set_review_date: bool
     may_reopen: bool
     may_close: bool
+    retired: bool  # withdrawn or archived
     review_due: bool
 
     @property
@@ -99,7 +100,7 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
         may_propose=working and roles.can_propose_amendment(actor),
         may_set_review_date=working and roles.can_set_review_date(actor),
         may_reopen=status is core.PositionStatus.DIFFER and roles.can_reopen(actor),
-        may_close=status not in (core.PositionStatus.WITHDRAWN, core.PositionStatus.ARCHIVED)
-        and roles.can_withdraw(actor),
+        may_close=not core.is_retired(status) and roles.can_withdraw(actor),
+        retired=core.is_retired(status),
         review_due=rules.review_due(position.review_by, today()),
     )

@@ -13,7 +13,7 @@ from app.drafting.models import Position, Publication, SignOff
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
 from positions import consensus as core
-from positions.refusals import Conflict, Forbidden, Invalid, NotFound
+from positions.refusals import Forbidden, Invalid, NotFound
 from positions.roles import can_publish, can_sign_for
 
 
@@ -75,12 +75,7 @@ def refresh_status(session: Session, position: Position) -> core.Consensus:
 
 
 def ensure_open(position: Position) -> None:
-    if not core.open_for_work(core.PositionStatus(position.status)):
-        raise Conflict(
-            f"This position is {position.status}: it takes no edits or decisions "
-            "unless it is reopened.",
-            code="closed",
-        )
+    core.check_open_for_work(core.PositionStatus(position.status))
 
 
 def sign_off(

@@ -21,7 +21,7 @@ from app.meetings.services.meetings import local, zone
 from positions import mandate as core
 from positions import meetings as meeting_rules
 from positions import roles
-from positions.refusals import Forbidden, Invalid, NotFound
+from positions.refusals import Forbidden, NotFound
 
 # A cell a spreadsheet would read as a formula (or DDE) starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -185,9 +185,7 @@ def _digest(token: str) -> str:
 
 def create_feed(session: Session, user: User, name: str = "") -> tuple[CalendarFeed, str]:
     """A private calendar link for this person. The token is shown once; its hash is kept."""
-    name = (name or "").strip() or "My calendar"
-    if len(name) > 120:
-        raise Invalid("Keep the name to 120 characters.", field="name")
+    name = meeting_rules.feed_name(name)
     token = "cal_" + secrets.token_urlsafe(32)
     feed = CalendarFeed(user_id=user.id, name=name, token_hash=_digest(token))
     session.add(feed)

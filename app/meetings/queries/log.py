@@ -130,19 +130,11 @@ def parse_filters(args: Mapping) -> LogFilters:
 # ---- visibility ------------------------------------------------------------------------------
 
 
-def publicly_published():
-    """A position whose published text is on the public record."""
-    return and_(
-        Position.publication_id.is_not(None),
-        Position.status != consensus.PositionStatus.WITHDRAWN,
-    )
-
-
 def _cites_published(appearance_id_column):
     return exists(
         select(AppearancePosition.appearance_id)
         .join(Position, Position.id == AppearancePosition.position_id)
-        .where(AppearancePosition.appearance_id == appearance_id_column, publicly_published())
+        .where(AppearancePosition.appearance_id == appearance_id_column, Position.publicly_visible)
     )
 
 
@@ -165,12 +157,7 @@ def shown_positions(appearance: Appearance, viewer: User | None) -> list[Appeara
     """The positions shown with an entry: all when signed in, only published ones otherwise."""
     if viewer is not None:
         return list(appearance.cited)
-    return [
-        c
-        for c in appearance.cited
-        if c.position.publication_id is not None
-        and c.position.status != consensus.PositionStatus.WITHDRAWN
-    ]
+    return [c for c in appearance.cited if c.position.publicly_visible]
 
 
 # ---- the log ---------------------------------------------------------------------------------
@@ -544,9 +531,7 @@ def briefing(session: Session, viewer: User, meeting_id: int) -> Briefing:
                 )
                 .where(
                     Position.area_id.in_(area_ids),
-                    Position.status.not_in(
-                        [consensus.PositionStatus.WITHDRAWN, consensus.PositionStatus.ARCHIVED]
-                    ),
+                    Position.status.not_in(consensus.RETIRED_STATUSES),
                 )
                 .order_by(Position.title)
             ).scalars()
@@ -632,7 +617,7 @@ def filter_choices(session: Session, viewer: User | None) -> Choices:
     areas = list(session.execute(select(PolicyArea).order_by(PolicyArea.name)).scalars())
     position_query = select(Position.id, Position.title).order_by(Position.title)
     if viewer is None:
-        position_query = position_query.where(publicly_published())
+        position_query = position_query.where(Position.publicly_visible)
     positions = [(pid, title) for pid, title in session.execute(position_query)]
     audiences = [
         (oid, name)

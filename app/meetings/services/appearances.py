@@ -22,9 +22,6 @@ from positions import mandate as core
 from positions import meetings as meeting_rules
 from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 
-POSITIONS_MAX = 50
-
-
 # ---- input -----------------------------------------------------------------------------------
 
 
@@ -94,8 +91,7 @@ def find_positions(session: Session, refs: Iterable) -> list[Position]:
         ids.add(int(ref))
     if any(not 0 < i <= MAX_ID for i in ids):
         raise Invalid("There is no such position.", code="unknown_position", field="positions")
-    if len(ids) > POSITIONS_MAX:
-        raise Invalid(f"Cite at most {POSITIONS_MAX} positions.", field="positions")
+    core.check_cited(len(ids))
     if not ids:
         return []
     found = list(session.execute(select(Position).where(Position.id.in_(ids))).scalars())
@@ -104,17 +100,6 @@ def find_positions(session: Session, refs: Iterable) -> list[Position]:
         listed = ", ".join(str(m) for m in missing)
         raise Invalid(f"There is no position {listed}.", code="unknown_position", field="positions")
     return sorted(found, key=lambda p: p.id)
-
-
-def _summary(text: str | None, name: str) -> str:
-    text = (text or "").strip()
-    if len(text) > core.SUMMARY_MAX:
-        raise Invalid(
-            f"Keep the {name.replace('_', ' ')} to {core.SUMMARY_MAX} characters.",
-            code="too_long",
-            field=name,
-        )
-    return text
 
 
 def get_appearance(session: Session, appearance_id: int) -> Appearance:
@@ -189,8 +174,8 @@ def record_appearance(
         speaker_partner_id=person.partner_id,
         capacity=core.Capacity.PARTNER if partner else core.Capacity.ALLIANCE,
         partner=partner,
-        summary=_summary(summary, "summary"),
-        follow_up=_summary(follow_up, "follow_up"),
+        summary=core.check_summary(summary, "summary"),
+        follow_up=core.check_summary(follow_up, "follow_up"),
         recorded_by_id=user.id,
         created_at=now,
         updated_at=now,
@@ -243,8 +228,8 @@ def update_appearance(
         appearance.speaker_partner_id = person.partner_id
     appearance.partner = partner
     appearance.capacity = core.Capacity.PARTNER if partner else core.Capacity.ALLIANCE
-    appearance.summary = _summary(summary, "summary")
-    appearance.follow_up = _summary(follow_up, "follow_up")
+    appearance.summary = core.check_summary(summary, "summary")
+    appearance.follow_up = core.check_summary(follow_up, "follow_up")
     kept = {c.position_id: c for c in appearance.cited}
     appearance.cited = [
         kept.get(p.id) or AppearancePosition(position_id=p.id, state=core.TextState.UNPUBLISHED)
@@ -472,15 +457,7 @@ def review_flag(session: Session, user: User, flag_id: int, note: str) -> Flag:
     flag = session.get(Flag, flag_id)
     if flag is None:
         raise NotFound(f"There is no flag {flag_id}.")
-    note = (note or "").strip() if isinstance(note, str) else ""
-    if not note:
-        raise Invalid(
-            "Write a note: what was checked, and what was decided.",
-            code="note_required",
-            field="note",
-        )
-    if len(note) > core.NOTE_MAX:
-        raise Invalid(f"Keep the note to {core.NOTE_MAX} characters.", field="note")
+    note = core.check_review_note(note if isinstance(note, str) else "")
     if flag.reviewed_at is not None:
         raise Conflict(
             f"This flag was already reviewed by {flag.reviewed_by.name} on "

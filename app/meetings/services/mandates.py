@@ -47,10 +47,8 @@ def grant_mandate(
     start = _date(starts_on, "starts_on", required=True)
     end = _date(ends_on, "ends_on", required=False)
     found = find_areas(session, areas)
-    core.check_mandate(start, end, [a.id for a in found])
     note = (note or "").strip()
-    if len(note) > 300:
-        raise Invalid("Keep the note to 300 characters.", field="note")
+    core.check_mandate(start, end, [a.id for a in found], note)
     mandate = Mandate(
         user=holder,
         starts_on=start,

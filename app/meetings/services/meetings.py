@@ -27,9 +27,6 @@ from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds, on SQLite and PostgreSQL
 MAX_PAGE = 100_000
-TEXT_MAX = 200
-MINUTES_MAX = 20000
-COUNTERPARTS_MAX = 100
 
 
 # ---- time: every date and time a person types is in the alliance's zone ----------------------
@@ -149,17 +146,6 @@ def _check_may_manage(user: User) -> None:
         raise Forbidden("Only communications staff and admins record and edit meetings.")
 
 
-def _text(value: str, name: str, limit: int = TEXT_MAX) -> str:
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise Invalid(
-            f"Keep the {name.replace('_', ' ')} to {limit} characters or fewer.",
-            code="too_long",
-            field=name,
-        )
-    return value
-
-
 def _choice(value: str, enum, name: str) -> str:
     try:
         return enum(value).value
@@ -211,7 +197,7 @@ def find_organisation(session: Session, name: str) -> Organisation | None:
 
 def resolve_organisation(session: Session, user: User, name: str) -> Organisation:
     """The organisation this name (or one of its aliases) stands for, created if new."""
-    name = _text(name, "organisation")
+    name = meeting_rules.check_text(name, "organisation")
     found = find_organisation(session, name)
     if found is not None:
         return found
@@ -244,7 +230,7 @@ def add_alias(session: Session, user: User, organisation_id: int, alias: str) ->
     """Another name for an organisation, so every spelling resolves to the same one."""
     _check_may_manage(user)
     org = get_organisation(session, organisation_id)
-    alias = _text(alias, "alias")
+    alias = meeting_rules.check_text(alias, "alias")
     key = meeting_rules.normalise_name(alias)
     if not key:
         raise Invalid("Type the other name this organisation goes by.", field="alias")
@@ -282,38 +268,27 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
 
 
 def _validated(session: Session, data: MeetingInput) -> dict:
-    title = _text(data.title, "title")
+    title = meeting_rules.check_text(data.title, "title")
     if data.starts_at is None:
         raise Invalid("Give the date and time it starts.", code="missing_field", field="starts_at")
     starts_at = to_utc(data.starts_at, "starts_at")
     ends_at = to_utc(data.ends_at, "ends_at") if data.ends_at else None
     meeting_rules.check_meeting(title, starts_at, ends_at)
     counterparts = [c for c in data.counterparts if not c.blank]
-    if len(counterparts) > COUNTERPARTS_MAX:
-        raise Invalid(
-            f"A meeting takes at most {COUNTERPARTS_MAX} audience rows.", field="counterparts"
-        )
-    for number, row in enumerate(counterparts, 1):
-        if not row.organisation.strip():
-            raise Invalid(
-                f"Audience row {number}: name the organisation "
-                f"({row.person or row.role or row.represents} works for whom?).",
-                code="organisation_required",
-                field="counterparts",
-            )
-        for name in ("organisation", "person", "role", "represents"):
-            _text(getattr(row, name), name)
+    meeting_rules.check_audience(
+        [(c.organisation, c.person, c.role, c.represents) for c in counterparts]
+    )
     return {
         "title": title,
         "starts_at": starts_at,
         "ends_at": ends_at,
-        "place": _text(data.place, "place"),
+        "place": meeting_rules.check_text(data.place, "place"),
         "online": bool(data.online),
-        "organiser": _text(data.organiser, "organiser"),
+        "organiser": meeting_rules.check_text(data.organiser, "organiser"),
         "kind": _choice(data.kind, meeting_rules.MeetingKind, "kind"),
         "status": _choice(data.status, meeting_rules.MeetingStatus, "status"),
         "areas": find_areas(session, data.areas),
-        "minutes": _text(data.minutes, "minutes", MINUTES_MAX),
+        "minutes": meeting_rules.check_text(data.minutes, "minutes", meeting_rules.MINUTES_MAX),
         "public": bool(data.public),
         "counterparts": counterparts,
     }

@@ -1,9 +1,10 @@
 """Unanimity: who must sign, where each partner stands, and whether a text may be published."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from positions.refusals import Conflict, Invalid
 
@@ -86,9 +87,25 @@ class Consensus:
         return sum(1 for s in self.standings if s.state is state)
 
 
-def neutral_order(partners: Iterable[Partner]) -> list[Partner]:
-    """Equal billing: partners always appear alphabetically by name, never by seniority or id."""
-    return sorted(partners, key=lambda p: (p.name.casefold(), p.slug))
+class Named(Protocol):
+    """Anything that stands for a partner: a core Partner, or the app's row for one."""
+
+    name: str
+    slug: str
+
+
+T = TypeVar("T")
+
+
+def neutral_order(items: Iterable[T], partner: Callable[[T], Named] | None = None) -> list[T]:
+    """Equal billing: partners always appear alphabetically by name, never by seniority or id.
+
+    `items` are partners, or (with `partner` saying whose each is) things that belong to one:
+    signatures, statements, cells. Ties of name (which cannot happen in the database, where names
+    are unique) fall back to the slug, so the order is total.
+    """
+    of = partner or (lambda item: item)
+    return sorted(items, key=lambda item: (of(item).name.casefold(), of(item).slug))
 
 
 def is_member_on(partner: Partner, day: date) -> bool:

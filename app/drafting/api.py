@@ -209,7 +209,7 @@ def _publication(position: Position, publication) -> dict:
         "url": url_for("public.position", slug=position.slug, _external=True),
         "signatories": [
             {"partner": s.partner.name, "name": s.user.name, "at": s.created_at.isoformat()}
-            for s in sorted(publication.signatories, key=lambda s: s.partner.name.casefold())
+            for s in publication.signatories_in_order
         ],
     }
 

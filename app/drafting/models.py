@@ -153,6 +153,11 @@ class Publication(db.Model):
         secondary=publication_signatories, lazy="selectin"
     )
 
+    @property
+    def signatories_in_order(self) -> list[SignOff]:
+        """The signatures, partners in neutral order (equal billing)."""
+        return core.neutral_order(self.signatories, partner=lambda s: s.partner)
+
 
 @event.listens_for(Revision, "before_update")
 @event.listens_for(SignOff, "before_update")

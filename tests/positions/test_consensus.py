@@ -378,6 +378,18 @@ def test_neutral_order_ignores_input_order_and_ids(names, ids):
     assert [p.name for p in neutral_order(partners)] == sorted(NAMES)
 
 
+def test_things_of_a_partner_come_in_their_partners_neutral_order():
+    """Signatures, statements, cells: ordered by whose they are, case-blind, never by id."""
+    partners = [
+        Partner(id=i, slug=n.lower(), name=n) for i, n in enumerate(["moorland", "Fenland"])
+    ]
+    signed = [("second", partners[0]), ("first", partners[1])]
+    assert [label for label, _ in neutral_order(signed, partner=lambda s: s[1])] == [
+        "first",
+        "second",
+    ]
+
+
 @pytest.mark.parametrize("n", SIZES)
 def test_standings_come_out_in_neutral_order(n):
     partners = make_partners(n)

@@ -547,9 +547,7 @@ def briefing(session: Session, viewer: User, meeting_id: int) -> Briefing:
             .where(DifferOutcome.position_id.in_(differ_ids), DifferOutcome.reopened_at.is_(None))
             .order_by(DifferOutcome.id)
         ).scalars():
-            statements[outcome.position_id] = sorted(
-                outcome.statements, key=lambda s: s.partner.name.casefold()
-            )
+            statements[outcome.position_id] = outcome.statements_in_order
     published = [
         p
         for p in positions
@@ -612,8 +610,7 @@ def filter_choices(session: Session, viewer: User | None) -> Choices:
             select(User).where(User.id.in_(spoke.distinct())).order_by(User.name)
         ).scalars()
     )
-    partners = list(session.execute(select(Partner)).scalars())
-    partners.sort(key=lambda p: (p.name.casefold(), p.slug))
+    partners = consensus.neutral_order(session.execute(select(Partner)).scalars())
     areas = list(session.execute(select(PolicyArea).order_by(PolicyArea.name)).scalars())
     position_query = select(Position.id, Position.title).order_by(Position.title)
     if viewer is None:
@@ -650,5 +647,4 @@ def positions_for_form(session: Session) -> list[Position]:
 def active_partners(session: Session, day: date) -> list[Partner]:
     """The partners someone may speak for on `day`, in neutral order."""
     rows = session.execute(select(Partner)).scalars()
-    members = [p for p in rows if consensus.is_member_on(p.as_core(), day)]
-    return sorted(members, key=lambda p: (p.name.casefold(), p.slug))
+    return consensus.neutral_order(p for p in rows if consensus.is_member_on(p.as_core(), day))

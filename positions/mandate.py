@@ -60,6 +60,7 @@ class Mandate:
     area_ids: frozenset[int]
     starts_on: date
     ends_on: date | None = None  # inclusive; None means until further notice
+    id: int = 0  # the record's, so a caller can find the mandates the rules chose
 
 
 def check_mandate(

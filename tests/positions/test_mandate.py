@@ -72,6 +72,10 @@ def test_mandates_for_a_briefing():
     other = m.Mandate(8, frozenset({TRANSPORT}), date(2026, 1, 1))
     assert m.mandates_for([MANDATE, other], [HOUSING], date(2026, 3, 1)) == [MANDATE]
     assert m.mandates_for([MANDATE, other], [HOUSING], date(2027, 3, 1)) == []
+    # Any one of the meeting's areas will do; the last day of a mandate still counts.
+    both = m.mandates_for([MANDATE, other], [TRANSPORT, HOUSING], date(2026, 12, 31))
+    assert both == [MANDATE, other]
+    assert m.mandates_for([MANDATE, other], [], date(2026, 3, 1)) == []
 
 
 # ---- what stood at a date -------------------------------------------------------------------

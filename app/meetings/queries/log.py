@@ -557,8 +557,10 @@ def briefing(session: Session, viewer: User, meeting_id: int) -> Briefing:
     unsettled = [p for p in positions if p not in published and p.id not in statements]
     mandates = []
     if area_ids:
-        rows = (
-            session.execute(
+        # Only mandates touching these areas are loaded; the rules choose those in force.
+        rows = {
+            m.id: m
+            for m in session.execute(
                 select(Mandate)
                 .options(selectinload(Mandate.areas))
                 .join(Mandate.areas)
@@ -566,16 +568,9 @@ def briefing(session: Session, viewer: User, meeting_id: int) -> Briefing:
             )
             .unique()
             .scalars()
-        )
-        wanted = set(area_ids)
-        mandates = sorted(
-            (
-                m
-                for m in rows
-                if core.mandate_in_force(as_core(m), day) and as_core(m).area_ids & wanted
-            ),
-            key=lambda m: m.user.name.casefold(),
-        )
+        }
+        chosen = core.mandates_for((as_core(m) for m in rows.values()), area_ids, day)
+        mandates = sorted((rows[m.id] for m in chosen), key=lambda m: m.user.name.casefold())
     speakers = list(
         session.execute(
             select(Appearance).where(Appearance.meeting_id == meeting.id).order_by(Appearance.id)

@@ -324,6 +324,7 @@ def as_core(mandate: Mandate) -> core.Mandate:
         frozenset(a.id for a in mandate.areas),
         mandate.starts_on,
         mandate.ends_on,
+        mandate.id,
     )
 
 

@@ -1,14 +1,14 @@
 """The Concord web application: create_app builds it, everything else plugs in here."""
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.alliance.settings import Settings
+from app.extensions import SETTINGS, csrf, db, limiter, login_manager, migrate
 from app.web import errors, faults
 from app.web.params import BoundedIntConverter, refuse_nul_characters
 from config import BASE_DIR, INSTANCE_DIR, Config
@@ -22,6 +22,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app.config.from_object(config_class)
     app.config.update(config_class.resolve())
     app.config.update(overrides)
+    app.extensions[SETTINGS] = Settings.from_config(app.config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
@@ -83,7 +84,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def _register_template_helpers(app: Flask) -> None:
-    zone = ZoneInfo(app.config["ALLIANCE_TIMEZONE"])
+    settings = app.extensions[SETTINGS]
 
     @app.template_filter("localtime")
     def localtime(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M %Z") -> str:
@@ -91,11 +92,11 @@ def _register_template_helpers(app: Flask) -> None:
             return ""
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(zone).strftime(fmt)
+        return settings.clock.local(value).strftime(fmt)
 
     @app.context_processor
     def globals_for_templates():
-        return {"alliance_name": app.config["ALLIANCE_NAME"], "time_zone": zone.key}
+        return {"alliance_name": settings.name, "time_zone": settings.time_zone.key}
 
 
 def _register_error_pages(app: Flask) -> None:

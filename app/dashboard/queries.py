@@ -9,10 +9,11 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from app.accounts.models import User
+from app.alliance.settings import clock_of
 from app.divergence.models import DifferOutcome
 from app.divergence.services.differ import active_outcome
 from app.drafting.models import Position, Publication, SignOff
-from app.drafting.services.consensus import all_partners, consensus_for_many, today
+from app.drafting.services.consensus import all_partners, consensus_for_many
 from positions import consensus as core
 from positions.divergence import review_due
 
@@ -100,7 +101,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
     rules (positions/consensus.py) said in SQL, with "each partner's latest decision" as the
     newest sign-off of that partner on that position.
     """
-    day = today()
+    day = clock_of(session).today()
     required = [p.id for p in core.required_signatories(all_partners(session), day)]
 
     def latest(partner_id) -> object:
@@ -281,7 +282,7 @@ def public_version(session: Session, slug: str) -> tuple | None:
     differs = row.status == core.PositionStatus.DIFFER and row[3] is not None
     if row.publication_id is None and not differs:
         return None  # nothing about it has been made public
-    return (*row, review_due(row.review_by, today()))
+    return (*row, review_due(row.review_by, clock_of(session).today()))
 
 
 def public_record(session: Session, slug: str) -> PublicRecord | None:
@@ -300,7 +301,10 @@ def public_record(session: Session, slug: str) -> PublicRecord | None:
     if outcome is None and position.publication is None:
         return None  # nothing about it has been made public
     return PublicRecord(
-        position, position.publication, outcome, review_due(position.review_by, today())
+        position,
+        position.publication,
+        outcome,
+        review_due(position.review_by, clock_of(session).today()),
     )
 
 

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from app.alliance.settings import clock_of
 from app.dashboard import queries as overview
 from app.divergence.forms import CloseForm, ReviewDateForm, StanceForm
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
@@ -86,7 +87,7 @@ def show(position_id: int):
         "position",
         position_id,
         record_version(db.session),
-        consensus.today(),
+        clock_of(db.session).today(),
         user.roles,
         user.partner_id,
     )

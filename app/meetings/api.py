@@ -2,13 +2,14 @@
 
 from flask import g, jsonify, request, url_for
 
+from app.alliance.settings import clock_of
 from app.api import bp
 from app.extensions import db
 from app.meetings.models import Appearance, Flag, Mandate, Meeting
 from app.meetings.queries import log
 from app.meetings.services import appearances, mandates
 from app.meetings.services import meetings as meeting_service
-from app.meetings.services.meetings import CounterpartInput, MeetingInput, local, zone
+from app.meetings.services.meetings import CounterpartInput, MeetingInput
 from positions.refusals import Invalid
 
 # ---- reading JSON ------------------------------------------------------------------------------
@@ -72,21 +73,24 @@ def _audience(data: dict) -> list[CounterpartInput]:
 
 def _meeting_input(data: dict, base: MeetingInput | None = None) -> MeetingInput:
     """A full input from the JSON, or (PATCH) the stored meeting with the keys sent changed."""
+    clock = clock_of(db.session)
     if base is None:
         base = MeetingInput(
             title=_string(data, "title"),
-            starts_at=meeting_service.parse_when(data.get("starts_at"), "starts_at"),
+            starts_at=meeting_service.parse_when(data.get("starts_at"), "starts_at", clock),
         )
     elif "starts_at" in data:
         # Moving only the start moves the whole meeting: the length stays the same.
         previous = base.starts_at
-        base.starts_at = meeting_service.parse_when(data.get("starts_at"), "starts_at")
+        base.starts_at = meeting_service.parse_when(data.get("starts_at"), "starts_at", clock)
         if base.ends_at is not None and "ends_at" not in data:
             base.ends_at = base.starts_at + (base.ends_at - previous)
     if "title" in data:
         base.title = _string(data, "title")
     if "ends_at" in data:
-        base.ends_at = meeting_service.parse_when(data.get("ends_at"), "ends_at", required=False)
+        base.ends_at = meeting_service.parse_when(
+            data.get("ends_at"), "ends_at", clock, required=False
+        )
     for name in ("place", "organiser", "kind", "status", "minutes"):
         if name in data:
             setattr(base, name, _string(data, name))
@@ -110,7 +114,7 @@ def _page_args() -> tuple[int, int]:
 
 
 def _when(value) -> str | None:
-    return local(value).isoformat() if value else None
+    return clock_of(db.session).local(value).isoformat() if value else None
 
 
 def meeting_json(meeting: Meeting, *, appearances_too: list[Appearance] | None = None) -> dict:
@@ -120,7 +124,7 @@ def meeting_json(meeting: Meeting, *, appearances_too: list[Appearance] | None =
         "title": meeting.title,
         "starts_at": _when(meeting.starts_at),
         "ends_at": _when(meeting.ends_at),
-        "time_zone": zone().key,
+        "time_zone": clock_of(db.session).zone.key,
         "place": meeting.place,
         "online": meeting.online,
         "organiser": meeting.organiser,

@@ -14,6 +14,7 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from app.alliance.settings import clock_of
 from app.drafting.services.consensus import get_position
 from app.extensions import db, utcnow
 from app.meetings.forms import (
@@ -105,7 +106,7 @@ def _meeting_page(template: str, form: MeetingForm, status: int, **context):
         template,
         form=form,
         organisations=meeting_service.organisations(db.session),
-        time_zone_name=meeting_service.zone().key,
+        time_zone_name=clock_of(db.session).zone.key,
         **context,
     ), status
 
@@ -160,8 +161,8 @@ def edit(meeting_id: int):
         form = MeetingForm(
             data={
                 "title": stored.title,
-                "starts_at": meeting_service.local(stored.starts_at).replace(tzinfo=None),
-                "ends_at": meeting_service.local(stored.ends_at).replace(tzinfo=None)
+                "starts_at": clock_of(db.session).local(stored.starts_at).replace(tzinfo=None),
+                "ends_at": clock_of(db.session).local(stored.ends_at).replace(tzinfo=None)
                 if stored.ends_at
                 else None,
                 "place": stored.place,
@@ -201,7 +202,7 @@ def briefing(meeting_id: int):
     return render_template(
         "meetings/briefing.html",
         briefing=log.briefing(db.session, current_user, meeting_id),
-        now_text=meeting_service.local(utcnow()).strftime("%-d %b %Y, %H:%M %Z"),
+        now_text=clock_of(db.session).local(utcnow()).strftime("%-d %b %Y, %H:%M %Z"),
         **_labels(),
     )
 
@@ -220,7 +221,7 @@ def _appearance_form(form: AppearanceForm, meeting) -> AppearanceForm:
     if not roles.can_manage_meetings(current_user.actor):
         people = [p for p in people if p.id == current_user.id]
     form.speaker.choices = [SelectChoice(str(p.id), f"{p.name} ({p.affiliation})") for p in people]
-    day = meeting_service.local_date(meeting.starts_at)
+    day = clock_of(db.session).local_date(meeting.starts_at)
     form.capacity.choices = [SelectChoice("alliance", "The alliance")] + [
         SelectChoice(p.slug, p.name) for p in log.active_partners(db.session, day)
     ]
@@ -492,7 +493,7 @@ def mandates_page():
                 status = form_refused(form, error)
         else:
             status = 400
-    today = meeting_service.local_date(utcnow())
+    today = clock_of(db.session).today()
     return render_template(
         "meetings/mandates.html",
         form=form,
@@ -574,4 +575,4 @@ def public_calendar():
 
 @bp.app_template_filter("localdate")
 def localdate(value, fmt: str = "%-d %b %Y") -> str:
-    return meeting_service.local(value).strftime(fmt) if value else ""
+    return clock_of(db.session).local(value).strftime(fmt) if value else ""

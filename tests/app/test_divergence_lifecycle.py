@@ -5,13 +5,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.alliance.settings import clock_of
 from app.drafting.models import Position, Publication, Revision, SignOff
 from app.drafting.services import consensus, lifecycle
-from app.drafting.services.consensus import today
 from app.extensions import db
 from app.web.errors import status_of as http_status
 from positions.refusals import Conflict, Forbidden, Invalid
 from tests.conftest import login, make_position
+
+
+def today():
+    return clock_of(db.session).today()  # the alliance's date, as the rules read it
+
 
 # ---- builders -----------------------------------------------------------------------------------
 

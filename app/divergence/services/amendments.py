@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.alliance.settings import settings_of
 from app.audit import services as audit
 from app.divergence.models import Amendment
 from app.drafting.services import editing as drafting
@@ -40,7 +40,7 @@ def propose(
         raise Forbidden("Only policy officers and chief officers propose wording.")
     position = lock_position(session, position_id)
     base = drafting.get_revision(session, position.id, base_number)
-    reason = check_proposal(base.body, body, reason, current_app.config["MAX_BODY_BYTES"])
+    reason = check_proposal(base.body, body, reason, settings_of(session).max_body_bytes)
     number = (
         session.execute(
             select(func.coalesce(func.max(Amendment.number), 0)).where(

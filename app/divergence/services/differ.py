@@ -2,15 +2,15 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.alliance.settings import clock_of, settings_of
 from app.audit import services as audit
 from app.divergence.models import DifferConfirmation, DifferOutcome, DifferStatement
 from app.drafting.models import Position
-from app.drafting.services.consensus import all_partners, get_position, refresh_status, today
+from app.drafting.services.consensus import all_partners, get_position, refresh_status
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
 from positions import divergence as rules
@@ -56,7 +56,7 @@ def differ_state(session: Session, position_id: int) -> DifferState:
         all_partners(session),
         {pid: rules.Statement(pid, s.text) for pid, s in statements.items()},
         {pid: rules.Confirmation(pid, c.statements_hash) for pid, c in confirmations.items()},
-        today(),
+        clock_of(session).today(),
     )
     return DifferState(outcome, statements, active_outcome(session, position_id))
 
@@ -68,7 +68,7 @@ def write_statement(
     partner_id = user.partner_id
     if partner_id is None or not roles.can_write_differ_statement(user.actor, partner_id):
         raise Forbidden("Only a partner's own policy and chief officers write its statement.")
-    stripped = rules.check_statement(text, current_app.config["MAX_BODY_BYTES"])
+    stripped = rules.check_statement(text, settings_of(session).max_body_bytes)
     position = lock_position(session, position_id)
     rules.check_differ_open(PositionStatus(position.status))
     statement = DifferStatement(

@@ -2,12 +2,12 @@
 
 from collections.abc import Sequence
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.alliance.models import Partner
+from app.alliance.settings import settings_of
 from app.audit import services as audit
 from app.divergence.models import Stance
 from app.drafting.services.consensus import get_position
@@ -55,7 +55,7 @@ def set_stance(
         chosen,
         rationale,
         (previous.view, previous.rationale) if previous else None,
-        current_app.config["MAX_BODY_BYTES"],
+        settings_of(session).max_body_bytes,
     )
     stance = Stance(
         position_id=position.id,

@@ -6,11 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.alliance.settings import clock_of
 from app.audit.models import AuditHead
 from app.divergence.models import Amendment, Stance
 from app.divergence.services.stances import latest_stances
 from app.drafting.models import Position, SignOff
-from app.drafting.services.consensus import consensus_for, get_position, signoff_history, today
+from app.drafting.services.consensus import consensus_for, get_position, signoff_history
 from app.drafting.services.editing import revision_count
 from positions import consensus as core
 from positions import divergence as rules
@@ -102,5 +103,5 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
         may_reopen=status is core.PositionStatus.DIFFER and roles.can_reopen(actor),
         may_close=not core.is_retired(status) and roles.can_withdraw(actor),
         retired=core.is_retired(status),
-        review_due=rules.review_due(position.review_by, today()),
+        review_due=rules.review_due(position.review_by, clock_of(session).today()),
     )

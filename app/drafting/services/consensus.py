@@ -1,13 +1,13 @@
 """Sign-offs and publication: the consensus rules applied to stored positions."""
 
 from collections.abc import Sequence
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.alliance.models import Partner
+from app.alliance.settings import clock_of
 from app.audit import services as audit
 from app.drafting.models import Position, Publication, SignOff
 from app.drafting.services.locking import lock_position
@@ -15,10 +15,6 @@ from app.extensions import utcnow
 from positions import consensus as core
 from positions.refusals import Forbidden, Invalid, NotFound
 from positions.roles import can_publish, can_sign_for
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def all_partners(session: Session) -> list[core.Partner]:
@@ -47,7 +43,7 @@ def consensus_for_many(
     """The consensus on each position's current revision, with a fixed number of queries."""
     partners = all_partners(session)
     signoffs = latest_signoffs(session, [p.id for p in positions])
-    day = today()
+    day = clock_of(session).today()
     return {
         p.id: core.assess(
             partners,
@@ -97,7 +93,7 @@ def sign_off(
     partner = session.get(Partner, signer.partner_id) if signer.partner_id else None
     if partner is None or not can_sign_for(signer.actor, partner.id):
         message = "Only a partner's own chief officer can sign off for that partner."
-    elif not core.is_member_on(partner.as_core(), today()):
+    elif not core.is_member_on(partner.as_core(), clock_of(session).today()):
         message = f"{partner.name} is not an active partner of the alliance."
     else:
         message = None

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.alliance.models import PolicyArea
+from app.alliance.settings import settings_of
 from app.audit import services as audit
 from app.drafting.models import Position, Revision
 from app.drafting.services.consensus import ensure_open, refresh_status
@@ -26,10 +26,6 @@ from positions.validation import check_position_text, slugify
 class Saved:
     revision: Revision
     merged: bool
-
-
-def _check_text(title: str, body: str, note: str) -> None:
-    check_position_text(title, body, note, current_app.config["MAX_BODY_BYTES"])
 
 
 def _check_may_draft(user: User) -> None:
@@ -81,7 +77,7 @@ def create_position(
     session: Session, author: User, *, title: str, body: str, area: str | int, note: str = ""
 ) -> Position:
     _check_may_draft(author)
-    _check_text(title, body, note)
+    check_position_text(title, body, note, settings_of(session).max_body_bytes)
     policy_area = find_area(session, area)
     position = Position(
         title=title.strip(),
@@ -137,7 +133,7 @@ def save_revision(
 ) -> Saved:
     """Save an edit as a new revision; an edit started from an older revision is merged."""
     _check_may_draft(author)
-    _check_text(title, body, note)
+    check_position_text(title, body, note, settings_of(session).max_body_bytes)
     position = lock_position(session, position_id)
     ensure_open(position)
     current = position.current_revision

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.accounts.models import User
 from app.alliance.models import Partner, PolicyArea
+from app.alliance.settings import clock_of
 from app.dashboard.queries import Page
 from app.divergence.models import DifferOutcome
 from app.drafting.models import Position, Publication
@@ -31,14 +32,13 @@ from app.meetings.services.appearances import as_core, get_appearance
 from app.meetings.services.meetings import (
     MAX_ID,
     MAX_PAGE,
-    day_start_utc,
     get_meeting,
     get_organisation,
-    local_date,
 )
 from positions import consensus, roles
 from positions import mandate as core
 from positions import meetings as meeting_rules
+from positions.clock import Clock
 from positions.refusals import Forbidden, Invalid, NotFound
 
 MAX_PER_PAGE = 200
@@ -171,16 +171,21 @@ def _open_flag(*where):
     )
 
 
-def _filtered(query, filters: LogFilters, *, log: bool):
-    """Apply the filters to a query over Meeting (and Appearance, when `log`)."""
+def _filtered(query, filters: LogFilters, clock: Clock, *, log: bool):
+    """Apply the filters to a query over Meeting (and Appearance, when `log`).
+
+    A date filter means days in the alliance's zone.
+    """
     if filters.kind:
         query = query.where(Meeting.kind == filters.kind)
     if filters.status:
         query = query.where(Meeting.status == filters.status)
     if filters.date_from:
-        query = query.where(Meeting.starts_at >= day_start_utc(filters.date_from))
+        query = query.where(Meeting.starts_at >= clock.day_start(filters.date_from))
     if filters.date_to:
-        query = query.where(Meeting.starts_at < day_start_utc(filters.date_to + timedelta(days=1)))
+        query = query.where(
+            Meeting.starts_at < clock.day_start(filters.date_to + timedelta(days=1))
+        )
     if filters.audience:
         query = query.where(
             exists(
@@ -281,12 +286,14 @@ def _upcoming_first(now: datetime):
     )
 
 
-def log_query(viewer: User | None, filters: LogFilters, now: datetime):
+def log_query(viewer: User | None, filters: LogFilters, clock: Clock):
     query = select(Appearance).join(Meeting, Meeting.id == Appearance.meeting_id)
     if viewer is None:
         query = query.where(public_appearance())
         filters = LogFilters(**{**filters.__dict__, "flag": None})
-    return _filtered(query, filters, log=True).order_by(*_upcoming_first(now), Appearance.id)
+    return _filtered(query, filters, clock, log=True).order_by(
+        *_upcoming_first(clock.now()), Appearance.id
+    )
 
 
 def _with_details(query):
@@ -316,13 +323,13 @@ def log_page(
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    query = log_query(viewer, filters, utcnow())
+    query = log_query(viewer, filters, clock_of(session))
     return _paginate(session, query, _with_details(query), page, per_page)
 
 
 def log_batches(session: Session, viewer: User | None, filters: LogFilters, size: int = 500):
     """Every appearance the filters select, in batches, for an export."""
-    query = _with_details(log_query(viewer, filters, utcnow()))
+    query = _with_details(log_query(viewer, filters, clock_of(session)))
     offset = 0
     while True:
         batch = list(session.execute(query.offset(offset).limit(size)).unique().scalars())
@@ -335,11 +342,11 @@ def log_batches(session: Session, viewer: User | None, filters: LogFilters, size
 # ---- meetings --------------------------------------------------------------------------------
 
 
-def meetings_query(viewer: User | None, filters: LogFilters, now: datetime):
+def meetings_query(viewer: User | None, filters: LogFilters, clock: Clock):
     query = select(Meeting)
     if viewer is None:
         query = query.where(public_meeting())
-    return _filtered(query, filters, log=False).order_by(*_upcoming_first(now))
+    return _filtered(query, filters, clock, log=False).order_by(*_upcoming_first(clock.now()))
 
 
 def meetings_page(
@@ -350,7 +357,7 @@ def meetings_page(
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    query = meetings_query(viewer, filters, utcnow())
+    query = meetings_query(viewer, filters, clock_of(session))
     loaded = query.options(
         selectinload(Meeting.appearances).selectinload(Appearance.cited),
         selectinload(Meeting.appearances).selectinload(Appearance.flags),
@@ -520,7 +527,7 @@ class Briefing:
 def briefing(session: Session, viewer: User, meeting_id: int) -> Briefing:
     meeting = get_meeting(session, meeting_id)
     area_ids = [a.id for a in meeting.areas]
-    day = local_date(meeting.starts_at)
+    day = clock_of(session).local_date(meeting.starts_at)
     positions = (
         list(
             session.execute(

@@ -11,12 +11,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.accounts.models import User
 from app.accounts.services import find_by_email
 from app.alliance.models import Partner
+from app.alliance.settings import clock_of
 from app.audit import services as audit
 from app.divergence.models import DifferOutcome
 from app.drafting.models import Position, Publication, Revision
 from app.extensions import utcnow
 from app.meetings.models import Appearance, AppearancePosition, Flag, Mandate, Meeting
-from app.meetings.services.meetings import MAX_ID, get_meeting, local_date
+from app.meetings.services.meetings import MAX_ID, get_meeting
 from positions import consensus, roles
 from positions import mandate as core
 from positions import meetings as meeting_rules
@@ -159,7 +160,8 @@ def record_appearance(
         raise Conflict(
             "This meeting was cancelled, so nobody spoke at it.", code="meeting_cancelled"
         )
-    partner = find_capacity(session, capacity, person, local_date(meeting.starts_at))
+    day = clock_of(session).local_date(meeting.starts_at)
+    partner = find_capacity(session, capacity, person, day)
     cited = find_positions(session, positions)
     if _duplicate(session, meeting.id, person.id, partner.id if partner else None):
         raise Conflict(
@@ -215,7 +217,8 @@ def update_appearance(
     person = find_speaker(session, speaker)
     _check_may_record(user, person)
     meeting = appearance.meeting
-    partner = find_capacity(session, capacity, person, local_date(meeting.starts_at))
+    day = clock_of(session).local_date(meeting.starts_at)
+    partner = find_capacity(session, capacity, person, day)
     cited = find_positions(session, positions)
     if _duplicate(session, meeting.id, person.id, partner.id if partner else None, appearance.id):
         raise Conflict(
@@ -352,13 +355,14 @@ def check_flags(
             appearance, "flags", sorted(existing[appearance.id].values(), key=lambda f: f.id)
         )
     raised: list[Flag] = []
+    clock = clock_of(session)
     for appearance in appearances:
         meeting = appearance.meeting
         facts = core.AppearanceFacts(
             speaker_id=appearance.speaker_id,
             capacity=core.Capacity(appearance.capacity),
             starts_at=meeting.starts_at,
-            day=local_date(meeting.starts_at),
+            day=clock.local_date(meeting.starts_at),
             meeting_area_ids=frozenset(a.id for a in meeting.areas),
             positions=tuple(histories[c.position_id] for c in appearance.cited),
         )
@@ -462,7 +466,7 @@ def review_flag(session: Session, user: User, flag_id: int, note: str) -> Flag:
     if flag.reviewed_at is not None:
         raise Conflict(
             f"This flag was already reviewed by {flag.reviewed_by.name} on "
-            f"{local_date(flag.reviewed_at):%-d %b %Y}.",
+            f"{clock_of(session).local_date(flag.reviewed_at):%-d %b %Y}.",
             code="already_reviewed",
         )
     flag.reviewed_at = utcnow()

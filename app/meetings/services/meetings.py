@@ -3,15 +3,14 @@
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.alliance.models import PolicyArea
+from app.alliance.settings import clock_of
 from app.audit import services as audit
 from app.extensions import utcnow
 from app.meetings.models import (
@@ -23,58 +22,26 @@ from app.meetings.models import (
 )
 from positions import meetings as meeting_rules
 from positions import roles
+from positions.clock import Clock
 from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds, on SQLite and PostgreSQL
 MAX_PAGE = 100_000
 
 
-# ---- time: every date and time a person types is in the alliance's zone ----------------------
+# ---- time: every date and time a person types is in the alliance's zone (positions/clock.py) --
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["ALLIANCE_TIMEZONE"])
-
-
-def to_utc(value: datetime, field_name: str = "starts_at") -> datetime:
-    """An aware datetime as UTC; a naive one is read as wall-clock time in the alliance's zone.
-
-    A wall-clock time the clocks skip (spring forward) is refused rather than guessed.
-    """
-    if value.tzinfo is not None:
-        return value.astimezone(UTC)
-    tz = zone()
-    local = value.replace(tzinfo=tz)
-    back = local.astimezone(UTC).astimezone(tz)
-    if back.replace(tzinfo=None) != value:
-        raise Invalid(
-            f"{value:%-d %b %Y %H:%M} does not exist in {tz.key}: the clocks go forward then.",
-            code="nonexistent_time",
-            field=field_name,
-        )
-    return local.astimezone(UTC)
-
-
-def local(value: datetime) -> datetime:
-    return value.astimezone(zone())
-
-
-def local_date(value: datetime) -> date:
-    return local(value).date()
-
-
-def day_start_utc(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=zone()).astimezone(UTC)
-
-
-def parse_when(value: object, field_name: str, *, required: bool = True) -> datetime | None:
+def parse_when(
+    value: object, field_name: str, clock: Clock, *, required: bool = True
+) -> datetime | None:
     """An ISO 8601 date-time (with or without an offset) from the API, as aware UTC."""
     if value is None or value == "":
         if required:
             raise Invalid(f"'{field_name}' is required.", code="missing_field", field=field_name)
         return None
     if isinstance(value, datetime):
-        return to_utc(value, field_name)
+        return clock.to_utc(value, field_name)
     if not isinstance(value, str):
         raise Invalid(
             f"'{field_name}' must be an ISO 8601 date and time, e.g. 2026-03-05T10:30.",
@@ -89,7 +56,7 @@ def parse_when(value: object, field_name: str, *, required: bool = True) -> date
             code="bad_field",
             field=field_name,
         ) from None
-    return to_utc(parsed, field_name)
+    return clock.to_utc(parsed, field_name)
 
 
 # ---- input -----------------------------------------------------------------------------------
@@ -271,8 +238,9 @@ def _validated(session: Session, data: MeetingInput) -> dict:
     title = meeting_rules.check_text(data.title, "title")
     if data.starts_at is None:
         raise Invalid("Give the date and time it starts.", code="missing_field", field="starts_at")
-    starts_at = to_utc(data.starts_at, "starts_at")
-    ends_at = to_utc(data.ends_at, "ends_at") if data.ends_at else None
+    clock = clock_of(session)
+    starts_at = clock.to_utc(data.starts_at, "starts_at")
+    ends_at = clock.to_utc(data.ends_at, "ends_at") if data.ends_at else None
     meeting_rules.check_meeting(title, starts_at, ends_at)
     counterparts = [c for c in data.counterparts if not c.blank]
     meeting_rules.check_audience(

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Protocol, TypeVar
 
 from positions.refusals import Conflict, Invalid
+from positions.validation import required
 
 
 class Decision(StrEnum):
@@ -254,6 +255,11 @@ def closing_status(action: str) -> PositionStatus:
     if action not in CLOSING_ACTIONS:
         raise Invalid("Choose withdraw or archive.", "invalid_action")
     return CLOSING_ACTIONS[action]
+
+
+def closing_reason(reason: str) -> str:
+    """Taking a position off the record says why, for the record; the reason, stripped."""
+    return required(reason, "reason", "Say why, for the record.")
 
 
 def check_closable(status: PositionStatus) -> None:

@@ -19,6 +19,7 @@ from positions.consensus import (
     check_open_for_work,
     check_publish,
     check_signoff,
+    closing_reason,
     closing_status,
     in_progress,
     is_retired,
@@ -539,6 +540,13 @@ def test_a_published_text_is_public_until_withdrawn_even_archived(status):
 @pytest.mark.parametrize("status", list(S))
 def test_only_draft_and_agreed_are_in_progress(status):
     assert in_progress(status) is (status in (S.DRAFT, S.AGREED))
+
+
+def test_closing_says_why():
+    assert closing_reason("  Superseded by the 2027 text. ") == "Superseded by the 2027 text."
+    with pytest.raises(Invalid) as refused:
+        closing_reason(" \n")
+    assert (refused.value.code, refused.value.field) == ("reason_required", "reason")
 
 
 def test_closing_leads_to_withdrawn_or_archived_and_nothing_else():

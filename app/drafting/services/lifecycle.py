@@ -12,7 +12,6 @@ from app.extensions import utcnow
 from positions import consensus as core
 from positions.refusals import Forbidden
 from positions.roles import can_set_review_date, can_withdraw
-from positions.validation import required
 
 
 def close(session: Session, user: User, position_id: int, *, action: str, reason: str) -> Position:
@@ -20,7 +19,7 @@ def close(session: Session, user: User, position_id: int, *, action: str, reason
     status = core.closing_status(action)
     if not can_withdraw(user.actor):
         raise Forbidden("Only chief officers and admins withdraw or archive positions.")
-    reason = required(reason, "reason", "Say why, for the record.")
+    reason = core.closing_reason(reason)
     position = lock_position(session, position_id)
     core.check_closable(core.PositionStatus(position.status))
     position.status = status

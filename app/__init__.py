@@ -1,19 +1,19 @@
 """The Concord web application: create_app builds it, everything else plugs in here."""
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
-from app.errors import ServiceError
-from app.extensions import csrf, db, limiter, login_manager, migrate
-from app.web import faults
+from app.alliance.settings import Settings
+from app.extensions import SETTINGS, csrf, db, limiter, login_manager, migrate
+from app.web import errors, faults
 from app.web.params import BoundedIntConverter, refuse_nul_characters
 from app.web.transaction import TransactionalFlask
 from config import BASE_DIR, INSTANCE_DIR, Config
+from positions.refusals import Refused
 
 
 def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
@@ -23,6 +23,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app.config.from_object(config_class)
     app.config.update(config_class.resolve())
     app.config.update(overrides)
+    app.extensions[SETTINGS] = Settings.from_config(app.config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
@@ -85,7 +86,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def _register_template_helpers(app: Flask) -> None:
-    zone = ZoneInfo(app.config["ALLIANCE_TIMEZONE"])
+    settings = app.extensions[SETTINGS]
 
     @app.template_filter("localtime")
     def localtime(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M %Z") -> str:
@@ -93,39 +94,22 @@ def _register_template_helpers(app: Flask) -> None:
             return ""
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
-        return value.astimezone(zone).strftime(fmt)
+        return settings.clock.local(value).strftime(fmt)
 
     @app.context_processor
     def globals_for_templates():
-        return {"alliance_name": app.config["ALLIANCE_NAME"], "time_zone": zone.key}
-
-
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def finish_refused(exc: ServiceError) -> None:
-    """A refusal writes nothing, except the record of an audited refusal, which is kept."""
-    if exc.audited:
-        db.session.commit()
-    else:
-        db.session.rollback()
+        return {"alliance_name": settings.name, "time_zone": settings.time_zone.key}
 
 
 def _register_error_pages(app: Flask) -> None:
     from app.api.errors import json_error
 
-    @app.errorhandler(ServiceError)
-    def service_error(exc: ServiceError):
-        finish_refused(exc)
-        if _wants_json():
-            return json_error(exc.status, exc.code, exc.message, **exc.extra)
-        return render_template("errors/error.html", error=exc), exc.status
+    app.register_error_handler(Refused, errors.respond)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         db.session.rollback()
-        if _wants_json():
+        if errors.wants_json():
             return json_error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
         return render_template("errors/error.html", error=exc), exc.code
 
@@ -136,7 +120,7 @@ def _register_error_pages(app: Flask) -> None:
     def unexpected_error(exc: Exception):
         app.logger.exception("Unhandled error")
         db.session.rollback()
-        if _wants_json():
+        if errors.wants_json():
             return json_error(500, "server_error", "Something went wrong on our side.")
         return render_template("errors/error.html", error=None), 500
 

@@ -2,11 +2,13 @@
 
 from datetime import UTC, datetime
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
@@ -25,7 +27,20 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Where the alliance's settings (app/alliance/settings.py) are kept: in app.extensions, and in
+# every session's info, so services read them from the session they are given.
+SETTINGS = "concord.settings"
+
+
+class Session(FlaskSession):
+    """db.session, opened inside an app context, carrying that app's alliance settings."""
+
+    def __init__(self, db, **kwargs):
+        super().__init__(db, **kwargs)
+        self.info[SETTINGS] = current_app.extensions[SETTINGS]
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

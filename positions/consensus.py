@@ -1,9 +1,13 @@
 """Unanimity: who must sign, where each partner stands, and whether a text may be published."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Protocol, TypeVar
+
+from positions.refusals import Conflict, Invalid
+from positions.validation import required
 
 
 class Decision(StrEnum):
@@ -84,9 +88,25 @@ class Consensus:
         return sum(1 for s in self.standings if s.state is state)
 
 
-def neutral_order(partners: Iterable[Partner]) -> list[Partner]:
-    """Equal billing: partners always appear alphabetically by name, never by seniority or id."""
-    return sorted(partners, key=lambda p: (p.name.casefold(), p.slug))
+class Named(Protocol):
+    """Anything that stands for a partner: a core Partner, or the app's row for one."""
+
+    name: str
+    slug: str
+
+
+T = TypeVar("T")
+
+
+def neutral_order(items: Iterable[T], partner: Callable[[T], Named] | None = None) -> list[T]:
+    """Equal billing: partners always appear alphabetically by name, never by seniority or id.
+
+    `items` are partners, or (with `partner` saying whose each is) things that belong to one:
+    signatures, statements, cells. Ties of name (which cannot happen in the database, where names
+    are unique) fall back to the slug, so the order is total.
+    """
+    of = partner or (lambda item: item)
+    return sorted(items, key=lambda item: (of(item).name.casefold(), of(item).slug))
 
 
 def is_member_on(partner: Partner, day: date) -> bool:
@@ -145,7 +165,7 @@ def status_of(
     status follows from the text: published when the current text is the published one, agreed
     when every partner approves the current text, draft while work goes on.
     """
-    if lifecycle in (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED, PositionStatus.DIFFER):
+    if lifecycle in CLOSED_STATUSES:
         return lifecycle
     if published_number == consensus.revision.number:
         return PositionStatus.PUBLISHED
@@ -154,62 +174,95 @@ def status_of(
     return PositionStatus.DRAFT
 
 
-class SignOffRefused(Exception):
-    """A sign-off the rules do not allow; `code` says which rule."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 def check_signoff(
     revision_number: int, current: Revision, decision: Decision, comment: str
 ) -> None:
     """A decision is on the exact current revision; an objection must say why."""
     if revision_number != current.number:
-        raise SignOffRefused(
-            "not_current",
+        raise Conflict(
             f"Revision {revision_number} is not the current text; "
             f"review revision {current.number} and decide on that.",
+            "not_current",
         )
     if decision is Decision.OBJECT and not comment.strip():
-        raise SignOffRefused("comment_required", "An objection needs a comment saying why.")
-
-
-class PublishRefused(Exception):
-    def __init__(self, code: str, message: str, partners: tuple[Partner, ...] = ()):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.partners = partners
+        raise Invalid("An objection needs a comment saying why.", "comment_required")
 
 
 def check_publish(consensus: Consensus, revision_number: int, published_number: int | None) -> None:
     """Publication needs every required partner's approval of exactly this, the current, text."""
     if revision_number != consensus.revision.number:
-        raise PublishRefused(
-            "not_current",
+        raise Conflict(
             f"Revision {revision_number} is not the current text "
             f"(revision {consensus.revision.number}).",
+            "not_current",
         )
     if published_number == revision_number:
-        raise PublishRefused(
-            "already_published", f"Revision {revision_number} is already published."
-        )
+        raise Conflict(f"Revision {revision_number} is already published.", "already_published")
     if not consensus.standings:
-        raise PublishRefused("no_partners", "There are no active partners to approve this text.")
+        raise Conflict("There are no active partners to approve this text.", "no_partners")
     waiting = tuple(s.partner for s in consensus.not_approving)
     if waiting:
         names = ", ".join(p.name for p in waiting)
-        raise PublishRefused(
-            "not_unanimous", f"Not every partner has approved this text yet: {names}.", waiting
+        raise Conflict(
+            f"Not every partner has approved this text yet: {names}.",
+            "not_unanimous",
+            partners=[p.slug for p in waiting],
         )
 
 
-CLOSED_STATUSES = (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED, PositionStatus.DIFFER)
+# ---- the lifecycle: open, closed, retired, public ------------------------------------------
+
+# A text being worked towards unanimity (a position whose current text is published is not).
+IN_PROGRESS_STATUSES = (PositionStatus.DRAFT, PositionStatus.AGREED)
+# Taken off the alliance's working record by an explicit decision; never erased.
+RETIRED_STATUSES = (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED)
+# Explicit outcomes: no edits or decisions until the position is reopened.
+CLOSED_STATUSES = (*RETIRED_STATUSES, PositionStatus.DIFFER)
+# A published text stays on the public record (archived too) until it is withdrawn.
+HIDDEN_FROM_PUBLIC = (PositionStatus.WITHDRAWN,)
+
+CLOSING_ACTIONS = {"withdraw": PositionStatus.WITHDRAWN, "archive": PositionStatus.ARCHIVED}
 
 
 def open_for_work(status: PositionStatus) -> bool:
     """Withdrawn, archived and agreed-to-differ positions take no edits or decisions."""
     return status not in CLOSED_STATUSES
+
+
+def in_progress(status: PositionStatus) -> bool:
+    return status in IN_PROGRESS_STATUSES
+
+
+def is_retired(status: PositionStatus) -> bool:
+    return status in RETIRED_STATUSES
+
+
+def publicly_visible(status: PositionStatus, published: bool) -> bool:
+    """Whether a position's published text is on the public record."""
+    return published and status not in HIDDEN_FROM_PUBLIC
+
+
+def check_open_for_work(status: PositionStatus) -> None:
+    if not open_for_work(status):
+        raise Conflict(
+            f"This position is {status}: it takes no edits or decisions unless it is reopened.",
+            "closed",
+        )
+
+
+def closing_status(action: str) -> PositionStatus:
+    """The status withdrawing or archiving leads to."""
+    if action not in CLOSING_ACTIONS:
+        raise Invalid("Choose withdraw or archive.", "invalid_action")
+    return CLOSING_ACTIONS[action]
+
+
+def closing_reason(reason: str) -> str:
+    """Taking a position off the record says why, for the record; the reason, stripped."""
+    return required(reason, "reason", "Say why, for the record.")
+
+
+def check_closable(status: PositionStatus) -> None:
+    """A withdrawn or archived position is not closed again (an agreed-to-differ one may be)."""
+    if is_retired(status):
+        raise Conflict(f"This position is already {status}.", "closed")

@@ -7,9 +7,16 @@ from datetime import date
 from enum import StrEnum
 
 from positions import diffing
-from positions.consensus import Partner, PartnerState, PositionStatus, required_signatories
+from positions.consensus import (
+    Partner,
+    PartnerState,
+    PositionStatus,
+    is_retired,
+    required_signatories,
+)
 from positions.hashing import normalise
-from positions.roles import Actor, Role
+from positions.refusals import Conflict, Invalid
+from positions.validation import required, within_bytes
 
 
 class View(StrEnum):
@@ -30,21 +37,31 @@ VIEW_LABELS = {
 _DISTANCE = {View.SUPPORT: 0, View.RESERVATIONS: 1, View.OPPOSE: 3}
 
 
-def can_set_stance(actor: Actor, partner_id: int) -> bool:
-    """A partner's stance is set by its own policy officers and chief officer, nobody else."""
-    return actor.partner_id == partner_id and actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER)
+def parse_view(value: str) -> View:
+    try:
+        return View(value)
+    except ValueError:
+        choices = ", ".join(v.value for v in View)
+        raise Invalid(f"Choose a stance: {choices}.", "invalid_stance", "stance") from None
 
 
-def can_propose_amendment(actor: Actor) -> bool:
-    return actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER)
+def check_stance(
+    status: PositionStatus,
+    view: View,
+    rationale: str,
+    previous: tuple[View, str] | None,
+    max_bytes: int,
+) -> None:
+    """A stance may change while the position is on the record, and must change something.
 
-
-def can_write_differ_statement(actor: Actor, partner_id: int) -> bool:
-    return can_set_stance(actor, partner_id)
-
-
-def can_confirm_differ(actor: Actor, partner_id: int) -> bool:
-    return actor.partner_id == partner_id and actor.has(Role.CHIEF_OFFICER)
+    `previous` is the partner's recorded (view, rationale), if any. Stances stay open on an
+    agreed-to-differ position: the partners' views may move towards reopening it.
+    """
+    within_bytes(rationale, max_bytes, "rationale", "The rationale is too long.")
+    if is_retired(status):
+        raise Conflict(f"This position is {status}; stances are closed.", "closed")
+    if previous == (view, rationale.strip()):
+        raise Invalid("That is already the recorded stance.", "no_change", "stance")
 
 
 @dataclass(frozen=True)
@@ -142,16 +159,22 @@ class AmendmentStatus(StrEnum):
     DECLINED = "declined"
 
 
-class AmendmentRefused(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+def check_proposal(base_body: str, body: str, reason: str, max_bytes: int) -> str:
+    """Proposed wording says why, fits the limit and changes the revision; the reason, stripped."""
+    reason = required(reason, "reason", "Say why you propose this wording.")
+    within_bytes(body, max_bytes, "body", "The proposed text is too long.")
+    if body == base_body:
+        raise Invalid("The proposed text is the same as the revision.", "no_change", "body")
+    return reason
+
+
+def check_decline(reason: str) -> str:
+    return required(reason, "reason", "Say why the amendment is declined.")
 
 
 def check_amendment_open(status: AmendmentStatus) -> None:
     if status is not AmendmentStatus.OPEN:
-        raise AmendmentRefused("already_decided", f"This amendment was already {status.value}.")
+        raise Conflict(f"This amendment was already {status.value}.", "already_decided")
 
 
 # ---- agree to differ ------------------------------------------------------------------------
@@ -227,12 +250,27 @@ def assess_differ(
     return DifferOutcome(tuple(standings), digest)
 
 
-class DifferRefused(Exception):
-    def __init__(self, code: str, message: str, partners: tuple[Partner, ...] = ()):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.partners = partners
+def check_differ_open(status: PositionStatus) -> None:
+    """Statements and confirmations are taken while the partners have not yet agreed to differ."""
+    if is_retired(status):
+        raise Conflict(f"This position is {status}.", "closed")
+    if status is PositionStatus.DIFFER:
+        raise Conflict(
+            "The partners have already agreed to differ; reopen the position to change that.",
+            "already_differ",
+        )
+
+
+def check_statement(text: str, max_bytes: int) -> str:
+    """A partner's statement says something and fits the limit; the text, stripped."""
+    stripped = required(text, "statement", "Write the statement first.")
+    within_bytes(text, max_bytes, "statement", "The statement is too long.")
+    return stripped
+
+
+def check_reopenable(status: PositionStatus, outcome_published: bool) -> None:
+    if status is not PositionStatus.DIFFER or not outcome_published:
+        raise Conflict("This position is not agreed-to-differ.", "not_differ")
 
 
 def check_differ_confirmation(outcome: DifferOutcome) -> None:
@@ -240,10 +278,10 @@ def check_differ_confirmation(outcome: DifferOutcome) -> None:
     missing = outcome.missing_statements
     if missing:
         names = ", ".join(p.name for p in missing)
-        raise DifferRefused(
-            "statement_missing",
+        raise Conflict(
             f"Every partner needs a statement first; missing: {names}.",
-            missing,
+            "statement_missing",
+            partners=[p.slug for p in missing],
         )
 
 

@@ -1,8 +1,8 @@
 """Speaking for the alliance: mandates, and the checks on every spokesperson-log entry.
 
-Plain values in, plain values out. The app asks these functions three questions:
-who may do what in the log, what text a position had at a given moment, and which
-flags an appearance earns.
+Plain values in, plain values out. The app asks these functions two questions: what text a
+position had at a given moment, and which flags an appearance earns. Meetings themselves are
+positions/meetings.py; who may do what is positions/roles.py.
 """
 
 from collections.abc import Iterable
@@ -10,46 +10,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from positions.roles import Actor, Role
+from positions.refusals import Invalid
+from positions.validation import required, within
 
-SUMMARY_MAX = 4000
-TITLE_MAX = 200
-NOTE_MAX = 2000
+SUMMARY_MAX = 4000  # what was said, and the follow-up
+NOTE_MAX = 2000  # a flag's review note
+MANDATE_NOTE_MAX = 300
+POSITIONS_MAX = 50  # positions one appearance may cite
 
 
 class Capacity(StrEnum):
     ALLIANCE = "alliance"  # speaking for the alliance: needs a mandate and a unified text
     PARTNER = "partner"  # speaking for one named partner, which is that partner's business
-
-
-class MeetingKind(StrEnum):
-    MEETING = "meeting"
-    CONFERENCE = "conference"
-    CONSULTATION = "consultation"
-    EVIDENCE = "parliamentary_evidence"
-    INTERVIEW = "media_interview"
-
-
-KIND_LABELS = {
-    MeetingKind.MEETING: "Meeting",
-    MeetingKind.CONFERENCE: "Conference",
-    MeetingKind.CONSULTATION: "Consultation",
-    MeetingKind.EVIDENCE: "Parliamentary evidence",
-    MeetingKind.INTERVIEW: "Media interview",
-}
-
-
-class MeetingStatus(StrEnum):
-    PLANNED = "planned"
-    HELD = "held"
-    CANCELLED = "cancelled"
-
-
-STATUS_LABELS = {
-    MeetingStatus.PLANNED: "Planned",
-    MeetingStatus.HELD: "Held",
-    MeetingStatus.CANCELLED: "Cancelled",
-}
 
 
 class FlagKind(StrEnum):
@@ -74,28 +46,6 @@ class FlagState(StrEnum):
     CLEAN = "clean"
 
 
-# ---- who may do what ------------------------------------------------------------------------
-
-
-def can_manage_meetings(actor: Actor) -> bool:
-    """Communications staff and admins record and edit meetings and any appearance."""
-    return actor.has(Role.COMMS, Role.ADMIN)
-
-
-def can_record_appearance(actor: Actor, speaker_id: int) -> bool:
-    """Besides comms and admins, a speaker may record (and correct) their own appearances."""
-    return can_manage_meetings(actor) or actor.user_id == speaker_id
-
-
-def can_review_flags(actor: Actor) -> bool:
-    return actor.has(Role.COMMS, Role.ADMIN)
-
-
-def can_grant_mandates(actor: Actor) -> bool:
-    """Only an admin (for example the programme director) says who speaks for the alliance."""
-    return actor.has(Role.ADMIN)
-
-
 def may_speak_for_partner(speaker_partner_id: int | None, partner_id: int) -> bool:
     """Someone speaks for a partner only if they belong to it; its chief officer always may."""
     return speaker_partner_id is not None and speaker_partner_id == partner_id
@@ -110,25 +60,21 @@ class Mandate:
     area_ids: frozenset[int]
     starts_on: date
     ends_on: date | None = None  # inclusive; None means until further notice
+    id: int = 0  # the record's, so a caller can find the mandates the rules chose
 
 
-class MandateRefused(Exception):
-    def __init__(self, code: str, field: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.field = field
-        self.message = message
-
-
-def check_mandate(starts_on: date, ends_on: date | None, area_ids: Iterable[int]) -> None:
+def check_mandate(
+    starts_on: date, ends_on: date | None, area_ids: Iterable[int], note: str = ""
+) -> None:
     if not set(area_ids):
-        raise MandateRefused("areas_required", "areas", "Choose at least one policy area.")
+        raise Invalid("Choose at least one policy area.", "areas_required", "areas")
     if ends_on is not None and ends_on < starts_on:
-        raise MandateRefused(
+        raise Invalid(
+            f"The mandate ends ({ends_on:%-d %b %Y}) before it starts ({starts_on:%-d %b %Y}).",
             "dates_reversed",
             "ends_on",
-            f"The mandate ends ({ends_on:%-d %b %Y}) before it starts ({starts_on:%-d %b %Y}).",
         )
+    within(note, MANDATE_NOTE_MAX, "note", f"Keep the note to {MANDATE_NOTE_MAX} characters.")
 
 
 def mandate_in_force(mandate: Mandate, day: date) -> bool:
@@ -217,6 +163,25 @@ def published_revision_at(history: PositionHistory, when: datetime) -> Publicati
 
 
 # ---- the checks on an appearance ------------------------------------------------------------
+
+
+def check_summary(text: str, field: str) -> str:
+    """What was said (or the follow-up), stripped, within its limit."""
+    label = field.replace("_", " ")
+    return within(
+        text, SUMMARY_MAX, field, f"Keep the {label} to {SUMMARY_MAX} characters.", "too_long"
+    )
+
+
+def check_cited(count: int) -> None:
+    if count > POSITIONS_MAX:
+        raise Invalid(f"Cite at most {POSITIONS_MAX} positions.", field="positions")
+
+
+def check_review_note(note: str) -> str:
+    """A flag is reviewed with a note saying what was checked; the note, stripped."""
+    note = required(note, "note", "Write a note: what was checked, and what was decided.")
+    return within(note, NOTE_MAX, "note", f"Keep the note to {NOTE_MAX} characters.")
 
 
 @dataclass(frozen=True)
@@ -318,41 +283,3 @@ def reconcile(
 
 def flag_key(kind: str, subject: str) -> str:
     return f"{kind}:{subject}"
-
-
-# ---- time ranges ----------------------------------------------------------------------------
-
-
-class MeetingRefused(Exception):
-    def __init__(self, code: str, field: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.field = field
-        self.message = message
-
-
-def check_meeting(title: str, starts_at: datetime, ends_at: datetime | None) -> None:
-    if not title.strip():
-        raise MeetingRefused("title_required", "title", "Give the meeting a title.")
-    if len(title) > TITLE_MAX:
-        raise MeetingRefused(
-            "title_too_long", "title", f"Keep the title to {TITLE_MAX} characters or fewer."
-        )
-    if ends_at is not None and ends_at < starts_at:
-        raise MeetingRefused(
-            "end_before_start", "ends_at", "The meeting ends before it starts: check the times."
-        )
-
-
-def is_upcoming(starts_at: datetime, ends_at: datetime | None, now: datetime) -> bool:
-    return (ends_at or starts_at) >= now
-
-
-def normalise_name(name: str) -> str:
-    """The key an organisation or alias is found by: case, spacing and punctuation ignored."""
-    kept = "".join(ch if ch.isalnum() else " " for ch in name.casefold())
-    key = " ".join(kept.split())
-    for prefix in ("the ",):
-        if key.startswith(prefix):
-            key = key[len(prefix) :]
-    return key

@@ -1,4 +1,4 @@
-"""Who a person is in the alliance, and what each role may do."""
+"""Who a person is in the alliance, and what each role may do: every permission is named here."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -35,6 +35,9 @@ class Actor:
         return any(role in self.roles for role in roles)
 
 
+# ---- positions ---------------------------------------------------------------------------------
+
+
 def can_draft(actor: Actor) -> bool:
     """Policy and chief officers write positions."""
     return actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER)
@@ -53,13 +56,80 @@ def can_publish(actor: Actor) -> bool:
     return actor.has(Role.COMMS, Role.CHIEF_OFFICER, Role.ADMIN)
 
 
-def can_read_audit(actor: Actor) -> bool:
-    return actor.has(Role.ADMIN)
-
-
 def can_withdraw(actor: Actor) -> bool:
     """Withdrawing or archiving takes a position off the alliance's record (it is never erased)."""
     return actor.has(Role.ADMIN, Role.CHIEF_OFFICER)
+
+
+def can_set_review_date(actor: Actor) -> bool:
+    """The people who write a position say when it is due for another look."""
+    return actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER)
+
+
+# ---- where the partners differ -------------------------------------------------------------
+
+
+def can_set_stance(actor: Actor, partner_id: int) -> bool:
+    """A partner's stance is set by its own policy officers and chief officer, nobody else."""
+    return actor.partner_id == partner_id and actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER)
+
+
+def can_propose_amendment(actor: Actor) -> bool:
+    return actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER)
+
+
+def can_decide_amendment(actor: Actor) -> bool:
+    """Accepting wording makes a new revision and declining closes it: the drafters' call."""
+    return actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER)
+
+
+def can_write_differ_statement(actor: Actor, partner_id: int) -> bool:
+    """A partner's own statement is written by those who set its stance."""
+    return can_set_stance(actor, partner_id)
+
+
+def can_confirm_differ(actor: Actor, partner_id: int) -> bool:
+    """Confirming the outcome for a partner is a decision for it, like a sign-off."""
+    return can_sign_for(actor, partner_id)
+
+
+def can_reopen(actor: Actor) -> bool:
+    """Reopening an agreed-to-differ position sends it back to the drafters."""
+    return actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER)
+
+
+# ---- the spokesperson log ----------------------------------------------------------------------
+
+
+def can_manage_meetings(actor: Actor) -> bool:
+    """Communications staff and admins record and edit meetings and any appearance."""
+    return actor.has(Role.COMMS, Role.ADMIN)
+
+
+def can_record_appearance(actor: Actor, speaker_id: int) -> bool:
+    """Besides comms and admins, a speaker may record (and correct) their own appearances."""
+    return can_manage_meetings(actor) or actor.user_id == speaker_id
+
+
+def can_review_flags(actor: Actor) -> bool:
+    return actor.has(Role.COMMS, Role.ADMIN)
+
+
+def can_grant_mandates(actor: Actor) -> bool:
+    """Only an admin (for example the programme director) says who speaks for the alliance."""
+    return actor.has(Role.ADMIN)
+
+
+def can_revoke_calendar_link(actor: Actor, owner_id: int) -> bool:
+    """A private calendar link is its owner's; an admin may revoke any (a leaver's, a leak)."""
+    return actor.user_id == owner_id or actor.has(Role.ADMIN)
+
+
+# ---- the tool itself ---------------------------------------------------------------------------
+
+
+def can_read_audit(actor: Actor) -> bool:
+    return actor.has(Role.ADMIN)
 
 
 def can_manage_people(actor: Actor) -> bool:

@@ -1,38 +1,57 @@
-"""What a position's text must be before it is saved."""
+"""What text must be before it is saved: a position's, and the checks every feature's text shares.
+
+The feature rules (positions/divergence.py, meetings.py, mandate.py) name their own limits and
+messages and check with the helpers here, so a limit is a constant in one place, never a literal
+in a service.
+"""
 
 import re
 import unicodedata
+
+from positions.refusals import Invalid, TooLarge
 
 TITLE_MAX = 200
 NOTE_MAX = 300
 
 
-class TextRefused(Exception):
-    """Text the rules do not accept; `code` names the rule, `field` the input it concerns."""
-
-    def __init__(self, code: str, field: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.field = field
-        self.message = message
-
-
 def check_position_text(title: str, body: str, note: str, max_body_bytes: int) -> None:
     if not title.strip():
-        raise TextRefused("title_required", "title", "Give the position a title.")
+        raise Invalid("Give the position a title.", "title_required", "title")
     if len(title) > TITLE_MAX:
-        raise TextRefused(
-            "title_too_long", "title", f"Keep the title to {TITLE_MAX} characters or fewer."
+        raise Invalid(
+            f"Keep the title to {TITLE_MAX} characters or fewer.", "title_too_long", "title"
         )
     size = len(body.encode("utf-8"))
     if size > max_body_bytes:
-        raise TextRefused(
+        raise TooLarge(
+            f"The text is {size // 1024} KB; the limit is {max_body_bytes // 1024} KB.",
             "body_too_large",
             "body",
-            f"The text is {size // 1024} KB; the limit is {max_body_bytes // 1024} KB.",
         )
     if len(note) > NOTE_MAX:
-        raise TextRefused("note_too_long", "note", f"Keep the note to {NOTE_MAX} characters.")
+        raise Invalid(f"Keep the note to {NOTE_MAX} characters.", "note_too_long", "note")
+
+
+def required(text: str, field: str, message: str, code: str | None = None) -> str:
+    """The text without surrounding space; blank text is refused (a reason must say something)."""
+    text = (text or "").strip()
+    if not text:
+        raise Invalid(message, code or f"{field}_required", field)
+    return text
+
+
+def within(text: str, limit: int, field: str, message: str, code: str | None = None) -> str:
+    """The text without surrounding space, refused when longer than `limit` characters."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise Invalid(message, code, field)
+    return text
+
+
+def within_bytes(text: str, max_bytes: int, field: str, message: str) -> None:
+    """Long texts are limited in bytes (what is stored and sent), not in characters."""
+    if len(text.encode("utf-8")) > max_bytes:
+        raise TooLarge(message, field=field)
 
 
 def slugify(text: str, max_length: int = 80) -> str:

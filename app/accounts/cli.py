@@ -4,8 +4,8 @@ import click
 from flask.cli import AppGroup
 
 from app.accounts import services as accounts
-from app.errors import ServiceError
 from app.extensions import db
+from positions.refusals import Refused
 
 cli = AppGroup("users", help="People and their API tokens.")
 
@@ -35,7 +35,7 @@ def users_create(email, name, partner_slug, roles, password):
             roles=list(roles),
             partner_slug=partner_slug,
         )
-    except ServiceError as exc:
+    except Refused as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from None
     db.session.commit()

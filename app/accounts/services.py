@@ -12,9 +12,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.accounts.models import ApiToken, User
 from app.alliance.models import Partner
 from app.audit import services as audit
-from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import utcnow
 from positions.passwords import password_problems
+from positions.refusals import Forbidden, Invalid, NotFound
 from positions.roles import can_manage_people, parse_roles
 
 # Compared against when the email is unknown, so a wrong email costs as long as a wrong password.

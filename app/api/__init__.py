@@ -3,8 +3,8 @@
 from flask import Blueprint, g, request
 
 from app.accounts.services import user_for_token
-from app.errors import Unauthorised
 from app.extensions import db
+from positions.refusals import Unauthorised
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from app.api import bp
 from app.api.fields import WhenMissing
-from app.errors import Invalid
+from positions.refusals import Invalid
 
 READS = (400, 401, 404)
 WRITES = (400, 401, 403, 404, 409, 413)

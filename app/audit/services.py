@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit.models import AuditEvent, AuditHead
-from app.errors import Forbidden
 from app.extensions import utcnow
 from positions.audit import GENESIS, AuditRecord, canonical_details, event_hash, verify_chain
+from positions.refusals import Forbidden
 from positions.roles import can_read_audit
 
 

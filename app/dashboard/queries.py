@@ -6,13 +6,14 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.accounts.models import User
+from app.alliance.settings import clock_of
 from app.drafting.models import Position, Publication, SignOff
 from app.drafting.queries.lists import with_texts
-from app.drafting.services.consensus import all_partners, consensus_for_many, today
+from app.drafting.services.consensus import all_partners, consensus_for_many
 from app.web.pagination import in_order, rows_by_id
 from positions import consensus as core
 
-OPEN_STATUSES = (core.PositionStatus.DRAFT, core.PositionStatus.AGREED)
+OPEN_STATUSES = core.IN_PROGRESS_STATUSES
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
     rules (positions/consensus.py) said in SQL, with "each partner's latest decision" as the
     newest sign-off of that partner on that position.
     """
-    day = today()
+    day = clock_of(session).today()
     required = [p.id for p in core.required_signatories(all_partners(session), day)]
 
     def latest(partner_id) -> object:
@@ -116,7 +117,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         session.execute(
             select(Publication)
             .join(Position, Publication.position_id == Position.id)
-            .where(Position.status != core.PositionStatus.WITHDRAWN)
+            .where(Position.publicly_visible)
             .options(joinedload(Publication.revision))
             .order_by(Publication.published_at.desc())
             .limit(limit)
@@ -129,9 +130,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
             select(Position)
             .where(
                 Position.review_by <= day,
-                Position.status.not_in(
-                    [core.PositionStatus.WITHDRAWN, core.PositionStatus.ARCHIVED]
-                ),
+                Position.status.not_in(core.RETIRED_STATUSES),
             )
             .order_by(Position.review_by)
             .limit(limit)

@@ -12,18 +12,16 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.alliance.models import PolicyArea
+from app.alliance.settings import clock_of
 from app.drafting.models import Position
-from app.extensions import utcnow
 from app.meetings.services import appearances, mandates
 from app.meetings.services.meetings import (
     CounterpartInput,
     MeetingInput,
     add_alias,
     create_meeting,
-    local_date,
     meeting_input,
     update_meeting,
-    zone,
 )
 
 
@@ -38,11 +36,13 @@ def load(session: Session) -> None:
     ravi = people["policy@moorland.example"]
     rosa = people["chief@riverbank.example"]
     sam = people["policy@riverbank.example"]
-    today = local_date(utcnow())
+    clock = clock_of(session)
+    today = clock.today()
 
     def day(offset: int, hour: int = 10, minute: int = 0) -> datetime:
         """A wall-clock time in the alliance's zone, `offset` days from today."""
-        return datetime.combine(today + timedelta(days=offset), time(hour, minute), tzinfo=zone())
+        wall = datetime.combine(today + timedelta(days=offset), time(hour, minute))
+        return wall.replace(tzinfo=clock.zone)
 
     def mandate(user: User, slugs: list[str], starts: date, ends: date | None, note: str):
         mandates.grant_mandate(

@@ -9,6 +9,7 @@ from app.accounts.models import User
 from app.alliance.models import Partner
 from app.drafting.models import Revision
 from app.extensions import UTCDateTime, db, utcnow
+from positions.consensus import neutral_order
 
 
 class Stance(db.Model):
@@ -124,6 +125,11 @@ class DifferOutcome(db.Model):
     statements: Mapped[list[DifferStatement]] = relationship(
         secondary=differ_published_statements, lazy="selectin"
     )
+
+    @property
+    def statements_in_order(self) -> list[DifferStatement]:
+        """Each partner's statement, partners in neutral order (equal billing)."""
+        return neutral_order(self.statements, partner=lambda s: s.partner)
 
 
 @event.listens_for(Stance, "before_update")

@@ -19,12 +19,13 @@ from app.divergence.services import amendments, differ, stances
 from app.drafting.services import editing as drafting
 from app.drafting.services import lifecycle
 from app.drafting.services.consensus import get_position
-from app.errors import ServiceError
 from app.extensions import db
-from app.web.forms import form_refused
+from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int
 from positions import consensus as core
 from positions import divergence as rules
+from positions import roles
+from positions.refusals import Refused
 
 bp = Blueprint("divergence", __name__, template_folder="templates")
 
@@ -37,11 +38,6 @@ def require_login():
 
 def _back(position_id: int, anchor: str = ""):
     return redirect(url_for("drafting.show", position_id=position_id) + anchor)
-
-
-def _refused(error: ServiceError) -> None:
-    db.session.rollback()
-    flash(error.message, "error")
 
 
 @bp.get("/divergence/")
@@ -83,8 +79,8 @@ def set_stance(position_id: int):
         flash(
             f"{stance.partner.name}'s stance is now “{rules.VIEW_LABELS[stance.view]}”.", "success"
         )
-    except ServiceError as error:
-        _refused(error)
+    except Refused as error:
+        flash_refused(error)
     return _back(position_id, "#views")
 
 
@@ -110,7 +106,7 @@ def propose_amendment(position_id: int):
             )
             flash(f"Proposed amendment {amendment.number}.", "success")
             return redirect(url_for(".amendment", position_id=position_id, number=amendment.number))
-        except ServiceError as error:
+        except Refused as error:
             status = form_refused(form, error)
     elif form.is_submitted():
         status = 400
@@ -146,8 +142,8 @@ def accept_amendment(position_id: int, number: int):
             "success",
         )
         return _back(position_id)
-    except ServiceError as error:
-        _refused(error)
+    except Refused as error:
+        flash_refused(error)
         return redirect(url_for(".amendment", position_id=position_id, number=number))
 
 
@@ -159,8 +155,8 @@ def decline_amendment(position_id: int, number: int):
             db.session, current_user, position_id, number, reason=form.reason.data or ""
         )
         flash(f"Declined amendment {number}.", "success")
-    except ServiceError as error:
-        _refused(error)
+    except Refused as error:
+        flash_refused(error)
     return redirect(url_for(".amendment", position_id=position_id, number=number))
 
 
@@ -174,10 +170,8 @@ def differ_page(position_id: int):
             differ.write_statement(db.session, current_user, position_id, text=form.statement.data)
             flash("Statement saved. Each chief officer now confirms the outcome.", "success")
             return redirect(url_for(".differ_page", position_id=position_id))
-        except ServiceError as error:
-            db.session.rollback()
-            form.statement.errors = [*form.statement.errors, error.message]
-            status = error.status
+        except Refused as error:
+            status = form_refused(form, error, fallback="statement")
     elif form.is_submitted():
         status = 400
     state = differ.differ_state(db.session, position_id)
@@ -191,9 +185,9 @@ def differ_page(position_id: int):
         form=form,
         confirm_form=ConfirmForm(),
         may_write=current_user.partner_id is not None
-        and rules.can_write_differ_statement(current_user.actor, current_user.partner_id),
+        and roles.can_write_differ_statement(current_user.actor, current_user.partner_id),
         may_confirm=current_user.partner_id is not None
-        and rules.can_confirm_differ(current_user.actor, current_user.partner_id),
+        and roles.can_confirm_differ(current_user.actor, current_user.partner_id),
     ), status
 
 
@@ -208,8 +202,8 @@ def confirm_differ(position_id: int):
             flash("Every partner has confirmed: published as agreed to differ.", "success")
         else:
             flash("Confirmed for your partner.", "success")
-    except ServiceError as error:
-        _refused(error)
+    except Refused as error:
+        flash_refused(error)
     return redirect(url_for(".differ_page", position_id=position_id))
 
 
@@ -219,8 +213,8 @@ def reopen(position_id: int):
         try:
             differ.reopen(db.session, current_user, position_id)
             flash("Reopened: the partners can work towards one text again.", "success")
-        except ServiceError as error:
-            _refused(error)
+        except Refused as error:
+            flash_refused(error)
     return _back(position_id)
 
 
@@ -243,8 +237,8 @@ def review_date(position_id: int):
     try:
         lifecycle.set_review_date(db.session, current_user, position_id, form.review_by.data)
         flash("Review date saved.", "success")
-    except ServiceError as error:
-        _refused(error)
+    except Refused as error:
+        flash_refused(error)
     return _back(position_id)
 
 
@@ -259,6 +253,6 @@ def close(position_id: int):
             db.session, current_user, position_id, action=form.action.data, reason=form.reason.data
         )
         flash(f"The position is now {position.status}. Nothing was deleted.", "success")
-    except ServiceError as error:
-        _refused(error)
+    except Refused as error:
+        flash_refused(error)
     return _back(position_id)

@@ -10,10 +10,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     event,
     inspect,
     update,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.accounts.models import User
@@ -57,6 +59,19 @@ class Position(db.Model):
     @property
     def published_revision(self) -> "Revision | None":
         return self.publication.revision if self.publication else None
+
+    @hybrid_property
+    def publicly_visible(self) -> bool:
+        """Its published text is on the public record (positions.consensus.publicly_visible)."""
+        return core.publicly_visible(
+            core.PositionStatus(self.status), self.publication_id is not None
+        )
+
+    @publicly_visible.inplace.expression
+    @classmethod
+    def _publicly_visible_sql(cls):
+        # The same rule in SQL, from the same statuses.
+        return and_(cls.publication_id.is_not(None), cls.status.not_in(core.HIDDEN_FROM_PUBLIC))
 
 
 class Revision(db.Model):
@@ -141,6 +156,11 @@ class Publication(db.Model):
     signatories: Mapped[list[SignOff]] = relationship(
         secondary=publication_signatories, lazy="selectin"
     )
+
+    @property
+    def signatories_in_order(self) -> list[SignOff]:
+        """The signatures, partners in neutral order (equal billing)."""
+        return core.neutral_order(self.signatories, partner=lambda s: s.partner)
 
 
 @event.listens_for(Revision, "before_update")

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from app.alliance.settings import clock_of
 from app.divergence.forms import CloseForm, ReviewDateForm, StanceForm
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
 from app.drafting.queries import lists
@@ -11,14 +12,13 @@ from app.drafting.queries.comparing import compare, comparison_of, two_revisions
 from app.drafting.queries.position_page import page_version, position_page
 from app.drafting.services import consensus
 from app.drafting.services import editing as drafting
-from app.drafting.services.editing import EditConflict
-from app.errors import Conflict, Invalid, TooLarge
 from app.extensions import db
 from app.web.caching import conditional, kept, private_etag
-from app.web.forms import form_refused
+from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int
 from positions import consensus as core
 from positions.divergence import VIEW_LABELS
+from positions.refusals import Conflict, Invalid, TooLarge
 from positions.rendering import render_markdown
 
 bp = Blueprint("drafting", __name__, url_prefix="/positions", template_folder="templates")
@@ -86,7 +86,7 @@ def show(position_id: int):
         "position",
         position_id,
         page_version(db.session, position_id),
-        consensus.today(),
+        clock_of(db.session).today(),
         user.roles,
         user.partner_id,
     )
@@ -151,27 +151,29 @@ def edit(position_id: int):
                     "success",
                 )
             return redirect(url_for(".show", position_id=position_id))
-        except EditConflict as conflict:
-            db.session.rollback()
-            return _conflict_page(position_id, conflict)
         except (Invalid, TooLarge, Conflict) as error:
+            if error.code == "edit_conflict":
+                return _conflict_page(position_id, error, form)
             status = form_refused(form, error)
     elif form.is_submitted():
         status = 400
     return render_template("drafting/edit.html", form=form, position=position), status
 
 
-def _conflict_page(position_id: int, conflict: EditConflict):
+def _conflict_page(position_id: int, conflict: Conflict, typed: EditForm):
+    db.session.rollback()
     position = consensus.get_position(db.session, position_id)
-    theirs = compare(db.session, position_id, conflict.base.number, conflict.current.number)
+    base = drafting.get_revision(db.session, position_id, conflict.extra["base_revision"])
+    current = drafting.get_revision(db.session, position_id, conflict.extra["current_revision"])
+    theirs = compare(db.session, position_id, base.number, current.number)
     # The form now starts from the current revision but keeps every word the user typed.
     form = EditForm(
         formdata=None,
         data={
-            "title": conflict.title,
-            "body": conflict.body,
-            "note": conflict.note,
-            "base_revision": conflict.current.number,
+            "title": typed.title.data,
+            "body": typed.body.data or "",
+            "note": typed.note.data or "",
+            "base_revision": current.number,
         },
     )
     return render_template(
@@ -179,6 +181,8 @@ def _conflict_page(position_id: int, conflict: EditConflict):
         form=form,
         position=position,
         conflict=conflict,
+        base=base,
+        current=current,
         theirs=theirs,
     ), 409
 
@@ -243,9 +247,8 @@ def sign_off(position_id: int):
             comment=form.comment.data or "",
         )
     except (Invalid, Conflict) as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _show(position_page(db.session, current_user, position_id), form, error.status)
+        status = flash_refused(error)
+        return _show(position_page(db.session, current_user, position_id), form, status)
     verb = "approved" if signoff.decision == "approve" else "objected to"
     flash(f"{signoff.partner.name} {verb} revision {signoff.revision.number}.", "success")
     return redirect(url_for(".show", position_id=position_id))
@@ -262,8 +265,7 @@ def publish(position_id: int):
             db.session, current_user, position_id, revision_number=form.revision.data
         )
     except Conflict as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        flash_refused(error)
         return redirect(url_for(".show", position_id=position_id))
     flash(
         f"Published revision {publication.revision.number} as the alliance's position.", "success"

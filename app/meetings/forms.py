@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.meetings.services.meetings import CounterpartInput, MeetingInput
 from positions import mandate as core
+from positions import meetings as meeting_rules
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 SPARE_AUDIENCE_ROWS = 3
@@ -26,16 +27,16 @@ SPARE_AUDIENCE_ROWS = 3
 class CounterpartForm(Form):
     """One audience row; a subform, so it carries no CSRF token of its own."""
 
-    organisation = StringField("Organisation", validators=[Length(max=200)])
-    person = StringField("Person", validators=[Length(max=200)])
-    role = StringField("Role", validators=[Length(max=200)])
-    represents = StringField("Represents", validators=[Length(max=200)])
+    organisation = StringField("Organisation", validators=[Length(max=meeting_rules.TEXT_MAX)])
+    person = StringField("Person", validators=[Length(max=meeting_rules.TEXT_MAX)])
+    role = StringField("Role", validators=[Length(max=meeting_rules.TEXT_MAX)])
+    represents = StringField("Represents", validators=[Length(max=meeting_rules.TEXT_MAX)])
 
 
 class MeetingForm(FlaskForm):
     title = StringField(
         "Title",
-        validators=[DataRequired("Give the meeting a title."), Length(max=core.TITLE_MAX)],
+        validators=[DataRequired("Give the meeting a title."), Length(max=meeting_rules.TITLE_MAX)],
     )
     starts_at = DateTimeLocalField(
         "Starts",
@@ -44,18 +45,22 @@ class MeetingForm(FlaskForm):
     )
     ends_at = DateTimeLocalField("Ends", format=DATETIME_FORMATS, validators=[Optional()])
     place = StringField(
-        "Place", validators=[Length(max=200)], description="An address, a room, or a link."
+        "Place",
+        validators=[Length(max=meeting_rules.TEXT_MAX)],
+        description="An address, a room, or a link.",
     )
     online = BooleanField("Online")
-    organiser = StringField("Organiser", validators=[Length(max=200)])
+    organiser = StringField("Organiser", validators=[Length(max=meeting_rules.TEXT_MAX)])
     kind = SelectField(
-        "Kind", choices=[SelectChoice(k.value, label) for k, label in core.KIND_LABELS.items()]
+        "Kind",
+        choices=[SelectChoice(k.value, label) for k, label in meeting_rules.KIND_LABELS.items()],
     )
     status = SelectField(
-        "Status", choices=[SelectChoice(s.value, label) for s, label in core.STATUS_LABELS.items()]
+        "Status",
+        choices=[SelectChoice(s.value, label) for s, label in meeting_rules.STATUS_LABELS.items()],
     )
     areas = SelectMultipleField("Policy areas", coerce=int, validate_choice=False)
-    minutes = TextAreaField("Minutes or notes", validators=[Length(max=20000)])
+    minutes = TextAreaField("Minutes or notes", validators=[Length(max=meeting_rules.MINUTES_MAX)])
     public = BooleanField(
         "Public record",
         description="Public records can be seen without signing in, once what was said there "
@@ -112,7 +117,7 @@ class MandateForm(FlaskForm):
         validators=[Optional()],
         description="Leave empty for a mandate until further notice.",
     )
-    note = StringField("Note", validators=[Length(max=300)])
+    note = StringField("Note", validators=[Length(max=core.MANDATE_NOTE_MAX)])
 
 
 class ReviewForm(FlaskForm):
@@ -128,14 +133,14 @@ class ReviewForm(FlaskForm):
 class AliasForm(FlaskForm):
     alias = StringField(
         "Another name for this organisation",
-        validators=[DataRequired("Type the other name."), Length(max=200)],
+        validators=[DataRequired("Type the other name."), Length(max=meeting_rules.TEXT_MAX)],
         description="For example an abbreviation or an old name. Typing it in an audience row "
         "will then find this organisation.",
     )
 
 
 class FeedForm(FlaskForm):
-    name = StringField("Name of the link", validators=[Length(max=120)])
+    name = StringField("Name of the link", validators=[Length(max=meeting_rules.FEED_NAME_MAX)])
 
 
 class ConfirmForm(FlaskForm):

@@ -7,6 +7,7 @@ from flask import url_for
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationInfo
 from pydantic_core import PydanticCustomError
 
+from app.alliance.settings import clock_of
 from app.api.fields import (
     Body,
     Day,
@@ -24,12 +25,14 @@ from app.api.fields import (
     paging,
     text_filter,
 )
+from app.extensions import db
 from app.meetings import models
 from app.meetings.queries import log
 from app.meetings.services import meetings as meeting_service
-from app.meetings.services.meetings import CounterpartInput, MeetingInput, local, zone
+from app.meetings.services.meetings import CounterpartInput, MeetingInput
 from app.web.pagination import MAX_PAGE, MAX_PER_PAGE
 from positions import mandate as core
+from positions import meetings as meeting_rules
 
 # ---- requests ----------------------------------------------------------------------------------
 
@@ -37,7 +40,10 @@ from positions import mandate as core
 def _when(value: Any, info: ValidationInfo) -> datetime | None:
     # The service's reading: ISO 8601, a time without an offset is the alliance's, and a time
     # the clocks skip is refused (nonexistent_time) rather than guessed.
-    return meeting_service.parse_when(value, info.field_name, required=info.field_name != "ends_at")
+    clock = clock_of(db.session)
+    return meeting_service.parse_when(
+        value, info.field_name, clock, required=info.field_name != "ends_at"
+    )
 
 
 _ISO = "ISO 8601; without an offset, the alliance's time."
@@ -95,8 +101,12 @@ class MeetingChanges(Body):
     place: OptionalText = ""
     online: StrictBool = False
     organiser: OptionalText = ""
-    kind: choice(core.MeetingKind, required=False) = core.MeetingKind.MEETING.value
-    status: choice(core.MeetingStatus, required=False) = core.MeetingStatus.PLANNED.value
+    kind: choice(meeting_rules.MeetingKind, required=False) = (
+        meeting_rules.MeetingKind.MEETING.value
+    )
+    status: choice(meeting_rules.MeetingStatus, required=False) = (
+        meeting_rules.MeetingStatus.PLANNED.value
+    )
     areas: Annotated[list[Ref], BeforeValidator(_null_is_empty_list)] = []
     minutes: OptionalText = ""
     public: StrictBool = False
@@ -186,8 +196,10 @@ class LogQuery(PageQuery):
     area: text_filter(_ROW) = Field(None, description="A policy area's id.")
     position: text_filter(_ROW) = Field(None, description="A position's id.")
     audience: text_filter(_ROW) = Field(None, description="An organisation's id.")
-    kind: text_filter(_one_of(core.MeetingKind)) = Field(None, description="The kind of meeting.")
-    status: text_filter(_one_of(core.MeetingStatus)) = Field(
+    kind: text_filter(_one_of(meeting_rules.MeetingKind)) = Field(
+        None, description="The kind of meeting."
+    )
+    status: text_filter(_one_of(meeting_rules.MeetingStatus)) = Field(
         None, description="The meeting's status."
     )
     date_from: text_filter({"type": "string", "format": "date"}) = Field(
@@ -204,6 +216,10 @@ class LogQuery(PageQuery):
 
 
 # ---- answers -----------------------------------------------------------------------------------
+
+
+def local(value: datetime) -> datetime:
+    return clock_of(db.session).local(value)
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -258,7 +274,7 @@ class MeetingBrief(BaseModel):
     id: RowId
     title: str
     starts_at: Timestamp
-    kind: core.MeetingKind
+    kind: meeting_rules.MeetingKind
 
 
 class Speaker(BaseModel):
@@ -330,8 +346,8 @@ class Meeting(BaseModel):
     place: str
     online: bool
     organiser: str
-    kind: core.MeetingKind
-    status: core.MeetingStatus
+    kind: meeting_rules.MeetingKind
+    status: meeting_rules.MeetingStatus
     areas: list[str]
     minutes: str
     public: bool
@@ -348,7 +364,7 @@ class Meeting(BaseModel):
             "title": meeting.title,
             "starts_at": local(meeting.starts_at),
             "ends_at": _local(meeting.ends_at),
-            "time_zone": zone().key,
+            "time_zone": clock_of(db.session).zone.key,
             "place": meeting.place,
             "online": meeting.online,
             "organiser": meeting.organiser,

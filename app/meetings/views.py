@@ -14,8 +14,8 @@ from flask import (
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from app.alliance.settings import clock_of
 from app.drafting.services.consensus import get_position
-from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db, utcnow
 from app.meetings.forms import (
     SPARE_AUDIENCE_ROWS,
@@ -31,8 +31,12 @@ from app.meetings.queries import exports as export
 from app.meetings.queries import log
 from app.meetings.services import appearances, feeds, mandates
 from app.meetings.services import meetings as meeting_service
-from app.web.forms import form_refused
+from app.web.errors import flash_refused, form_refused
 from positions import mandate as core
+from positions import meetings as meeting_rules
+from positions import roles
+from positions.consensus import in_progress
+from positions.refusals import Conflict, Forbidden, Invalid
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings", template_folder="templates")
 
@@ -58,8 +62,8 @@ def _filters():
 
 def _labels() -> dict:
     return {
-        "kinds": core.KIND_LABELS,
-        "statuses": core.STATUS_LABELS,
+        "kinds": meeting_rules.KIND_LABELS,
+        "statuses": meeting_rules.STATUS_LABELS,
         "flag_labels": core.FLAG_LABELS,
         "text_states": core.TEXT_STATE_LABELS,
     }
@@ -102,7 +106,7 @@ def _meeting_page(template: str, form: MeetingForm, status: int, **context):
         template,
         form=form,
         organisations=meeting_service.organisations(db.session),
-        time_zone_name=meeting_service.zone().key,
+        time_zone_name=clock_of(db.session).zone.key,
         **context,
     ), status
 
@@ -111,7 +115,7 @@ def _meeting_page(template: str, form: MeetingForm, status: int, **context):
 @login_required
 def new():
     form = MeetingForm()
-    if not core.can_manage_meetings(current_user.actor):
+    if not roles.can_manage_meetings(current_user.actor):
         raise Forbidden("Only communications staff and admins record meetings.")
     status = 200
     if request.form.get("more"):
@@ -147,7 +151,7 @@ def show(meeting_id: int):
 @login_required
 def edit(meeting_id: int):
     meeting = meeting_service.get_meeting(db.session, meeting_id)
-    if not core.can_manage_meetings(current_user.actor):
+    if not roles.can_manage_meetings(current_user.actor):
         raise Forbidden("Only communications staff and admins edit meetings.")
     if request.method == "POST":
         form = MeetingForm()
@@ -156,8 +160,8 @@ def edit(meeting_id: int):
         form = MeetingForm(
             data={
                 "title": stored.title,
-                "starts_at": meeting_service.local(stored.starts_at).replace(tzinfo=None),
-                "ends_at": meeting_service.local(stored.ends_at).replace(tzinfo=None)
+                "starts_at": clock_of(db.session).local(stored.starts_at).replace(tzinfo=None),
+                "ends_at": clock_of(db.session).local(stored.ends_at).replace(tzinfo=None)
                 if stored.ends_at
                 else None,
                 "place": stored.place,
@@ -196,7 +200,7 @@ def briefing(meeting_id: int):
     return render_template(
         "meetings/briefing.html",
         briefing=log.briefing(db.session, current_user, meeting_id),
-        now_text=meeting_service.local(utcnow()).strftime("%-d %b %Y, %H:%M %Z"),
+        now_text=clock_of(db.session).local(utcnow()).strftime("%-d %b %Y, %H:%M %Z"),
         **_labels(),
     )
 
@@ -205,17 +209,17 @@ def briefing(meeting_id: int):
 
 
 def _status_label(position) -> str:
-    if position.publication_id and position.status in ("draft", "agreed"):
+    if position.publication_id and in_progress(position.status):
         return "published; a new revision is in progress"
     return position.status
 
 
 def _appearance_form(form: AppearanceForm, meeting) -> AppearanceForm:
     people = log.speakers_for_form(db.session)
-    if not core.can_manage_meetings(current_user.actor):
+    if not roles.can_manage_meetings(current_user.actor):
         people = [p for p in people if p.id == current_user.id]
     form.speaker.choices = [SelectChoice(str(p.id), f"{p.name} ({p.affiliation})") for p in people]
-    day = meeting_service.local_date(meeting.starts_at)
+    day = clock_of(db.session).local_date(meeting.starts_at)
     form.capacity.choices = [SelectChoice("alliance", "The alliance")] + [
         SelectChoice(p.slug, p.name) for p in log.active_partners(db.session, day)
     ]
@@ -405,7 +409,7 @@ def audience(organisation_id: int):
         organisation=organisation,
         page=page,
         form=form,
-        may_manage=current_user.is_authenticated and core.can_manage_meetings(current_user.actor),
+        may_manage=current_user.is_authenticated and roles.can_manage_meetings(current_user.actor),
         now=utcnow(),
         **_labels(),
     ), status
@@ -434,9 +438,7 @@ def review(flag_id: int):
             flash("Marked reviewed. The flag stays in the history with your note.", "success")
             return redirect(back)
         except (Invalid, Conflict) as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            status = error.status
+            status = flash_refused(error)
     else:
         flash(" ".join(form.note.errors) or "Write a review note.", "error")
         status = 400
@@ -479,14 +481,14 @@ def mandates_page():
                 status = form_refused(form, error)
         else:
             status = 400
-    today = meeting_service.local_date(utcnow())
+    today = clock_of(db.session).today()
     return render_template(
         "meetings/mandates.html",
         form=form,
         rows=mandates.list_mandates(db.session),
         today=today,
         in_force=mandates.in_force,
-        may_grant=core.can_grant_mandates(current_user.actor),
+        may_grant=roles.can_grant_mandates(current_user.actor),
     ), status
 
 
@@ -559,4 +561,4 @@ def public_calendar():
 
 @bp.app_template_filter("localdate")
 def localdate(value, fmt: str = "%-d %b %Y") -> str:
-    return meeting_service.local(value).strftime(fmt) if value else ""
+    return clock_of(db.session).local(value).strftime(fmt) if value else ""

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from app.alliance.settings import clock_of
 from app.divergence.models import DifferOutcome
 from app.divergence.services.differ import active_outcome
 from app.drafting.models import Position, Publication
-from app.drafting.services.consensus import today
 from app.web.pagination import Page, paginate, rows_by_id
 from positions import consensus as core
 from positions.divergence import review_due
@@ -19,7 +19,7 @@ def published_positions(session: Session, page: int = 1, per_page: int = 50) -> 
     ids = (
         select(Position.id)
         .join(Publication, Position.publication_id == Publication.id)
-        .where(Position.status != core.PositionStatus.WITHDRAWN)
+        .where(Position.publicly_visible)
         .order_by(Publication.published_at.desc(), Publication.id.desc())
     )
     load = rows_by_id(session, select(Position).options(joinedload(Position.publication)))
@@ -70,7 +70,7 @@ def public_version(session: Session, slug: str) -> tuple | None:
     differs = row.status == core.PositionStatus.DIFFER and row[3] is not None
     if row.publication_id is None and not differs:
         return None  # nothing about it has been made public
-    return (*row, review_due(row.review_by, today()))
+    return (*row, review_due(row.review_by, clock_of(session).today()))
 
 
 def public_record(session: Session, slug: str) -> PublicRecord | None:
@@ -89,7 +89,10 @@ def public_record(session: Session, slug: str) -> PublicRecord | None:
     if outcome is None and position.publication is None:
         return None  # nothing about it has been made public
     return PublicRecord(
-        position, position.publication, outcome, review_due(position.review_by, today())
+        position,
+        position.publication,
+        outcome,
+        review_due(position.review_by, clock_of(session).today()),
     )
 
 

@@ -3,7 +3,7 @@
 from flask import request
 from werkzeug.routing import IntegerConverter
 
-from app.errors import Invalid
+from positions.refusals import Invalid
 
 MAX_ID = 2**31 - 1  # the largest id a 32-bit INTEGER column holds, on SQLite and PostgreSQL
 

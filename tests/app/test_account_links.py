@@ -7,9 +7,9 @@ import pytest
 from app import create_app
 from app.accounts import services as accounts
 from app.audit.models import AuditEvent
-from app.errors import Invalid
 from app.extensions import db
 from config import TestConfig
+from positions.refusals import Invalid
 from tests.conftest import PASSWORD, database_url, login
 
 STRONG = "a long unusual passphrase"

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.accounts import services as accounts
 from app.accounts.models import ApiToken, User
-from app.errors import Invalid, NotFound
+from positions.refusals import Invalid, NotFound
 from tests.app.builders import audit_events
 from tests.conftest import PASSWORD, make_partner, make_user
 

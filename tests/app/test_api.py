@@ -82,19 +82,21 @@ def test_create_position_accepts_an_area_by_id(alliance, api):
 
 
 @pytest.mark.parametrize(
-    ("payload", "code"),
+    ("payload", "code", "field"),
     [
-        ({"body": "b", "area": "housing"}, "missing_field"),
-        ({"title": "T", "area": "housing"}, "missing_field"),
-        ({"title": "T", "body": "b"}, "missing_field"),
-        ({"title": 5, "body": "b", "area": "housing"}, "bad_field"),
-        ({"title": "T", "body": ["b"], "area": "housing"}, "bad_field"),
-        ({"title": "  ", "body": "b", "area": "housing"}, "title_required"),
-        ({"title": "T" * 201, "body": "b", "area": "housing"}, "title_too_long"),
+        ({"body": "b", "area": "housing"}, "missing_field", "title"),
+        ({"title": "T", "area": "housing"}, "missing_field", "body"),
+        ({"title": "T", "body": "b"}, "missing_field", "area"),
+        ({"title": 5, "body": "b", "area": "housing"}, "bad_field", "title"),
+        ({"title": "T", "body": ["b"], "area": "housing"}, "bad_field", "body"),
+        ({"title": "  ", "body": "b", "area": "housing"}, "title_required", "title"),
+        ({"title": "T" * 201, "body": "b", "area": "housing"}, "title_too_long", "title"),
     ],
 )
-def test_bad_position_fields_are_400(alliance, api, payload, code):
-    error_of(api(alliance.drafter).post("/positions", payload), 400, code)
+def test_bad_position_fields_are_400_naming_the_field(alliance, api, payload, code, field):
+    answer = api(alliance.drafter).post("/positions", payload)
+    error_of(answer, 400, code)
+    assert answer.get_json()["error"]["field"] == field
     assert committed_count(Position) == 0
 
 

@@ -10,8 +10,8 @@ from app.divergence.models import Amendment
 from app.divergence.services import amendments
 from app.drafting.models import Revision
 from app.drafting.services import consensus
-from app.errors import Conflict, Forbidden
 from app.extensions import db
+from positions.refusals import Conflict, Forbidden
 from tests.conftest import api_headers, login, make_position, revise
 
 API = "/api/v1"

@@ -5,13 +5,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.alliance.settings import clock_of
 from app.divergence.models import DifferConfirmation, DifferOutcome
 from app.divergence.services import differ
 from app.drafting.models import Position
-from app.drafting.services.consensus import today
-from app.errors import Conflict, Forbidden
 from app.extensions import db
+from positions.refusals import Conflict, Forbidden
 from tests.conftest import api_headers, login, make_partner, make_position, make_user
+
+
+def today():
+    return clock_of(db.session).today()  # the alliance's date, as the rules read it
+
 
 API = "/api/v1"
 STATEMENTS = {

@@ -5,12 +5,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.alliance.settings import clock_of
 from app.drafting.models import Position, Publication, Revision, SignOff
 from app.drafting.services import consensus, lifecycle
-from app.drafting.services.consensus import today
-from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
+from app.web.errors import status_of as http_status
+from positions.refusals import Conflict, Forbidden, Invalid
 from tests.conftest import login, make_position
+
+
+def today():
+    return clock_of(db.session).today()  # the alliance's date, as the rules read it
+
 
 # ---- builders -----------------------------------------------------------------------------------
 
@@ -164,7 +170,7 @@ def test_nobody_else_withdraws_or_archives(alliance, client, who):
     for action in ("withdraw", "archive"):
         with pytest.raises(Forbidden) as refused:
             lifecycle.close(db.session, user, position.id, action=action, reason="Mine.")
-        assert refused.value.status == 403
+        assert http_status(refused.value) == 403
     login(client, user)
     client.post(f"/positions/{position.id}/close", data={"action": "withdraw", "reason": "Mine."})
     assert status_of(position) == "published"

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.divergence.models import Stance
 from app.divergence.services import stances
-from app.errors import Forbidden
 from app.extensions import db
+from positions.refusals import Forbidden
 from tests.conftest import api_headers, login, make_position, make_user
 
 API = "/api/v1"
@@ -230,7 +230,7 @@ def test_the_web_form_refuses_comms_and_writes_nothing(alliance, client, positio
 
 def test_stances_are_closed_on_withdrawn_positions(alliance, session):
     from app.drafting.services import lifecycle
-    from app.errors import Conflict
+    from positions.refusals import Conflict
 
     position = make_position(alliance.drafter)
     lifecycle.close(session, alliance.admin, position.id, action="withdraw", reason="Superseded")

@@ -11,12 +11,12 @@ from sqlalchemy import func, select, update
 from app.audit.models import AuditEvent
 from app.drafting.models import Position, Publication
 from app.drafting.services import consensus, lifecycle
-from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db, utcnow
 from app.meetings.models import Flag, Meeting, Organisation
 from app.meetings.services import appearances, mandates
 from app.meetings.services import meetings as meeting_service
 from app.meetings.services.meetings import CounterpartInput, MeetingInput
+from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 from tests.conftest import make_area, make_partner, make_position, make_user, revise
 
 # ---- helpers shared by the meeting tests ------------------------------------------------------

@@ -13,8 +13,8 @@ from jsonschema import Draft202012Validator
 from app.api.contract import OPERATIONS, parse
 from app.api.openapi import SPEC
 from app.drafting.schemas import DiffQuery, NewPosition, NewRevision
-from app.errors import Invalid
 from app.meetings.schemas import MeetingChanges, NewMeeting
+from positions.refusals import Invalid
 from tests.app.permissions_table import (
     ADMIN,
     ANON,

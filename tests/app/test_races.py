@@ -19,8 +19,8 @@ from app.audit.models import AuditEvent
 from app.drafting.models import Publication
 from app.drafting.services import consensus
 from app.drafting.services import editing as drafting
-from app.errors import Conflict
 from app.extensions import db
+from positions.refusals import Conflict
 from tests.conftest import ON_POSTGRES, approve, make_position, revise
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="row locks race only on PostgreSQL")

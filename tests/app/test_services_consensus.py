@@ -7,7 +7,8 @@ import pytest
 from app.alliance.models import Partner
 from app.drafting.models import SignOff
 from app.drafting.services import consensus
-from app.errors import Conflict, Forbidden, Invalid
+from app.web.errors import status_of as http_status
+from positions.refusals import Conflict, Forbidden, Invalid
 from tests.app.builders import audit_events, committed_count, publish, published_position, states
 from tests.conftest import (
     Alliance,
@@ -31,7 +32,7 @@ def test_publication_needs_every_partner_whatever_their_number(app, session, n):
     with pytest.raises(Conflict) as refused:
         publish(alliance.comms, position)
     assert refused.value.code == "not_unanimous"
-    assert refused.value.extra["partners"] == [last.slug]
+    assert refused.value.partners == (last.slug,)
     approve(alliance.chiefs[last.slug], position)
     publication = publish(alliance.comms, position)
     assert len(publication.signatories) == n
@@ -43,7 +44,7 @@ def test_not_unanimous_names_every_missing_partner(alliance, session):
     approve(alliance.chiefs["moorland"], position)
     with pytest.raises(Conflict) as refused:
         publish(alliance.comms, position)
-    assert refused.value.extra["partners"] == ["harbourside", "riverbank"]
+    assert refused.value.partners == ("harbourside", "riverbank")
     assert "Harbourside" in refused.value.message and "Riverbank" in refused.value.message
 
 
@@ -109,7 +110,7 @@ def test_only_the_latest_decision_counts(alliance, session):
     approve(alliance.chiefs["riverbank"], position, "object", "Changed our mind.")
     with pytest.raises(Conflict) as refused:
         publish(alliance.comms, position)
-    assert refused.value.extra["partners"] == ["riverbank"]
+    assert refused.value.partners == ("riverbank",)
     approve(alliance.chiefs["riverbank"], position)
     assert publish(alliance.comms, position)
 
@@ -172,7 +173,7 @@ def test_sign_off_by_anyone_but_the_partners_chief_is_forbidden_and_audited(alli
     with pytest.raises(Forbidden) as refused:
         approve(signer, position)
     assert refused.value.audited is True
-    assert refused.value.status == 403
+    assert http_status(refused.value) == 403
     # As the web and API error handler does: an audited refusal is committed, nothing else.
     session.commit()
     assert committed_count(SignOff) == 0
@@ -216,7 +217,7 @@ def test_a_partner_added_after_the_approvals_blocks_publication(alliance, sessio
     newcomer = make_partner("Fenland")
     with pytest.raises(Conflict) as refused:
         publish(alliance.comms, position)
-    assert refused.value.extra["partners"] == ["fenland"]
+    assert refused.value.partners == ("fenland",)
     approve(make_user("chief@fenland.test", "chief_officer", partner=newcomer), position)
     assert len(publish(alliance.comms, position).signatories) == 4
 

@@ -5,10 +5,10 @@ from sqlalchemy import select
 
 from app.drafting.models import Revision
 from app.drafting.services import editing as drafting
-from app.drafting.services.editing import EditConflict
-from app.errors import Forbidden, Invalid, NotFound, TooLarge
 from app.extensions import db
+from app.web.errors import status_of as http_status
 from positions.hashing import content_hash
+from positions.refusals import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from tests.app.builders import audit_events
 from tests.conftest import make_position, make_user, revise
 
@@ -87,11 +87,12 @@ def test_stale_base_merges_cleanly_when_edits_do_not_overlap(alliance, session):
     assert saved.revision.merged and saved.revision.base_number == 1
 
 
-def test_overlapping_edits_raise_conflict_keeping_the_users_text(alliance, session):
+def test_overlapping_edits_raise_conflict_naming_both_revisions(alliance, session):
+    """The typed text is the caller's to keep (the conflict page does: test_web_drafting)."""
     me, other = alliance.officers["harbourside"], alliance.officers["moorland"]
     position = make_position(me, body=TWO_PARAGRAPHS)
     revise(other, position, "Rents should be low.\n\nRepairs should be quick.")
-    with pytest.raises(EditConflict) as conflict:
+    with pytest.raises(Conflict) as conflict:
         revise(
             me,
             position,
@@ -100,21 +101,16 @@ def test_overlapping_edits_raise_conflict_keeping_the_users_text(alliance, sessi
             base=1,
             note="my note",
         )
-    kept = conflict.value
-    assert (kept.title, kept.body, kept.note) == (
-        "My title",
-        "Rents should be capped.\n\nRepairs should be quick.",
-        "my note",
-    )
-    assert (kept.base.number, kept.current.number, kept.status) == (1, 2, 409)
-    assert kept.code == "edit_conflict"
+    refused = conflict.value
+    assert (refused.extra["base_revision"], refused.extra["current_revision"]) == (1, 2)
+    assert (refused.code, http_status(refused)) == ("edit_conflict", 409)
 
 
 def test_both_changing_the_title_differently_is_a_conflict(alliance, session):
     me, other = alliance.officers["harbourside"], alliance.officers["moorland"]
     position = make_position(me, title="Rents", body=TWO_PARAGRAPHS)
     revise(other, position, TWO_PARAGRAPHS + "\n\nMore.", title="Their title")
-    with pytest.raises(EditConflict):
+    with pytest.raises(Conflict):
         revise(me, position, TWO_PARAGRAPHS, title="My title", base=1)
 
 
@@ -123,7 +119,7 @@ def test_a_conflict_writes_no_revision(alliance, session):
     position = make_position(me, body="Alpha beta.")
     revise(other, position, "Alpha gamma.")
     session.commit()
-    with pytest.raises(EditConflict):
+    with pytest.raises(Conflict):
         revise(me, position, "Alpha delta.", base=1)
     session.rollback()
     assert drafting.revision_count(session, position.id) == 2
@@ -140,7 +136,7 @@ def test_oversized_body_is_too_large_413(alliance, session, app):
     limit = app.config["MAX_BODY_BYTES"]
     with pytest.raises(TooLarge) as refused:
         make_position(alliance.drafter, body="x" * (limit + 1))
-    assert refused.value.status == 413
+    assert http_status(refused.value) == 413
     position = make_position(alliance.drafter, body="x" * limit)  # the limit itself is fine
     with pytest.raises(TooLarge):
         revise(alliance.drafter, position, "é" * (limit // 2 + 1))  # bytes, not characters
@@ -150,7 +146,7 @@ def test_oversized_body_is_too_large_413(alliance, session, app):
 def test_empty_title_is_invalid(alliance, session, title):
     with pytest.raises(Invalid) as refused:
         make_position(alliance.drafter, title=title)
-    assert (refused.value.status, refused.value.field) == (400, "title")
+    assert (http_status(refused.value), refused.value.field) == (400, "title")
 
 
 def test_an_unknown_area_is_not_found(alliance, session):

@@ -35,12 +35,12 @@ from app.alliance.models import Partner, PolicyArea
 from app.divergence.services import amendments, differ, stances
 from app.drafting.services import consensus, lifecycle
 from app.drafting.services import editing as drafting
-from app.errors import ServiceError
 from app.extensions import db
 from app.meetings.models import Flag
 from app.meetings.services import appearances, feeds, mandates
 from app.meetings.services import meetings as meeting_service
 from app.meetings.services.meetings import CounterpartInput, MeetingInput
+from positions.refusals import Refused
 from tests.e2e.conftest import E2EConfig, QuietHandler
 from tests.e2e.xss_payloads import PAYLOADS, TEMPLATE_RESULT
 
@@ -284,7 +284,7 @@ def fill_with_hostile_text(session) -> dict:
                 meeting_service.add_alias(
                     session, comms, orgs[-1], payload + " (also)" if len(payload) < 190 else "x"
                 )
-        except ServiceError:
+        except Refused:
             pass  # two payloads that normalise to one name: the alias is refused, rightly
     typed(
         "meeting title",

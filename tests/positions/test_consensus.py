@@ -12,18 +12,25 @@ from positions.consensus import (
     Partner,
     PartnerState,
     PositionStatus,
-    PublishRefused,
     Revision,
     SignOff,
-    SignOffRefused,
     assess,
+    check_closable,
+    check_open_for_work,
     check_publish,
     check_signoff,
+    closing_reason,
+    closing_status,
+    in_progress,
+    is_retired,
     latest_decisions,
     neutral_order,
+    open_for_work,
+    publicly_visible,
     required_signatories,
     status_of,
 )
+from positions.refusals import Conflict, Invalid, Refused
 
 PROPERTY = settings(max_examples=200, deadline=None)
 DAY = date(2024, 6, 1)
@@ -372,6 +379,18 @@ def test_neutral_order_ignores_input_order_and_ids(names, ids):
     assert [p.name for p in neutral_order(partners)] == sorted(NAMES)
 
 
+def test_things_of_a_partner_come_in_their_partners_neutral_order():
+    """Signatures, statements, cells: ordered by whose they are, case-blind, never by id."""
+    partners = [
+        Partner(id=i, slug=n.lower(), name=n) for i, n in enumerate(["moorland", "Fenland"])
+    ]
+    signed = [("second", partners[0]), ("first", partners[1])]
+    assert [label for label, _ in neutral_order(signed, partner=lambda s: s[1])] == [
+        "first",
+        "second",
+    ]
+
+
 @pytest.mark.parametrize("n", SIZES)
 def test_standings_come_out_in_neutral_order(n):
     partners = make_partners(n)
@@ -419,7 +438,7 @@ def test_explicit_lifecycle_outcomes_are_kept(lifecycle, publishable, published_
 @pytest.mark.parametrize("decision", list(Decision))
 @pytest.mark.parametrize("number", [1, 3])
 def test_signoff_on_a_revision_other_than_the_current_is_refused(decision, number):
-    with pytest.raises(SignOffRefused) as refused:
+    with pytest.raises(Conflict) as refused:  # the text moved on: a conflict, not bad input
         check_signoff(number, rev(2), decision, "a reason")
     assert refused.value.code == "not_current"
     assert "revision 2" in refused.value.message
@@ -427,7 +446,7 @@ def test_signoff_on_a_revision_other_than_the_current_is_refused(decision, numbe
 
 @pytest.mark.parametrize("comment", ["", "   ", "\n\t "])
 def test_objection_without_a_comment_is_refused(comment):
-    with pytest.raises(SignOffRefused) as refused:
+    with pytest.raises(Invalid) as refused:
         check_signoff(2, rev(2), OBJECT, comment)
     assert refused.value.code == "comment_required"
 
@@ -442,8 +461,8 @@ def test_valid_signoff_is_accepted(decision, comment):
 # ---- refusing publication --------------------------------------------------------------------
 
 
-def _refusal(consensus, number, published_number=None) -> PublishRefused:
-    with pytest.raises(PublishRefused) as refused:
+def _refusal(consensus, number, published_number=None) -> Refused:
+    with pytest.raises(Conflict) as refused:
         check_publish(consensus, number, published_number)
     return refused.value
 
@@ -479,5 +498,61 @@ def test_publishing_without_unanimity_names_exactly_the_partners_not_approving()
     ]
     refusal = _refusal(assess(partners, signoffs, rev(2), DAY), 2)
     assert refusal.code == "not_unanimous"
-    assert refusal.partners == (harbourside, moorland, riverbank)
+    assert refusal.partners == ("harbourside", "moorland", "riverbank")  # slugs, neutral order
     assert "Harbourside, Moorland, Riverbank" in refusal.message
+
+
+# ---- the lifecycle: open, closed, retired, public ----------------------------------------------
+
+S = PositionStatus
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_only_withdrawn_archived_and_differ_are_closed_to_work(status):
+    closed = status in (S.WITHDRAWN, S.ARCHIVED, S.DIFFER)
+    assert open_for_work(status) is not closed
+    if closed:
+        with pytest.raises(Conflict) as refused:
+            check_open_for_work(status)
+        assert refused.value.code == "closed" and status.value in refused.value.message
+    else:
+        assert check_open_for_work(status) is None
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_withdrawn_and_archived_are_retired_and_never_closed_again(status):
+    retired = status in (S.WITHDRAWN, S.ARCHIVED)
+    assert is_retired(status) is retired
+    if retired:
+        with pytest.raises(Conflict) as refused:
+            check_closable(status)
+        assert refused.value.code == "closed"
+    else:  # an agreed-to-differ position may still be withdrawn or archived
+        assert check_closable(status) is None
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_a_published_text_is_public_until_withdrawn_even_archived(status):
+    assert publicly_visible(status, published=True) is (status is not S.WITHDRAWN)
+    assert not publicly_visible(status, published=False)
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_only_draft_and_agreed_are_in_progress(status):
+    assert in_progress(status) is (status in (S.DRAFT, S.AGREED))
+
+
+def test_closing_says_why():
+    assert closing_reason("  Superseded by the 2027 text. ") == "Superseded by the 2027 text."
+    with pytest.raises(Invalid) as refused:
+        closing_reason(" \n")
+    assert (refused.value.code, refused.value.field) == ("reason_required", "reason")
+
+
+def test_closing_leads_to_withdrawn_or_archived_and_nothing_else():
+    assert closing_status("withdraw") is S.WITHDRAWN
+    assert closing_status("archive") is S.ARCHIVED
+    for action in ("delete", "", "Withdraw"):
+        with pytest.raises(Invalid) as refused:
+            closing_status(action)
+        assert refused.value.code == "invalid_action"

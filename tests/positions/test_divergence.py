@@ -8,18 +8,17 @@ from datetime import date, timedelta
 
 import pytest
 
+from positions import divergence as rules
 from positions.consensus import Partner, PartnerState, PositionStatus
 from positions.divergence import (
     AmendmentFit,
+    AmendmentStatus,
     Confirmation,
-    DifferRefused,
     Divergence,
     Statement,
     Trend,
     View,
     assess_differ,
-    can_confirm_differ,
-    can_set_stance,
     check_amendment,
     check_differ_confirmation,
     divergence,
@@ -28,7 +27,8 @@ from positions.divergence import (
     statements_hash,
     trend,
 )
-from positions.roles import Actor, Role
+from positions.refusals import Conflict, Invalid, TooLarge
+from positions.roles import Actor, Role, can_confirm_differ, can_set_stance
 
 DAY = date(2025, 6, 1)
 
@@ -396,10 +396,10 @@ def test_check_differ_confirmation_names_the_missing_partners(n):
     partners = alliance(n)
     ordered = alphabetical(partners)
     outcome = assess_differ(partners, statements_for(ordered[1:]), {}, DAY)
-    with pytest.raises(DifferRefused) as refused:
+    with pytest.raises(Conflict) as refused:
         check_differ_confirmation(outcome)
     assert refused.value.code == "statement_missing"
-    assert refused.value.partners == (ordered[0],)
+    assert refused.value.partners == (ordered[0].slug,)
     assert ordered[0].name in refused.value.message
 
 
@@ -413,6 +413,104 @@ def test_check_differ_confirmation_allows_once_every_statement_is_in(n):
 
 def test_no_partners_is_never_publishable():
     assert not assess_differ([], {}, {}, DAY).publishable
+
+
+# ---- what a stance, an amendment and a statement must be ----------------------------------------
+
+S = PositionStatus
+LIMIT = 100  # bytes
+
+
+def test_a_stance_is_one_of_the_views():
+    assert rules.parse_view("oppose") is View.OPPOSE
+    with pytest.raises(Invalid) as refused:
+        rules.parse_view("hostile")
+    assert (refused.value.code, refused.value.field) == ("invalid_stance", "stance")
+    assert all(v.value in refused.value.message for v in View)
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_stances_stay_open_until_the_position_is_withdrawn_or_archived(status):
+    if status in (S.WITHDRAWN, S.ARCHIVED):
+        with pytest.raises(Conflict) as refused:
+            rules.check_stance(status, View.SUPPORT, "", None, LIMIT)
+        assert refused.value.code == "closed"
+    else:  # agreed to differ included: views may move towards reopening
+        assert rules.check_stance(status, View.SUPPORT, "", None, LIMIT) is None
+
+
+def test_a_stance_must_change_something():
+    previous = (View.RESERVATIONS, "Costs.")
+    with pytest.raises(Invalid) as refused:
+        rules.check_stance(S.DRAFT, View.RESERVATIONS, "  Costs. ", previous, LIMIT)
+    assert refused.value.code == "no_change"
+    assert rules.check_stance(S.DRAFT, View.OPPOSE, "Costs.", previous, LIMIT) is None
+    assert rules.check_stance(S.DRAFT, View.RESERVATIONS, "Cost.", previous, LIMIT) is None
+
+
+def test_a_rationale_is_limited_in_bytes():
+    assert rules.check_stance(S.DRAFT, View.SUPPORT, "é" * (LIMIT // 2), None, LIMIT) is None
+    with pytest.raises(TooLarge) as refused:
+        rules.check_stance(S.DRAFT, View.SUPPORT, "é" * (LIMIT // 2 + 1), None, LIMIT)
+    assert refused.value.field == "rationale"
+
+
+def test_proposed_wording_says_why_fits_and_changes_the_text():
+    assert rules.check_proposal("Old.", "New.", "  Clearer.  ", LIMIT) == "Clearer."
+    with pytest.raises(Invalid) as refused:
+        rules.check_proposal("Old.", "New.", " \n ", LIMIT)
+    assert (refused.value.code, refused.value.field) == ("reason_required", "reason")
+    with pytest.raises(TooLarge) as refused:
+        rules.check_proposal("Old.", "x" * (LIMIT + 1), "Longer.", LIMIT)
+    assert refused.value.field == "body"
+    with pytest.raises(Invalid) as refused:
+        rules.check_proposal("Same.", "Same.", "Why not.", LIMIT)
+    assert (refused.value.code, refused.value.field) == ("no_change", "body")
+
+
+def test_declining_an_amendment_says_why():
+    assert rules.check_decline(" Out of scope. ") == "Out of scope."
+    with pytest.raises(Invalid) as refused:
+        rules.check_decline("   ")
+    assert refused.value.code == "reason_required"
+
+
+@pytest.mark.parametrize("status", [AmendmentStatus.ACCEPTED, AmendmentStatus.DECLINED])
+def test_an_amendment_is_decided_once(status):
+    assert rules.check_amendment_open(AmendmentStatus.OPEN) is None
+    with pytest.raises(Conflict) as refused:
+        rules.check_amendment_open(status)
+    assert refused.value.code == "already_decided"
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_statements_are_taken_until_the_partners_agree_to_differ(status):
+    codes = {S.WITHDRAWN: "closed", S.ARCHIVED: "closed", S.DIFFER: "already_differ"}
+    if status in codes:
+        with pytest.raises(Conflict) as refused:
+            rules.check_differ_open(status)
+        assert refused.value.code == codes[status]
+    else:
+        assert rules.check_differ_open(status) is None
+
+
+def test_a_statement_says_something_and_fits_the_limit():
+    assert rules.check_statement("  Our view.  ", LIMIT) == "Our view."
+    with pytest.raises(Invalid) as refused:
+        rules.check_statement(" ", LIMIT)
+    assert (refused.value.code, refused.value.field) == ("statement_required", "statement")
+    with pytest.raises(TooLarge):
+        rules.check_statement("x" * (LIMIT + 1), LIMIT)
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_only_a_published_agree_to_differ_outcome_is_reopened(status):
+    if status is S.DIFFER:
+        assert rules.check_reopenable(status, outcome_published=True) is None
+    for published in (False,) if status is S.DIFFER else (True, False):
+        with pytest.raises(Conflict) as refused:
+            rules.check_reopenable(status, outcome_published=published)
+        assert refused.value.code == "not_differ"
 
 
 # ---- review dates -------------------------------------------------------------------------------

@@ -5,16 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from positions import mandate as m
-from positions.roles import Actor, Role
+from positions.refusals import Invalid
 
 T0 = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 HOUSING, TRANSPORT = 1, 2
 SPEAKER = 7
-
-
-def actor(*roles, user_id=1, partner_id=None):
-    return Actor(user_id, partner_id, frozenset(roles))
 
 
 def history(pid=10, area=HOUSING, publications=(), differ=(), withdrawn_at=None):
@@ -32,29 +28,7 @@ def kinds(findings):
 MANDATE = m.Mandate(SPEAKER, frozenset({HOUSING}), date(2026, 1, 1), date(2026, 12, 31))
 
 
-# ---- permissions ----------------------------------------------------------------------------
-
-
-def test_comms_and_admins_manage_meetings_and_review_flags():
-    for role in (Role.COMMS, Role.ADMIN):
-        assert m.can_manage_meetings(actor(role))
-        assert m.can_review_flags(actor(role))
-    for role in (Role.POLICY_OFFICER, Role.CHIEF_OFFICER):
-        assert not m.can_manage_meetings(actor(role, partner_id=1))
-        assert not m.can_review_flags(actor(role, partner_id=1))
-
-
-def test_a_speaker_records_only_their_own_appearances():
-    officer = actor(Role.POLICY_OFFICER, user_id=5, partner_id=1)
-    assert m.can_record_appearance(officer, 5)
-    assert not m.can_record_appearance(officer, 6)
-    assert m.can_record_appearance(actor(Role.COMMS), 6)
-
-
-def test_only_admins_grant_mandates():
-    assert m.can_grant_mandates(actor(Role.ADMIN))
-    assert not m.can_grant_mandates(actor(Role.COMMS))
-    assert not m.can_grant_mandates(actor(Role.CHIEF_OFFICER, partner_id=1))
+# ---- speaking for a partner ------------------------------------------------------------------
 
 
 def test_people_speak_only_for_their_own_partner():
@@ -85,10 +59,10 @@ def test_has_mandate_looks_only_at_the_speakers_mandates():
 
 
 def test_mandate_dates_reversed_or_no_area_refused():
-    with pytest.raises(m.MandateRefused) as refused:
+    with pytest.raises(Invalid) as refused:
         m.check_mandate(date(2026, 5, 1), date(2026, 4, 1), [HOUSING])
     assert refused.value.code == "dates_reversed" and refused.value.field == "ends_on"
-    with pytest.raises(m.MandateRefused) as refused:
+    with pytest.raises(Invalid) as refused:
         m.check_mandate(date(2026, 5, 1), None, [])
     assert refused.value.code == "areas_required"
     m.check_mandate(date(2026, 5, 1), date(2026, 5, 1), [HOUSING])  # one day is fine
@@ -98,6 +72,10 @@ def test_mandates_for_a_briefing():
     other = m.Mandate(8, frozenset({TRANSPORT}), date(2026, 1, 1))
     assert m.mandates_for([MANDATE, other], [HOUSING], date(2026, 3, 1)) == [MANDATE]
     assert m.mandates_for([MANDATE, other], [HOUSING], date(2027, 3, 1)) == []
+    # Any one of the meeting's areas will do; the last day of a mandate still counts.
+    both = m.mandates_for([MANDATE, other], [TRANSPORT, HOUSING], date(2026, 12, 31))
+    assert both == [MANDATE, other]
+    assert m.mandates_for([MANDATE, other], [], date(2026, 3, 1)) == []
 
 
 # ---- what stood at a date -------------------------------------------------------------------
@@ -219,19 +197,38 @@ def test_reconcile_raises_new_clears_stale_and_never_touches_reviewed():
     assert changes.clear == ("no_unified_text:position:9",)
 
 
-# ---- meetings -------------------------------------------------------------------------------
+# ---- what an entry and a review must be --------------------------------------------------------
 
 
-def test_a_meeting_that_ends_before_it_starts_is_refused():
-    with pytest.raises(m.MeetingRefused) as refused:
-        m.check_meeting("Evidence session", T0, T0 - timedelta(minutes=1))
-    assert refused.value.code == "end_before_start" and refused.value.field == "ends_at"
-    with pytest.raises(m.MeetingRefused):
-        m.check_meeting("  ", T0, None)
-    m.check_meeting("Evidence session", T0, T0)
+def test_a_mandate_note_has_a_limit():
+    m.check_mandate(date(2026, 1, 1), None, [HOUSING], "n" * m.MANDATE_NOTE_MAX)
+    with pytest.raises(Invalid) as refused:
+        m.check_mandate(date(2026, 1, 1), None, [HOUSING], "n" * (m.MANDATE_NOTE_MAX + 1))
+    assert refused.value.field == "note"
 
 
-def test_organisation_names_are_matched_loosely():
-    assert m.normalise_name("The Department for Transport") == "department for transport"
-    assert m.normalise_name("  department  FOR transport. ") == "department for transport"
-    assert m.normalise_name("DfT") == "dft"
+@pytest.mark.parametrize("field", ["summary", "follow_up"])
+def test_what_was_said_is_stripped_and_limited(field):
+    assert m.check_summary("  Said it.  ", field) == "Said it."
+    assert m.check_summary(None, field) == ""
+    with pytest.raises(Invalid) as refused:
+        m.check_summary("x" * (m.SUMMARY_MAX + 1), field)
+    assert (refused.value.code, refused.value.field) == ("too_long", field)
+    assert field.replace("_", " ") in refused.value.message
+
+
+def test_an_appearance_cites_a_limited_number_of_positions():
+    assert m.check_cited(m.POSITIONS_MAX) is None
+    with pytest.raises(Invalid) as refused:
+        m.check_cited(m.POSITIONS_MAX + 1)
+    assert refused.value.field == "positions"
+
+
+def test_a_flag_is_reviewed_with_a_note_that_says_something():
+    assert m.check_review_note("  Checked with comms. ") == "Checked with comms."
+    with pytest.raises(Invalid) as refused:
+        m.check_review_note("  ")
+    assert (refused.value.code, refused.value.field) == ("note_required", "note")
+    with pytest.raises(Invalid) as refused:
+        m.check_review_note("n" * (m.NOTE_MAX + 1))
+    assert refused.value.field == "note"

@@ -2,12 +2,15 @@
 
 import pytest
 
+from positions import roles
 from positions.roles import (
     Actor,
     Role,
     can_draft,
     can_publish,
     can_read_audit,
+    can_record_appearance,
+    can_revoke_calendar_link,
     can_sign_for,
     parse_roles,
 )
@@ -61,9 +64,50 @@ def test_what_each_role_may_do(role, drafts, publishes, reads_audit):
         )
 
 
+# Each permission by name, and the roles that hold it (whether or not they belong to a partner).
+P, C, M, A = Role.POLICY_OFFICER, Role.CHIEF_OFFICER, Role.COMMS, Role.ADMIN
+HOLDERS = {
+    "can_draft": {P, C},
+    "can_publish": {C, M, A},
+    "can_withdraw": {C, A},
+    "can_set_review_date": {P, C},
+    "can_propose_amendment": {P, C},
+    "can_decide_amendment": {P, C},
+    "can_reopen": {P, C},
+    "can_manage_meetings": {M, A},
+    "can_review_flags": {M, A},
+    "can_grant_mandates": {A},
+    "can_read_audit": {A},
+    "can_manage_people": {A},
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOLDERS))
+@pytest.mark.parametrize("role", list(Role))
+def test_each_permission_is_held_by_exactly_its_roles(name, role):
+    check = getattr(roles, name)
+    for partner in (MOORLAND, None):
+        assert check(actor(role, partner=partner)) is (role in HOLDERS[name])
+
+
+def test_a_speaker_records_only_their_own_appearances():
+    officer = Actor(user_id=5, partner_id=MOORLAND, roles=frozenset({Role.POLICY_OFFICER}))
+    assert can_record_appearance(officer, 5)
+    assert not can_record_appearance(officer, 6)
+    assert can_record_appearance(actor(Role.COMMS), 6)
+
+
+def test_a_calendar_link_is_revoked_by_its_owner_or_an_admin_only():
+    owner = 7  # actor()'s user id
+    assert can_revoke_calendar_link(actor(Role.POLICY_OFFICER), owner)
+    assert can_revoke_calendar_link(actor(Role.ADMIN, partner=None), owner + 1)
+    for role in (Role.POLICY_OFFICER, Role.CHIEF_OFFICER, Role.COMMS):
+        assert not can_revoke_calendar_link(actor(role), owner + 1)
+
+
 def test_a_person_without_roles_may_do_nothing():
     nobody = actor()
-    assert not any(check(nobody) for check in (can_draft, can_publish, can_read_audit))
+    assert not any(getattr(roles, name)(nobody) for name in HOLDERS)
     assert not can_sign_for(nobody, MOORLAND)
 
 

@@ -8,9 +8,10 @@ from app.accounts import services as accounts
 from app.accounts.forms import InviteForm, ResetForm
 from app.audit import services as audit
 from app.drafting.services.consensus import all_partners
-from app.errors import ServiceError
 from app.extensions import db
+from app.web.errors import form_refused
 from app.web.params import bounded_int
+from positions.refusals import Refused
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="../templates")
 
@@ -66,11 +67,8 @@ def people():
             )
             form = _invite_form(formdata=None)
             everyone = accounts.people(db.session, current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None) or form.email
-            field.errors = [*field.errors, error.message]
-            status = error.status
+        except Refused as error:
+            status = form_refused(form, error, fallback="email")
     elif form.is_submitted():
         status = 400
     return render_template(

@@ -7,8 +7,9 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.accounts import services as accounts
-from app.errors import ServiceError
 from app.extensions import db
+from app.web.errors import form_refused
+from positions.refusals import Refused
 
 bp = Blueprint("account", __name__, template_folder="../templates")
 
@@ -46,13 +47,6 @@ class RevokeForm(FlaskForm):
     """Only the CSRF token."""
 
 
-def _field_error(form, error: ServiceError) -> int:
-    db.session.rollback()
-    field = getattr(form, error.field or "", None) or getattr(form, "new", None)
-    field.errors = [*field.errors, error.message]
-    return error.status
-
-
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def profile():
@@ -65,8 +59,8 @@ def profile():
             )
             flash("Password changed.", "success")
             return redirect(url_for(".profile"))
-        except ServiceError as error:
-            status = _field_error(form, error)
+        except Refused as error:
+            status = form_refused(form, error, fallback="new")
     elif form.is_submitted():
         status = 400
     return render_template("account/profile.html", form=form), status
@@ -108,7 +102,7 @@ def welcome(token: str):
     secret = current_app.config["SECRET_KEY"]
     try:
         user, purpose = accounts.user_for_link(db.session, token, secret)
-    except ServiceError as error:
+    except Refused as error:
         return render_template("account/link_invalid.html", message=error.message), 400
     form = SetPasswordForm()
     status = 200
@@ -119,8 +113,8 @@ def welcome(token: str):
                 logout_user()
             flash("Your password is set. Sign in with it now.", "success")
             return redirect(url_for("auth.login"))
-        except ServiceError as error:
-            status = _field_error(form, error)
+        except Refused as error:
+            status = form_refused(form, error, fallback="new")
     elif form.is_submitted():
         status = 400
     return render_template("account/welcome.html", form=form, user=user, purpose=purpose), status

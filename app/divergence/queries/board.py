@@ -6,11 +6,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.alliance.models import PolicyArea
+from app.alliance.settings import clock_of
 from app.divergence.models import (
     Stance,
 )
 from app.drafting.models import Position
-from app.drafting.services.consensus import all_partners, consensus_for_many, today
+from app.drafting.services.consensus import all_partners, consensus_for_many
 from positions import consensus as core
 from positions import divergence as rules
 
@@ -73,7 +74,7 @@ def divergence_board(
         .join(PolicyArea, PolicyArea.id == Position.area_id)
         .where(*where)
     ).all()
-    partners = core.required_signatories(all_partners(session), today())
+    partners = core.required_signatories(all_partners(session), clock_of(session).today())
     latest = (
         select(func.max(Stance.id))
         .join(Position, Position.id == Stance.position_id)

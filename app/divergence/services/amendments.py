@@ -2,28 +2,28 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.alliance.settings import settings_of
 from app.audit import services as audit
 from app.divergence.models import Amendment
 from app.drafting.services import editing as drafting
 from app.drafting.services.locking import lock_position
-from app.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from app.extensions import utcnow
 from positions import diffing
 from positions.divergence import (
     AmendmentCheck,
     AmendmentFit,
-    AmendmentRefused,
     AmendmentStatus,
-    can_propose_amendment,
     check_amendment,
     check_amendment_open,
+    check_decline,
+    check_proposal,
 )
-from positions.roles import can_draft
+from positions.refusals import Conflict, Forbidden, NotFound
+from positions.roles import can_decide_amendment, can_propose_amendment
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,9 @@ def propose(
 ) -> Amendment:
     if not can_propose_amendment(user.actor):
         raise Forbidden("Only policy officers and chief officers propose wording.")
-    if not reason.strip():
-        raise Invalid("Say why you propose this wording.", code="reason_required", field="reason")
-    if len(body.encode("utf-8")) > current_app.config["MAX_BODY_BYTES"]:
-        raise TooLarge("The proposed text is too long.", field="body")
     position = lock_position(session, position_id)
     base = drafting.get_revision(session, position.id, base_number)
-    if body == base.body:
-        raise Invalid(
-            "The proposed text is the same as the revision.", code="no_change", field="body"
-        )
+    reason = check_proposal(base.body, body, reason, settings_of(session).max_body_bytes)
     number = (
         session.execute(
             select(func.coalesce(func.max(Amendment.number), 0)).where(
@@ -63,7 +56,7 @@ def propose(
         partner_id=user.partner_id,
         proposed_by_id=user.id,
         body=body,
-        reason=reason.strip(),
+        reason=reason,
     )
     session.add(amendment)
     session.flush()
@@ -104,14 +97,11 @@ def list_amendments(session: Session, position_id: int, current_body: str) -> li
 
 
 def _decidable(session: Session, user: User, position_id: int, number: int) -> Amendment:
-    if not can_draft(user.actor):
+    if not can_decide_amendment(user.actor):
         raise Forbidden("Only policy officers and chief officers decide on amendments.")
     lock_position(session, position_id)
     amendment = get_amendment(session, position_id, number)
-    try:
-        check_amendment_open(AmendmentStatus(amendment.status))
-    except AmendmentRefused as refused:
-        raise Conflict(refused.message, code=refused.code) from None
+    check_amendment_open(AmendmentStatus(amendment.status))
     return amendment
 
 
@@ -160,13 +150,12 @@ def accept(session: Session, user: User, position_id: int, number: int) -> Amend
 def decline(
     session: Session, user: User, position_id: int, number: int, *, reason: str
 ) -> Amendment:
-    if not reason.strip():
-        raise Invalid("Say why the amendment is declined.", code="reason_required", field="reason")
+    reason = check_decline(reason)
     amendment = _decidable(session, user, position_id, number)
     amendment.status = AmendmentStatus.DECLINED
     amendment.decided_by_id = user.id
     amendment.decided_at = utcnow()
-    amendment.decision_reason = reason.strip()
+    amendment.decision_reason = reason
     audit.record(
         session,
         "amendment.decline",

@@ -2,23 +2,23 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.alliance.settings import clock_of, settings_of
 from app.audit import services as audit
 from app.divergence.models import DifferConfirmation, DifferOutcome, DifferStatement
 from app.drafting import signals
 from app.drafting.models import Position
-from app.drafting.services.consensus import all_partners, get_position, refresh_status, today
+from app.drafting.services.consensus import all_partners, get_position, refresh_status
 from app.drafting.services.locking import lock_position
-from app.errors import Conflict, Forbidden, Invalid, TooLarge
 from app.extensions import utcnow
 from positions import divergence as rules
+from positions import roles
 from positions.consensus import PositionStatus
+from positions.refusals import Forbidden
 from positions.rendering import render_markdown
-from positions.roles import can_draft
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def differ_state(session: Session, position_id: int) -> DifferState:
         all_partners(session),
         {pid: rules.Statement(pid, s.text) for pid, s in statements.items()},
         {pid: rules.Confirmation(pid, c.statements_hash) for pid, c in confirmations.items()},
-        today(),
+        clock_of(session).today(),
     )
     return DifferState(outcome, statements, active_outcome(session, position_id))
 
@@ -67,18 +67,15 @@ def write_statement(
 ) -> DifferStatement:
     """A partner's own statement of its view, for publication beside the others'."""
     partner_id = user.partner_id
-    if partner_id is None or not rules.can_write_differ_statement(user.actor, partner_id):
+    if partner_id is None or not roles.can_write_differ_statement(user.actor, partner_id):
         raise Forbidden("Only a partner's own policy and chief officers write its statement.")
-    if not text.strip():
-        raise Invalid("Write the statement first.", code="statement_required", field="statement")
-    if len(text.encode("utf-8")) > current_app.config["MAX_BODY_BYTES"]:
-        raise TooLarge("The statement is too long.", field="statement")
+    stripped = rules.check_statement(text, settings_of(session).max_body_bytes)
     position = lock_position(session, position_id)
-    _check_open(position)
+    rules.check_differ_open(PositionStatus(position.status))
     statement = DifferStatement(
         position_id=position.id,
         partner_id=partner_id,
-        text=text.strip(),
+        text=stripped,
         text_html=render_markdown(text),
         user_id=user.id,
     )
@@ -95,30 +92,15 @@ def write_statement(
     return statement
 
 
-def _check_open(position: Position) -> None:
-    if position.status in (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED):
-        raise Conflict(f"This position is {position.status}.", code="closed")
-    if position.status == PositionStatus.DIFFER:
-        raise Conflict(
-            "The partners have already agreed to differ; reopen the position to change that.",
-            code="already_differ",
-        )
-
-
 def confirm(session: Session, user: User, position_id: int) -> DifferState:
     """A chief officer confirms the outcome for their partner; the last one publishes it."""
     partner_id = user.partner_id
-    if partner_id is None or not rules.can_confirm_differ(user.actor, partner_id):
+    if partner_id is None or not roles.can_confirm_differ(user.actor, partner_id):
         raise Forbidden("Only a partner's own chief officer confirms for that partner.")
     position = lock_position(session, position_id)
-    _check_open(position)
+    rules.check_differ_open(PositionStatus(position.status))
     state = differ_state(session, position_id)
-    try:
-        rules.check_differ_confirmation(state.outcome)
-    except rules.DifferRefused as refused:
-        raise Conflict(
-            refused.message, code=refused.code, partners=[p.slug for p in refused.partners]
-        ) from None
+    rules.check_differ_confirmation(state.outcome)
     session.add(
         DifferConfirmation(
             position_id=position.id,
@@ -162,12 +144,11 @@ def confirm(session: Session, user: User, position_id: int) -> DifferState:
 
 def reopen(session: Session, user: User, position_id: int) -> Position:
     """Reopen an agreed-to-differ position towards one text; the record of the outcome stays."""
-    if not can_draft(user.actor):
+    if not roles.can_reopen(user.actor):
         raise Forbidden("Only policy officers and chief officers reopen a position.")
     position = lock_position(session, position_id)
     outcome = active_outcome(session, position_id)
-    if position.status != PositionStatus.DIFFER or outcome is None:
-        raise Conflict("This position is not agreed-to-differ.", code="not_differ")
+    rules.check_reopenable(PositionStatus(position.status), outcome is not None)
     outcome.reopened_at = utcnow()
     outcome.reopened_by_id = user.id
     position.status = PositionStatus.DRAFT

@@ -2,19 +2,20 @@
 
 from collections.abc import Sequence
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.alliance.models import Partner
+from app.alliance.settings import settings_of
 from app.audit import services as audit
 from app.divergence.models import Stance
 from app.drafting.services.consensus import get_position
-from app.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from positions import divergence as rules
 from positions.consensus import PositionStatus
-from positions.divergence import View, can_set_stance
+from positions.refusals import Forbidden, NotFound
 from positions.rendering import render_markdown
+from positions.roles import can_set_stance
 
 
 def latest_stances(session: Session, position_ids: Sequence[int]) -> dict[int, dict[int, Stance]]:
@@ -46,21 +47,16 @@ def set_stance(
     partner = find_partner(session, partner_slug)
     if not can_set_stance(user.actor, partner.id):
         raise Forbidden(f"Only {partner.name}'s own policy and chief officers set its stance.")
-    try:
-        chosen = View(view)
-    except ValueError:
-        choices = ", ".join(v.value for v in View)
-        raise Invalid(
-            f"Choose a stance: {choices}.", code="invalid_stance", field="stance"
-        ) from None
-    if len(rationale.encode("utf-8")) > current_app.config["MAX_BODY_BYTES"]:
-        raise TooLarge("The rationale is too long.", field="rationale")
+    chosen = rules.parse_view(view)
     position = get_position(session, position_id)
-    if position.status in (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED):
-        raise Conflict(f"This position is {position.status}; stances are closed.", code="closed")
     previous = latest_stances(session, [position.id])[position.id].get(partner.id)
-    if previous and previous.view == chosen and previous.rationale == rationale.strip():
-        raise Invalid("That is already the recorded stance.", code="no_change", field="stance")
+    rules.check_stance(
+        PositionStatus(position.status),
+        chosen,
+        rationale,
+        (previous.view, previous.rationale) if previous else None,
+        settings_of(session).max_body_bytes,
+    )
     stance = Stance(
         position_id=position.id,
         partner_id=partner.id,

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.drafting.models import Revision
-from app.errors import NotFound
 from app.web.caching import BoundedCache
 from positions import diffing
+from positions.refusals import NotFound
 
 
 @dataclass(frozen=True)

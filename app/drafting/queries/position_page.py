@@ -6,14 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.alliance.settings import clock_of
 from app.divergence.models import Amendment, Stance
 from app.divergence.services.stances import latest_stances
 from app.drafting.models import Position, SignOff
-from app.drafting.services.consensus import consensus_for, get_position, signoff_history, today
+from app.drafting.services.consensus import consensus_for, get_position, signoff_history
 from app.drafting.services.editing import revision_count
 from positions import consensus as core
 from positions import divergence as rules
-from positions.roles import can_draft, can_publish, can_sign_for, can_withdraw
+from positions import roles
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,11 @@ class PositionPage:
     may_publish: bool
     may_edit: bool
     may_set_stance: bool
+    may_propose: bool
+    may_set_review_date: bool
+    may_reopen: bool
     may_close: bool
+    retired: bool  # withdrawn or archived
     review_due: bool
 
     @property
@@ -79,18 +84,21 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
             ).scalars()
         ),
         my_standing=mine,
-        may_sign=working and mine is not None and can_sign_for(actor, mine.partner.id),
+        may_sign=working and mine is not None and roles.can_sign_for(actor, mine.partner.id),
         may_publish=(
             working
-            and can_publish(actor)
+            and roles.can_publish(actor)
             and state.publishable
             and (published is None or published.number != state.revision.number)
         ),
-        may_edit=working and can_draft(actor),
+        may_edit=working and roles.can_draft(actor),
         may_set_stance=working
         and mine is not None
-        and rules.can_set_stance(actor, mine.partner.id),
-        may_close=status not in (core.PositionStatus.WITHDRAWN, core.PositionStatus.ARCHIVED)
-        and can_withdraw(actor),
-        review_due=rules.review_due(position.review_by, today()),
+        and roles.can_set_stance(actor, mine.partner.id),
+        may_propose=working and roles.can_propose_amendment(actor),
+        may_set_review_date=working and roles.can_set_review_date(actor),
+        may_reopen=status is core.PositionStatus.DIFFER and roles.can_reopen(actor),
+        may_close=not core.is_retired(status) and roles.can_withdraw(actor),
+        retired=core.is_retired(status),
+        review_due=rules.review_due(position.review_by, clock_of(session).today()),
     )

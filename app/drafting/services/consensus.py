@@ -1,25 +1,21 @@
 """Sign-offs and publication: the consensus rules applied to stored positions."""
 
 from collections.abc import Sequence
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.alliance.models import Partner
+from app.alliance.settings import clock_of
 from app.audit import services as audit
 from app.drafting import signals
 from app.drafting.models import Position, Publication, SignOff
 from app.drafting.services.locking import lock_position
-from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import utcnow
 from positions import consensus as core
+from positions.refusals import Forbidden, Invalid, NotFound
 from positions.roles import can_publish, can_sign_for
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def all_partners(session: Session) -> list[core.Partner]:
@@ -48,7 +44,7 @@ def consensus_for_many(
     """The consensus on each position's current revision, with a fixed number of queries."""
     partners = all_partners(session)
     signoffs = latest_signoffs(session, [p.id for p in positions])
-    day = today()
+    day = clock_of(session).today()
     return {
         p.id: core.assess(
             partners,
@@ -76,12 +72,7 @@ def refresh_status(session: Session, position: Position) -> core.Consensus:
 
 
 def ensure_open(position: Position) -> None:
-    if not core.open_for_work(core.PositionStatus(position.status)):
-        raise Conflict(
-            f"This position is {position.status}: it takes no edits or decisions "
-            "unless it is reopened.",
-            code="closed",
-        )
+    core.check_open_for_work(core.PositionStatus(position.status))
 
 
 def sign_off(
@@ -103,7 +94,7 @@ def sign_off(
     partner = session.get(Partner, signer.partner_id) if signer.partner_id else None
     if partner is None or not can_sign_for(signer.actor, partner.id):
         message = "Only a partner's own chief officer can sign off for that partner."
-    elif not core.is_member_on(partner.as_core(), today()):
+    elif not core.is_member_on(partner.as_core(), clock_of(session).today()):
         message = f"{partner.name} is not an active partner of the alliance."
     else:
         message = None
@@ -117,18 +108,12 @@ def sign_off(
             object_id=position_id,
             details={"revision": revision_number, "decision": decision},
         )
-        refusal = Forbidden(message)
-        refusal.audited = True
-        raise refusal
+        raise Forbidden(message, audited=True)
     partner_id = partner.id
     position = lock_position(session, position_id)
     ensure_open(position)
     current = position.current_revision
-    try:
-        core.check_signoff(revision_number, current.as_core(), choice, comment)
-    except core.SignOffRefused as refused:
-        error = Conflict if refused.code == "not_current" else Invalid
-        raise error(refused.message, code=refused.code) from None
+    core.check_signoff(revision_number, current.as_core(), choice, comment)
     signoff = SignOff(
         position_id=position.id,
         revision_id=current.id,
@@ -167,12 +152,7 @@ def publish(
     ensure_open(position)
     consensus = consensus_for(session, position)
     published = position.published_revision
-    try:
-        core.check_publish(consensus, revision_number, published.number if published else None)
-    except core.PublishRefused as refused:
-        raise Conflict(
-            refused.message, code=refused.code, partners=[p.slug for p in refused.partners]
-        ) from None
+    core.check_publish(consensus, revision_number, published.number if published else None)
     signatory_ids = [s.decision.sequence for s in consensus.standings]
     publication = Publication(
         position_id=position.id,

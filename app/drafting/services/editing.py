@@ -2,54 +2,30 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.alliance.models import PolicyArea
+from app.alliance.settings import settings_of
 from app.audit import services as audit
 from app.drafting.models import Position, Revision
 from app.drafting.services.consensus import ensure_open, refresh_status
 from app.drafting.services.locking import lock_position
-from app.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from app.extensions import utcnow
 from app.web.params import MAX_ID
 from positions import diffing
 from positions.hashing import content_hash
+from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 from positions.rendering import render_markdown
 from positions.roles import can_draft
-from positions.validation import TextRefused, check_position_text, slugify
-
-
-class EditConflict(Conflict):
-    """Someone saved in between and the edits overlap. Carries everything to show and keep."""
-
-    code = "edit_conflict"
-
-    def __init__(self, base: Revision, current: Revision, title: str, body: str, note: str):
-        super().__init__(
-            f"Revision {current.number} was saved by {current.author.name} after you started "
-            f"from revision {base.number}, and your edits overlap. Your text is kept below.",
-            current_revision=current.number,
-            base_revision=base.number,
-        )
-        self.base, self.current = base, current
-        self.title, self.body, self.note = title, body, note
+from positions.validation import check_position_text, slugify
 
 
 @dataclass(frozen=True)
 class Saved:
     revision: Revision
     merged: bool
-
-
-def _check_text(title: str, body: str, note: str) -> None:
-    try:
-        check_position_text(title, body, note, current_app.config["MAX_BODY_BYTES"])
-    except TextRefused as refused:
-        error = TooLarge if refused.code == "body_too_large" else Invalid
-        raise error(refused.message, code=refused.code, field=refused.field) from None
 
 
 def _check_may_draft(user: User) -> None:
@@ -101,7 +77,7 @@ def create_position(
     session: Session, author: User, *, title: str, body: str, area: str | int, note: str = ""
 ) -> Position:
     _check_may_draft(author)
-    _check_text(title, body, note)
+    check_position_text(title, body, note, settings_of(session).max_body_bytes)
     policy_area = find_area(session, area)
     position = Position(
         title=title.strip(),
@@ -157,7 +133,7 @@ def save_revision(
 ) -> Saved:
     """Save an edit as a new revision; an edit started from an older revision is merged."""
     _check_may_draft(author)
-    _check_text(title, body, note)
+    check_position_text(title, body, note, settings_of(session).max_body_bytes)
     position = lock_position(session, position_id)
     ensure_open(position)
     current = position.current_revision
@@ -168,7 +144,15 @@ def save_revision(
         body_merge = diffing.three_way_merge(base.body, body, current.body)
         merged_title = _merge_title(base.title, title, current.title)
         if not body_merge.clean or merged_title is None:
-            raise EditConflict(base, current, title, body, note)
+            # The typed text stays with the caller (the form, the API client): nothing is lost.
+            raise Conflict(
+                f"Revision {current.number} was saved by {current.author.name} after you "
+                f"started from revision {base.number}, and your edits overlap. "
+                "Your text is kept below.",
+                "edit_conflict",
+                current_revision=current.number,
+                base_revision=base.number,
+            )
         title, body, merged = merged_title, body_merge.text, True
     if content_hash(title, body) == current.content_hash:
         raise Invalid(

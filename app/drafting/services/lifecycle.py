@@ -9,27 +9,22 @@ from app.audit import services as audit
 from app.drafting import signals
 from app.drafting.models import Position
 from app.drafting.services.locking import lock_position
-from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import utcnow
-from positions.consensus import PositionStatus
-from positions.roles import can_draft, can_withdraw
-
-_CLOSING = {"withdraw": PositionStatus.WITHDRAWN, "archive": PositionStatus.ARCHIVED}
+from positions import consensus as core
+from positions.refusals import Forbidden
+from positions.roles import can_set_review_date, can_withdraw
 
 
 def close(session: Session, user: User, position_id: int, *, action: str, reason: str) -> Position:
     """Withdraw or archive a position. Its revisions, decisions and publications all stay."""
-    if action not in _CLOSING:
-        raise Invalid("Choose withdraw or archive.", code="invalid_action")
+    status = core.closing_status(action)
     if not can_withdraw(user.actor):
         raise Forbidden("Only chief officers and admins withdraw or archive positions.")
-    if not reason.strip():
-        raise Invalid("Say why, for the record.", code="reason_required", field="reason")
+    reason = core.closing_reason(reason)
     position = lock_position(session, position_id)
-    if position.status in (PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED):
-        raise Conflict(f"This position is already {position.status}.", code="closed")
-    position.status = _CLOSING[action]
-    if action == "withdraw":
+    core.check_closable(core.PositionStatus(position.status))
+    position.status = status
+    if status is core.PositionStatus.WITHDRAWN:
         position.withdrawn_at = utcnow()
     audit.record(
         session,
@@ -37,7 +32,7 @@ def close(session: Session, user: User, position_id: int, *, action: str, reason
         actor=user,
         object_type="position",
         object_id=position.id,
-        details={"reason": reason.strip()},
+        details={"reason": reason},
     )
     signals.standing_changed.send(session=session, position_id=position.id)
     return position
@@ -46,7 +41,7 @@ def close(session: Session, user: User, position_id: int, *, action: str, reason
 def set_review_date(
     session: Session, user: User, position_id: int, review_by: date | None
 ) -> Position:
-    if not can_draft(user.actor):
+    if not can_set_review_date(user.actor):
         raise Forbidden("Only policy officers and chief officers set review dates.")
     position = lock_position(session, position_id)
     position.review_by = review_by

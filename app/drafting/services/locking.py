@@ -4,7 +4,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.drafting.models import Position
-from app.errors import NotFound
+from positions.refusals import NotFound
 
 
 def lock_position(session: Session, position_id: int) -> Position:

@@ -5,16 +5,17 @@ import io
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.alliance.settings import settings_of
 from app.extensions import utcnow
 from app.meetings.models import Appearance, Meeting
 from app.meetings.queries.log import LogFilters, log_batches, shown_positions, upcoming_meetings
-from app.meetings.services.meetings import local, zone
 from positions import mandate as core
+from positions import meetings as meeting_rules
+from positions.clock import Clock
 
 # A cell a spreadsheet would read as a formula (or DDE) starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -57,16 +58,16 @@ def _flag_cell(appearance: Appearance) -> str:
     return "; ".join(parts)
 
 
-def csv_row(appearance: Appearance, viewer: User | None) -> list[str]:
+def csv_row(appearance: Appearance, viewer: User | None, clock: Clock) -> list[str]:
     meeting = appearance.meeting
     audience = "; ".join(
         " – ".join(x for x in (c.organisation.name, c.person) if x) for c in meeting.counterparts
     )
     row = [
-        local(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+        clock.local(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
         meeting.title,
         audience,
-        core.KIND_LABELS[core.MeetingKind(meeting.kind)],
+        meeting_rules.KIND_LABELS[meeting_rules.MeetingKind(meeting.kind)],
         appearance.speaker.name,
         appearance.speaker_partner.name if appearance.speaker_partner else "Alliance team",
         appearance.partner.name if appearance.partner else "Alliance",
@@ -87,14 +88,15 @@ def log_csv(session: Session, viewer: User | None, filters: LogFilters) -> Itera
         buffer.truncate()
         return text
 
-    header = [h.format(zone=zone().key) for h in CSV_HEADER]
+    clock = settings_of(session).clock
+    header = [h.format(zone=clock.zone.key) for h in CSV_HEADER]
     if viewer is None:
         header = header[:-1]
     writer.writerow(header)
     yield "\ufeff" + flush()
     for batch in log_batches(session, viewer, filters):
         for appearance in batch:
-            row = csv_row(appearance, viewer)
+            row = csv_row(appearance, viewer, clock)
             writer.writerow(row if viewer is not None else row[:-1])
         yield flush()
 
@@ -102,8 +104,8 @@ def log_csv(session: Session, viewer: User | None, filters: LogFilters) -> Itera
 # ---- iCalendar -------------------------------------------------------------------------------
 
 
-def _description(meeting: Meeting) -> str:
-    lines = [core.KIND_LABELS[core.MeetingKind(meeting.kind)]]
+def _description(meeting: Meeting, clock: Clock) -> str:
+    lines = [meeting_rules.KIND_LABELS[meeting_rules.MeetingKind(meeting.kind)]]
     if meeting.organiser:
         lines.append(f"Organiser: {meeting.organiser}")
     if meeting.areas:
@@ -119,11 +121,12 @@ def _description(meeting: Meeting) -> str:
         for a in speakers:
             lines.append(f"- {a.speaker.name}, {a.capacity_label.lower()}")
     for previous in meeting.reschedules:
-        lines.append(f"Rescheduled from {local(previous.previous_starts_at):%-d %b %Y %H:%M %Z}")
+        moved = clock.local(previous.previous_starts_at)
+        lines.append(f"Rescheduled from {moved:%-d %b %Y %H:%M %Z}")
     return "\n".join(lines)
 
 
-def meeting_event(meeting: Meeting, url: str | None = None) -> Event:
+def meeting_event(meeting: Meeting, clock: Clock, url: str | None = None) -> Event:
     event = Event()
     event.add("uid", meeting.uid)
     event.add("dtstamp", meeting.updated_at)
@@ -131,16 +134,17 @@ def meeting_event(meeting: Meeting, url: str | None = None) -> Event:
     event.add("last-modified", meeting.updated_at)
     event.add("sequence", meeting.sequence)
     event.add("summary", meeting.title)
-    event.add("dtstart", local(meeting.starts_at))
+    event.add("dtstart", clock.local(meeting.starts_at))
     if meeting.ends_at:
-        event.add("dtend", local(meeting.ends_at))
+        event.add("dtend", clock.local(meeting.ends_at))
     if meeting.where:
         event.add("location", meeting.where)
-    event.add("description", _description(meeting))
+    event.add("description", _description(meeting, clock))
     event.add(
-        "status", "CANCELLED" if meeting.status == core.MeetingStatus.CANCELLED else "CONFIRMED"
+        "status",
+        "CANCELLED" if meeting.status == meeting_rules.MeetingStatus.CANCELLED else "CONFIRMED",
     )
-    event.add("categories", [core.KIND_LABELS[core.MeetingKind(meeting.kind)]])
+    event.add("categories", [meeting_rules.KIND_LABELS[meeting_rules.MeetingKind(meeting.kind)]])
     event.add("class", "PUBLIC" if meeting.public else "CONFIDENTIAL")
     if url:
         event.add("url", url)
@@ -152,17 +156,19 @@ def calendar(
 ) -> bytes:
     """Upcoming meetings (and the last month's) as RFC 5545. Internal ones only for a person."""
     now = now or utcnow()
-    name = current_app.config["ALLIANCE_NAME"]
+    settings = settings_of(session)
     cal = Calendar()
     cal.add("prodid", "-//Concord//Spokesperson log//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{name}: meetings" + ("" if viewer else " (public)"))
-    cal.add("x-wr-timezone", zone().key)
+    cal.add("x-wr-calname", f"{settings.name}: meetings" + ("" if viewer else " (public)"))
+    cal.add("x-wr-timezone", settings.time_zone.key)
     for meeting in upcoming_meetings(session, viewer, now - timedelta(days=FEED_PAST_DAYS)):
         cal.add_component(
-            meeting_event(meeting, url_for_meeting(meeting) if url_for_meeting else None)
+            meeting_event(
+                meeting, settings.clock, url_for_meeting(meeting) if url_for_meeting else None
+            )
         )
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.accounts.models import User
 from app.alliance.models import Partner, PolicyArea
+from app.alliance.settings import clock_of
 from app.divergence.models import DifferOutcome
 from app.drafting.models import Position, Publication
-from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import utcnow
 from app.meetings.models import (
     Appearance,
@@ -30,14 +30,15 @@ from app.meetings.models import (
 from app.meetings.services.appearances import as_core, get_appearance
 from app.meetings.services.meetings import (
     MAX_ID,
-    day_start_utc,
     get_meeting,
     get_organisation,
-    local_date,
 )
 from app.web.pagination import Page, paginate, rows_by_id
-from positions import consensus
+from positions import consensus, roles
 from positions import mandate as core
+from positions import meetings as meeting_rules
+from positions.clock import Clock
+from positions.refusals import Forbidden, Invalid, NotFound
 
 # ---- filters ---------------------------------------------------------------------------------
 
@@ -111,8 +112,8 @@ def parse_filters(args: Mapping) -> LogFilters:
         area=_int(args, "area"),
         position=_int(args, "position"),
         audience=_int(args, "audience"),
-        kind=_one_of(args, "kind", core.MeetingKind),
-        status=_one_of(args, "status", core.MeetingStatus),
+        kind=_one_of(args, "kind", meeting_rules.MeetingKind),
+        status=_one_of(args, "status", meeting_rules.MeetingStatus),
         date_from=_day(args, "date_from"),
         date_to=_day(args, "date_to"),
         flag=_one_of(args, "flag", core.FlagState),
@@ -125,19 +126,11 @@ def parse_filters(args: Mapping) -> LogFilters:
 # ---- visibility ------------------------------------------------------------------------------
 
 
-def publicly_published():
-    """A position whose published text is on the public record."""
-    return and_(
-        Position.publication_id.is_not(None),
-        Position.status != consensus.PositionStatus.WITHDRAWN,
-    )
-
-
 def _cites_published(appearance_id_column):
     return exists(
         select(AppearancePosition.appearance_id)
         .join(Position, Position.id == AppearancePosition.position_id)
-        .where(AppearancePosition.appearance_id == appearance_id_column, publicly_published())
+        .where(AppearancePosition.appearance_id == appearance_id_column, Position.publicly_visible)
     )
 
 
@@ -160,12 +153,7 @@ def shown_positions(appearance: Appearance, viewer: User | None) -> list[Appeara
     """The positions shown with an entry: all when signed in, only published ones otherwise."""
     if viewer is not None:
         return list(appearance.cited)
-    return [
-        c
-        for c in appearance.cited
-        if c.position.publication_id is not None
-        and c.position.status != consensus.PositionStatus.WITHDRAWN
-    ]
+    return [c for c in appearance.cited if c.position.publicly_visible]
 
 
 # ---- the log ---------------------------------------------------------------------------------
@@ -179,16 +167,21 @@ def _open_flag(*where):
     )
 
 
-def _filtered(query, filters: LogFilters, *, log: bool):
-    """Apply the filters to a query over Meeting (and Appearance, when `log`)."""
+def _filtered(query, filters: LogFilters, clock: Clock, *, log: bool):
+    """Apply the filters to a query over Meeting (and Appearance, when `log`).
+
+    A date filter means days in the alliance's zone.
+    """
     if filters.kind:
         query = query.where(Meeting.kind == filters.kind)
     if filters.status:
         query = query.where(Meeting.status == filters.status)
     if filters.date_from:
-        query = query.where(Meeting.starts_at >= day_start_utc(filters.date_from))
+        query = query.where(Meeting.starts_at >= clock.day_start(filters.date_from))
     if filters.date_to:
-        query = query.where(Meeting.starts_at < day_start_utc(filters.date_to + timedelta(days=1)))
+        query = query.where(
+            Meeting.starts_at < clock.day_start(filters.date_to + timedelta(days=1))
+        )
     if filters.audience:
         query = query.where(
             exists(
@@ -289,12 +282,14 @@ def _upcoming_first(now: datetime):
     )
 
 
-def log_query(viewer: User | None, filters: LogFilters, now: datetime):
+def log_query(viewer: User | None, filters: LogFilters, clock: Clock):
     query = select(Appearance).join(Meeting, Meeting.id == Appearance.meeting_id)
     if viewer is None:
         query = query.where(public_appearance())
         filters = LogFilters(**{**filters.__dict__, "flag": None})
-    return _filtered(query, filters, log=True).order_by(*_upcoming_first(now), Appearance.id)
+    return _filtered(query, filters, clock, log=True).order_by(
+        *_upcoming_first(clock.now()), Appearance.id
+    )
 
 
 def _with_details(query):
@@ -312,14 +307,14 @@ def log_page(
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    ids = log_query(viewer, filters, utcnow()).with_only_columns(Appearance.id)
+    ids = log_query(viewer, filters, clock_of(session)).with_only_columns(Appearance.id)
     load = rows_by_id(session, _with_details(select(Appearance)))
     return paginate(session, ids, load, page=page, per_page=per_page)
 
 
 def log_batches(session: Session, viewer: User | None, filters: LogFilters, size: int = 500):
     """Every appearance the filters select, in batches, for an export."""
-    query = _with_details(log_query(viewer, filters, utcnow()))
+    query = _with_details(log_query(viewer, filters, clock_of(session)))
     offset = 0
     while True:
         batch = list(session.execute(query.offset(offset).limit(size)).unique().scalars())
@@ -332,11 +327,11 @@ def log_batches(session: Session, viewer: User | None, filters: LogFilters, size
 # ---- meetings --------------------------------------------------------------------------------
 
 
-def meetings_query(viewer: User | None, filters: LogFilters, now: datetime):
+def meetings_query(viewer: User | None, filters: LogFilters, clock: Clock):
     query = select(Meeting)
     if viewer is None:
         query = query.where(public_meeting())
-    return _filtered(query, filters, log=False).order_by(*_upcoming_first(now))
+    return _filtered(query, filters, clock, log=False).order_by(*_upcoming_first(clock.now()))
 
 
 def meetings_page(
@@ -347,7 +342,7 @@ def meetings_page(
     page: int = 1,
     per_page: int = 25,
 ) -> Page:
-    ids = meetings_query(viewer, filters, utcnow()).with_only_columns(Meeting.id)
+    ids = meetings_query(viewer, filters, clock_of(session)).with_only_columns(Meeting.id)
     loaded = select(Meeting).options(
         selectinload(Meeting.appearances).selectinload(Appearance.cited),
         selectinload(Meeting.appearances).selectinload(Appearance.flags),
@@ -392,19 +387,19 @@ def meeting_view(session: Session, viewer: User | None, meeting_id: int) -> Meet
     appearances = list(session.execute(query).unique().scalars())
     if viewer is None and not appearances:
         raise NotFound(f"There is no public record of meeting {meeting_id}.")
-    may_manage = viewer is not None and core.can_manage_meetings(viewer.actor)
+    may_manage = viewer is not None and roles.can_manage_meetings(viewer.actor)
     return MeetingView(
         meeting,
         appearances,
         may_manage,
-        viewer is not None and meeting.status != core.MeetingStatus.CANCELLED,
-        core.is_upcoming(meeting.starts_at, meeting.ends_at, utcnow()),
+        viewer is not None and meeting.status != meeting_rules.MeetingStatus.CANCELLED,
+        meeting_rules.is_upcoming(meeting.starts_at, meeting.ends_at, utcnow()),
     )
 
 
 def appearance_for_edit(session: Session, viewer: User, appearance_id: int) -> Appearance:
     appearance = get_appearance(session, appearance_id)
-    if not core.can_record_appearance(viewer.actor, appearance.speaker_id):
+    if not roles.can_record_appearance(viewer.actor, appearance.speaker_id):
         raise Forbidden("Only the speaker, communications staff and admins edit this entry.")
     return appearance
 
@@ -459,7 +454,7 @@ def review_queue(
     session: Session, viewer: User, *, page: int = 1, per_page: int = 25
 ) -> ReviewQueue:
     """Unreviewed flags, oldest meeting first; then the reviewed ones, newest review first."""
-    if not core.can_review_flags(viewer.actor):
+    if not roles.can_review_flags(viewer.actor):
         raise Forbidden("Only communications staff and admins review flags.")
     base = (
         select(Flag)
@@ -502,7 +497,7 @@ class Briefing:
 def briefing(session: Session, viewer: User, meeting_id: int) -> Briefing:
     meeting = get_meeting(session, meeting_id)
     area_ids = [a.id for a in meeting.areas]
-    day = local_date(meeting.starts_at)
+    day = clock_of(session).local_date(meeting.starts_at)
     positions = (
         list(
             session.execute(
@@ -513,9 +508,7 @@ def briefing(session: Session, viewer: User, meeting_id: int) -> Briefing:
                 )
                 .where(
                     Position.area_id.in_(area_ids),
-                    Position.status.not_in(
-                        [consensus.PositionStatus.WITHDRAWN, consensus.PositionStatus.ARCHIVED]
-                    ),
+                    Position.status.not_in(consensus.RETIRED_STATUSES),
                 )
                 .order_by(Position.title)
             ).scalars()
@@ -531,9 +524,7 @@ def briefing(session: Session, viewer: User, meeting_id: int) -> Briefing:
             .where(DifferOutcome.position_id.in_(differ_ids), DifferOutcome.reopened_at.is_(None))
             .order_by(DifferOutcome.id)
         ).scalars():
-            statements[outcome.position_id] = sorted(
-                outcome.statements, key=lambda s: s.partner.name.casefold()
-            )
+            statements[outcome.position_id] = outcome.statements_in_order
     published = [
         p
         for p in positions
@@ -543,8 +534,10 @@ def briefing(session: Session, viewer: User, meeting_id: int) -> Briefing:
     unsettled = [p for p in positions if p not in published and p.id not in statements]
     mandates = []
     if area_ids:
-        rows = (
-            session.execute(
+        # Only mandates touching these areas are loaded; the rules choose those in force.
+        rows = {
+            m.id: m
+            for m in session.execute(
                 select(Mandate)
                 .options(selectinload(Mandate.areas))
                 .join(Mandate.areas)
@@ -552,16 +545,9 @@ def briefing(session: Session, viewer: User, meeting_id: int) -> Briefing:
             )
             .unique()
             .scalars()
-        )
-        wanted = set(area_ids)
-        mandates = sorted(
-            (
-                m
-                for m in rows
-                if core.mandate_in_force(as_core(m), day) and as_core(m).area_ids & wanted
-            ),
-            key=lambda m: m.user.name.casefold(),
-        )
+        }
+        chosen = core.mandates_for((as_core(m) for m in rows.values()), area_ids, day)
+        mandates = sorted((rows[m.id] for m in chosen), key=lambda m: m.user.name.casefold())
     speakers = list(
         session.execute(
             select(Appearance).where(Appearance.meeting_id == meeting.id).order_by(Appearance.id)
@@ -596,12 +582,11 @@ def filter_choices(session: Session, viewer: User | None) -> Choices:
             select(User).where(User.id.in_(spoke.distinct())).order_by(User.name)
         ).scalars()
     )
-    partners = list(session.execute(select(Partner)).scalars())
-    partners.sort(key=lambda p: (p.name.casefold(), p.slug))
+    partners = consensus.neutral_order(session.execute(select(Partner)).scalars())
     areas = list(session.execute(select(PolicyArea).order_by(PolicyArea.name)).scalars())
     position_query = select(Position.id, Position.title).order_by(Position.title)
     if viewer is None:
-        position_query = position_query.where(publicly_published())
+        position_query = position_query.where(Position.publicly_visible)
     positions = [(pid, title) for pid, title in session.execute(position_query)]
     audiences = [
         (oid, name)
@@ -634,5 +619,4 @@ def positions_for_form(session: Session) -> list[Position]:
 def active_partners(session: Session, day: date) -> list[Partner]:
     """The partners someone may speak for on `day`, in neutral order."""
     rows = session.execute(select(Partner)).scalars()
-    members = [p for p in rows if consensus.is_member_on(p.as_core(), day)]
-    return sorted(members, key=lambda p: (p.name.casefold(), p.slug))
+    return consensus.neutral_order(p for p in rows if consensus.is_member_on(p.as_core(), day))

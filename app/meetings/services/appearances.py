@@ -10,19 +10,18 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.accounts.models import User
 from app.accounts.services import find_by_email
 from app.alliance.models import Partner
+from app.alliance.settings import clock_of
 from app.audit import services as audit
 from app.divergence.models import DifferOutcome
 from app.drafting import signals
 from app.drafting.models import Position, Publication, Revision
-from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import utcnow
 from app.meetings.models import Appearance, AppearancePosition, Flag, Mandate, Meeting
-from app.meetings.services.meetings import MAX_ID, get_meeting, local_date
-from positions import consensus
+from app.meetings.services.meetings import MAX_ID, get_meeting
+from positions import consensus, roles
 from positions import mandate as core
-
-POSITIONS_MAX = 50
-
+from positions import meetings as meeting_rules
+from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 
 # ---- input -----------------------------------------------------------------------------------
 
@@ -93,8 +92,7 @@ def find_positions(session: Session, refs: Iterable) -> list[Position]:
         ids.add(int(ref))
     if any(not 0 < i <= MAX_ID for i in ids):
         raise Invalid("There is no such position.", code="unknown_position", field="positions")
-    if len(ids) > POSITIONS_MAX:
-        raise Invalid(f"Cite at most {POSITIONS_MAX} positions.", field="positions")
+    core.check_cited(len(ids))
     if not ids:
         return []
     found = list(session.execute(select(Position).where(Position.id.in_(ids))).scalars())
@@ -105,17 +103,6 @@ def find_positions(session: Session, refs: Iterable) -> list[Position]:
     return sorted(found, key=lambda p: p.id)
 
 
-def _summary(text: str | None, name: str) -> str:
-    text = (text or "").strip()
-    if len(text) > core.SUMMARY_MAX:
-        raise Invalid(
-            f"Keep the {name.replace('_', ' ')} to {core.SUMMARY_MAX} characters.",
-            code="too_long",
-            field=name,
-        )
-    return text
-
-
 def get_appearance(session: Session, appearance_id: int) -> Appearance:
     appearance = session.get(Appearance, appearance_id)
     if appearance is None:
@@ -124,7 +111,7 @@ def get_appearance(session: Session, appearance_id: int) -> Appearance:
 
 
 def _check_may_record(user: User, speaker: User) -> None:
-    if not core.can_record_appearance(user.actor, speaker.id):
+    if not roles.can_record_appearance(user.actor, speaker.id):
         raise Forbidden(
             "You can record your own appearances; communications staff and admins record anyone's."
         )
@@ -169,11 +156,12 @@ def record_appearance(
     meeting = get_meeting(session, meeting_id)
     person = find_speaker(session, speaker)
     _check_may_record(user, person)
-    if meeting.status == core.MeetingStatus.CANCELLED:
+    if meeting.status == meeting_rules.MeetingStatus.CANCELLED:
         raise Conflict(
             "This meeting was cancelled, so nobody spoke at it.", code="meeting_cancelled"
         )
-    partner = find_capacity(session, capacity, person, local_date(meeting.starts_at))
+    day = clock_of(session).local_date(meeting.starts_at)
+    partner = find_capacity(session, capacity, person, day)
     cited = find_positions(session, positions)
     if _duplicate(session, meeting.id, person.id, partner.id if partner else None):
         raise Conflict(
@@ -188,8 +176,8 @@ def record_appearance(
         speaker_partner_id=person.partner_id,
         capacity=core.Capacity.PARTNER if partner else core.Capacity.ALLIANCE,
         partner=partner,
-        summary=_summary(summary, "summary"),
-        follow_up=_summary(follow_up, "follow_up"),
+        summary=core.check_summary(summary, "summary"),
+        follow_up=core.check_summary(follow_up, "follow_up"),
         recorded_by_id=user.id,
         created_at=now,
         updated_at=now,
@@ -229,7 +217,8 @@ def update_appearance(
     person = find_speaker(session, speaker)
     _check_may_record(user, person)
     meeting = appearance.meeting
-    partner = find_capacity(session, capacity, person, local_date(meeting.starts_at))
+    day = clock_of(session).local_date(meeting.starts_at)
+    partner = find_capacity(session, capacity, person, day)
     cited = find_positions(session, positions)
     if _duplicate(session, meeting.id, person.id, partner.id if partner else None, appearance.id):
         raise Conflict(
@@ -242,8 +231,8 @@ def update_appearance(
         appearance.speaker_partner_id = person.partner_id
     appearance.partner = partner
     appearance.capacity = core.Capacity.PARTNER if partner else core.Capacity.ALLIANCE
-    appearance.summary = _summary(summary, "summary")
-    appearance.follow_up = _summary(follow_up, "follow_up")
+    appearance.summary = core.check_summary(summary, "summary")
+    appearance.follow_up = core.check_summary(follow_up, "follow_up")
     kept = {c.position_id: c for c in appearance.cited}
     appearance.cited = [
         kept.get(p.id) or AppearancePosition(position_id=p.id, state=core.TextState.UNPUBLISHED)
@@ -338,6 +327,7 @@ def as_core(mandate: Mandate) -> core.Mandate:
         frozenset(a.id for a in mandate.areas),
         mandate.starts_on,
         mandate.ends_on,
+        mandate.id,
     )
 
 
@@ -365,13 +355,14 @@ def check_flags(
             appearance, "flags", sorted(existing[appearance.id].values(), key=lambda f: f.id)
         )
     raised: list[Flag] = []
+    clock = clock_of(session)
     for appearance in appearances:
         meeting = appearance.meeting
         facts = core.AppearanceFacts(
             speaker_id=appearance.speaker_id,
             capacity=core.Capacity(appearance.capacity),
             starts_at=meeting.starts_at,
-            day=local_date(meeting.starts_at),
+            day=clock.local_date(meeting.starts_at),
             meeting_area_ids=frozenset(a.id for a in meeting.areas),
             positions=tuple(histories[c.position_id] for c in appearance.cited),
         )
@@ -469,24 +460,16 @@ def sync_flags(session: Session, now: datetime | None = None) -> int:
 
 def review_flag(session: Session, user: User, flag_id: int, note: str) -> Flag:
     """Mark a flag reviewed with a note. It stays in the history, with who and when."""
-    if not core.can_review_flags(user.actor):
+    if not roles.can_review_flags(user.actor):
         raise Forbidden("Only communications staff and admins review flags.")
     flag = session.get(Flag, flag_id)
     if flag is None:
         raise NotFound(f"There is no flag {flag_id}.")
-    note = (note or "").strip() if isinstance(note, str) else ""
-    if not note:
-        raise Invalid(
-            "Write a note: what was checked, and what was decided.",
-            code="note_required",
-            field="note",
-        )
-    if len(note) > core.NOTE_MAX:
-        raise Invalid(f"Keep the note to {core.NOTE_MAX} characters.", field="note")
+    note = core.check_review_note(note if isinstance(note, str) else "")
     if flag.reviewed_at is not None:
         raise Conflict(
             f"This flag was already reviewed by {flag.reviewed_by.name} on "
-            f"{local_date(flag.reviewed_at):%-d %b %Y}.",
+            f"{clock_of(session).local_date(flag.reviewed_at):%-d %b %Y}.",
             code="already_reviewed",
         )
     flag.reviewed_at = utcnow()

@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.errors import Forbidden, Invalid, NotFound
 from app.extensions import utcnow
 from app.meetings.models import CalendarFeed
-from positions import mandate as core
+from positions import meetings as meeting_rules
+from positions import roles
+from positions.refusals import Forbidden, NotFound
 
 
 def _digest(token: str) -> str:
@@ -20,9 +21,7 @@ def _digest(token: str) -> str:
 
 def create_feed(session: Session, user: User, name: str = "") -> tuple[CalendarFeed, str]:
     """A private calendar link for this person. The token is shown once; its hash is kept."""
-    name = (name or "").strip() or "My calendar"
-    if len(name) > 120:
-        raise Invalid("Keep the name to 120 characters.", field="name")
+    name = meeting_rules.feed_name(name)
     token = "cal_" + secrets.token_urlsafe(32)
     feed = CalendarFeed(user_id=user.id, name=name, token_hash=_digest(token))
     session.add(feed)
@@ -42,7 +41,7 @@ def revoke_feed(session: Session, user: User, feed_id: int) -> CalendarFeed:
     feed = session.get(CalendarFeed, feed_id)
     if feed is None:
         raise NotFound(f"There is no calendar link {feed_id}.")
-    if feed.user_id != user.id and not core.can_grant_mandates(user.actor):
+    if not roles.can_revoke_calendar_link(user.actor, feed.user_id):
         raise Forbidden("Only its owner or an admin can revoke a calendar link.")
     if feed.revoked_at is None:
         feed.revoked_at = utcnow()

@@ -7,11 +7,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.errors import Forbidden, Invalid
 from app.meetings.models import Mandate
 from app.meetings.services.appearances import as_core, find_speaker
 from app.meetings.services.meetings import find_areas
 from positions import mandate as core
+from positions import roles
+from positions.refusals import Forbidden, Invalid
 
 
 def _date(value: object, name: str, *, required: bool) -> date | None:
@@ -40,19 +41,14 @@ def grant_mandate(
     note: str = "",
 ) -> Mandate:
     """An admin records that someone may speak for the alliance on these areas, these dates."""
-    if not core.can_grant_mandates(admin.actor):
+    if not roles.can_grant_mandates(admin.actor):
         raise Forbidden("Only an admin records who may speak for the alliance.")
     holder = find_speaker(session, user)
     start = _date(starts_on, "starts_on", required=True)
     end = _date(ends_on, "ends_on", required=False)
     found = find_areas(session, areas)
-    try:
-        core.check_mandate(start, end, [a.id for a in found])
-    except core.MandateRefused as refused:
-        raise Invalid(refused.message, code=refused.code, field=refused.field) from None
     note = (note or "").strip()
-    if len(note) > 300:
-        raise Invalid("Keep the note to 300 characters.", field="note")
+    core.check_mandate(start, end, [a.id for a in found], note)
     mandate = Mandate(
         user=holder,
         starts_on=start,

@@ -3,17 +3,15 @@
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.alliance.models import PolicyArea
+from app.alliance.settings import clock_of
 from app.audit import services as audit
-from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import utcnow
 from app.meetings.models import (
     Counterpart,
@@ -22,60 +20,27 @@ from app.meetings.models import (
     Organisation,
     OrganisationAlias,
 )
-from positions import mandate as core
+from positions import meetings as meeting_rules
+from positions import roles
+from positions.clock import Clock
+from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds, on SQLite and PostgreSQL
-TEXT_MAX = 200
-MINUTES_MAX = 20000
-COUNTERPARTS_MAX = 100
 
 
-# ---- time: every date and time a person types is in the alliance's zone ----------------------
+# ---- time: every date and time a person types is in the alliance's zone (positions/clock.py) --
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["ALLIANCE_TIMEZONE"])
-
-
-def to_utc(value: datetime, field_name: str = "starts_at") -> datetime:
-    """An aware datetime as UTC; a naive one is read as wall-clock time in the alliance's zone.
-
-    A wall-clock time the clocks skip (spring forward) is refused rather than guessed.
-    """
-    if value.tzinfo is not None:
-        return value.astimezone(UTC)
-    tz = zone()
-    local = value.replace(tzinfo=tz)
-    back = local.astimezone(UTC).astimezone(tz)
-    if back.replace(tzinfo=None) != value:
-        raise Invalid(
-            f"{value:%-d %b %Y %H:%M} does not exist in {tz.key}: the clocks go forward then.",
-            code="nonexistent_time",
-            field=field_name,
-        )
-    return local.astimezone(UTC)
-
-
-def local(value: datetime) -> datetime:
-    return value.astimezone(zone())
-
-
-def local_date(value: datetime) -> date:
-    return local(value).date()
-
-
-def day_start_utc(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=zone()).astimezone(UTC)
-
-
-def parse_when(value: object, field_name: str, *, required: bool = True) -> datetime | None:
+def parse_when(
+    value: object, field_name: str, clock: Clock, *, required: bool = True
+) -> datetime | None:
     """An ISO 8601 date-time (with or without an offset) from the API, as aware UTC."""
     if value is None or value == "":
         if required:
             raise Invalid(f"'{field_name}' is required.", code="missing_field", field=field_name)
         return None
     if isinstance(value, datetime):
-        return to_utc(value, field_name)
+        return clock.to_utc(value, field_name)
     if not isinstance(value, str):
         raise Invalid(
             f"'{field_name}' must be an ISO 8601 date and time, e.g. 2026-03-05T10:30.",
@@ -90,7 +55,7 @@ def parse_when(value: object, field_name: str, *, required: bool = True) -> date
             code="bad_field",
             field=field_name,
         ) from None
-    return to_utc(parsed, field_name)
+    return clock.to_utc(parsed, field_name)
 
 
 # ---- input -----------------------------------------------------------------------------------
@@ -134,8 +99,8 @@ class MeetingInput:
     place: str = ""
     online: bool = False
     organiser: str = ""
-    kind: str = core.MeetingKind.MEETING.value
-    status: str = core.MeetingStatus.PLANNED.value
+    kind: str = meeting_rules.MeetingKind.MEETING.value
+    status: str = meeting_rules.MeetingStatus.PLANNED.value
     areas: list = field(default_factory=list)
     minutes: str = ""
     public: bool = False
@@ -143,19 +108,8 @@ class MeetingInput:
 
 
 def _check_may_manage(user: User) -> None:
-    if not core.can_manage_meetings(user.actor):
+    if not roles.can_manage_meetings(user.actor):
         raise Forbidden("Only communications staff and admins record and edit meetings.")
-
-
-def _text(value: str, name: str, limit: int = TEXT_MAX) -> str:
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise Invalid(
-            f"Keep the {name.replace('_', ' ')} to {limit} characters or fewer.",
-            code="too_long",
-            field=name,
-        )
-    return value
 
 
 def _choice(value: str, enum, name: str) -> str:
@@ -193,7 +147,7 @@ def find_areas(session: Session, refs: Iterable) -> list[PolicyArea]:
 
 
 def find_organisation(session: Session, name: str) -> Organisation | None:
-    key = core.normalise_name(name)
+    key = meeting_rules.normalise_name(name)
     if not key:
         return None
     org = session.execute(
@@ -209,11 +163,11 @@ def find_organisation(session: Session, name: str) -> Organisation | None:
 
 def resolve_organisation(session: Session, user: User, name: str) -> Organisation:
     """The organisation this name (or one of its aliases) stands for, created if new."""
-    name = _text(name, "organisation")
+    name = meeting_rules.check_text(name, "organisation")
     found = find_organisation(session, name)
     if found is not None:
         return found
-    org = Organisation(name=name, name_key=core.normalise_name(name))
+    org = Organisation(name=name, name_key=meeting_rules.normalise_name(name))
     session.add(org)
     session.flush()
     audit.record(
@@ -242,8 +196,8 @@ def add_alias(session: Session, user: User, organisation_id: int, alias: str) ->
     """Another name for an organisation, so every spelling resolves to the same one."""
     _check_may_manage(user)
     org = get_organisation(session, organisation_id)
-    alias = _text(alias, "alias")
-    key = core.normalise_name(alias)
+    alias = meeting_rules.check_text(alias, "alias")
+    key = meeting_rules.normalise_name(alias)
     if not key:
         raise Invalid("Type the other name this organisation goes by.", field="alias")
     existing = find_organisation(session, alias)
@@ -280,41 +234,28 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
 
 
 def _validated(session: Session, data: MeetingInput) -> dict:
-    title = _text(data.title, "title")
+    title = meeting_rules.check_text(data.title, "title")
     if data.starts_at is None:
         raise Invalid("Give the date and time it starts.", code="missing_field", field="starts_at")
-    starts_at = to_utc(data.starts_at, "starts_at")
-    ends_at = to_utc(data.ends_at, "ends_at") if data.ends_at else None
-    try:
-        core.check_meeting(title, starts_at, ends_at)
-    except core.MeetingRefused as refused:
-        raise Invalid(refused.message, code=refused.code, field=refused.field) from None
+    clock = clock_of(session)
+    starts_at = clock.to_utc(data.starts_at, "starts_at")
+    ends_at = clock.to_utc(data.ends_at, "ends_at") if data.ends_at else None
+    meeting_rules.check_meeting(title, starts_at, ends_at)
     counterparts = [c for c in data.counterparts if not c.blank]
-    if len(counterparts) > COUNTERPARTS_MAX:
-        raise Invalid(
-            f"A meeting takes at most {COUNTERPARTS_MAX} audience rows.", field="counterparts"
-        )
-    for number, row in enumerate(counterparts, 1):
-        if not row.organisation.strip():
-            raise Invalid(
-                f"Audience row {number}: name the organisation "
-                f"({row.person or row.role or row.represents} works for whom?).",
-                code="organisation_required",
-                field="counterparts",
-            )
-        for name in ("organisation", "person", "role", "represents"):
-            _text(getattr(row, name), name)
+    meeting_rules.check_audience(
+        [(c.organisation, c.person, c.role, c.represents) for c in counterparts]
+    )
     return {
         "title": title,
         "starts_at": starts_at,
         "ends_at": ends_at,
-        "place": _text(data.place, "place"),
+        "place": meeting_rules.check_text(data.place, "place"),
         "online": bool(data.online),
-        "organiser": _text(data.organiser, "organiser"),
-        "kind": _choice(data.kind, core.MeetingKind, "kind"),
-        "status": _choice(data.status, core.MeetingStatus, "status"),
+        "organiser": meeting_rules.check_text(data.organiser, "organiser"),
+        "kind": _choice(data.kind, meeting_rules.MeetingKind, "kind"),
+        "status": _choice(data.status, meeting_rules.MeetingStatus, "status"),
         "areas": find_areas(session, data.areas),
-        "minutes": _text(data.minutes, "minutes", MINUTES_MAX),
+        "minutes": meeting_rules.check_text(data.minutes, "minutes", meeting_rules.MINUTES_MAX),
         "public": bool(data.public),
         "counterparts": counterparts,
     }

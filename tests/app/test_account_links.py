@@ -4,13 +4,12 @@ import re
 
 import pytest
 
-from app import create_app
 from app.accounts import services as accounts
 from app.audit.models import AuditEvent
 from app.errors import Invalid
 from app.extensions import db
-from config import TestConfig
-from tests.conftest import PASSWORD, database_url, login
+from tests.support.client import login
+from tests.support.factories import PASSWORD
 
 STRONG = "a long unusual passphrase"
 
@@ -118,16 +117,10 @@ def test_tokens_are_listed_named_and_revocable_by_their_owner(alliance, client, 
     assert client.get("/api/v1/partners", headers=headers).status_code == 401
 
 
-def test_login_is_rate_limited_without_telling_which_emails_exist(tmp_path, _postgres_schema):
-    app = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=database_url(tmp_path),
-        RATELIMIT_ENABLED=True,
-        LOGIN_RATE_LIMIT="3 per minute",
-    )
-    with app.app_context():
-        db.create_all()
-        client = app.test_client()
+def test_login_is_rate_limited_without_telling_which_emails_exist(app, another_app):
+    limited = another_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    with limited.app_context():
+        client = limited.test_client()
         answers = [
             client.post("/login", data={"email": "nobody@x.test", "password": "wrong"}).status_code
             for _ in range(5)
@@ -137,5 +130,3 @@ def test_login_is_rate_limited_without_telling_which_emails_exist(tmp_path, _pos
         page = client.post("/login", data={"email": "nobody@x.test", "password": "x"})
         assert "Too many attempts" in page.get_data(as_text=True)
         assert db.session.query(AuditEvent).filter_by(action="login.failed").count() == 3
-        db.session.remove()
-        db.engine.dispose()

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.accounts.models import ApiToken, User
 from app.errors import Invalid, NotFound
-from tests.app.builders import audit_events
-from tests.conftest import PASSWORD, make_partner, make_user
+from tests.support.factories import PASSWORD, audit_events, make_partner, make_user
 
 
 def test_passwords_are_stored_with_werkzeugs_default_hash(app, session, real_password_hashing):

@@ -6,22 +6,16 @@ from app.audit.models import AuditEvent
 from app.drafting.models import Position, SignOff
 from positions.diffing import Op
 from positions.hashing import content_hash
-from tests.app.builders import committed_count, published_position
-from tests.conftest import api_headers, approve, make_position, revise
+from tests.support.client import api_headers, error_of
+from tests.support.factories import (
+    approve,
+    committed_count,
+    make_position,
+    published_position,
+    revise,
+)
 
 API = "/api/v1"
-
-
-def error_of(response, status: int, code: str | None = None) -> dict:
-    """The error JSON: {"error": {"code", "message"}}, with the status expected."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.is_json
-    error = response.get_json()["error"]
-    assert isinstance(error["code"], str) and error["code"]
-    assert isinstance(error["message"], str) and error["message"]
-    if code:
-        assert error["code"] == code
-    return error
 
 
 @pytest.fixture

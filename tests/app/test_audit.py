@@ -5,8 +5,8 @@ from sqlalchemy import text
 
 from app.audit import services as audit
 from app.audit.models import AuditEvent
-from tests.app.builders import audit_events, publish
-from tests.conftest import approve, login, make_position, revise
+from tests.support.client import login
+from tests.support.factories import approve, audit_events, make_position, publish, revise
 
 
 def _story(alliance):

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 
 from app import create_app
 from app.accounts.models import User
@@ -27,7 +27,11 @@ from app.meetings.services import appearances, mandates
 from app.meetings.services import meetings as meeting_service
 from app.meetings.services.meetings import CounterpartInput, MeetingInput
 from config import BASE_DIR, TestConfig
-from tests.conftest import ON_POSTGRES, make_position, server_url
+from tests.support.databases import ON_POSTGRES, server_url, throwaway_database
+from tests.support.factories import make_position
+
+# `flask backup` runs in a process of its own, on what the test committed.
+pytestmark = pytest.mark.fresh_db
 
 COUNTED = ("positions", "revisions", "signoffs", "publications", "appearances", "audit_events")
 
@@ -35,18 +39,8 @@ COUNTED = ("positions", "revisions", "signoffs", "publications", "appearances", 
 @pytest.fixture
 def fresh_url(tmp_path):
     """A database with nothing in it to restore into: a new SQLite file, or a throwaway one."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    name = f"concord_restore_{os.getpid()}"
-    admin = create_engine(server_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server_url().set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_database("restored", tmp_path) as url:
+        yield url
 
 
 def user(email: str) -> User:

@@ -7,8 +7,7 @@ from app.accounts.models import User
 from app.alliance.models import Partner
 from app.drafting.models import Position
 from app.extensions import db
-from tests.app.builders import committed_count
-from tests.conftest import PASSWORD, make_partner, make_user
+from tests.support.factories import PASSWORD, committed_count, make_partner, make_user
 
 
 @pytest.fixture

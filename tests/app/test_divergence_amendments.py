@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.divergence.models import Amendment
@@ -12,7 +12,8 @@ from app.drafting.models import Revision
 from app.drafting.services import consensus
 from app.errors import Conflict, Forbidden
 from app.extensions import db
-from tests.conftest import api_headers, login, make_position, revise
+from tests.support.client import api_headers, api_post, error_of, login
+from tests.support.factories import committed_count, make_position, revise
 
 API = "/api/v1"
 BASE = "We ask the council for fair rents in every district.\n\nRents rise each year."
@@ -20,24 +21,6 @@ LOW = BASE.replace("fair rents", "low rents")
 
 
 # ---- builders -----------------------------------------------------------------------------------
-
-
-def error_of(response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    error = response.get_json()["error"]
-    assert error["message"]
-    if code:
-        assert error["code"] == code
-    return error
-
-
-def post(client, user, path, body=None):
-    return client.post(f"{API}{path}", json=body or {}, headers=api_headers(user))
-
-
-def count(model) -> int:
-    db.session.rollback()  # only what was committed
-    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 def states(position) -> dict[str, str]:
@@ -80,7 +63,7 @@ def amendment_list(client, user, position) -> list[dict]:
 
 
 def test_propose_records_base_revision_reason_and_partner(alliance, client, position):
-    response = post(
+    response = api_post(
         client,
         alliance.officers["riverbank"],
         f"/positions/{position.id}/amendments",
@@ -93,40 +76,40 @@ def test_propose_records_base_revision_reason_and_partner(alliance, client, posi
 
 
 def test_propose_on_a_missing_revision_is_404_and_nothing_is_written(alliance, client, position):
-    response = post(
+    response = api_post(
         client,
         alliance.drafter,
         f"/positions/{position.id}/amendments",
         {"base_revision": 7, "body": LOW, "reason": "Why not."},
     )
     error_of(response, 404, "unknown_revision")
-    assert count(Amendment) == 0
+    assert committed_count(Amendment) == 0
 
 
 def test_propose_needs_a_reason(alliance, client, position):
-    response = post(
+    response = api_post(
         client,
         alliance.drafter,
         f"/positions/{position.id}/amendments",
         {"base_revision": 1, "body": LOW, "reason": "  "},
     )
     error_of(response, 400, "reason_required")
-    assert count(Amendment) == 0
+    assert committed_count(Amendment) == 0
 
 
 def test_propose_oversized_text_is_413(app, alliance, client, position):
-    response = post(
+    response = api_post(
         client,
         alliance.drafter,
         f"/positions/{position.id}/amendments",
         {"base_revision": 1, "body": "x" * (app.config["MAX_BODY_BYTES"] + 1), "reason": "r"},
     )
     error_of(response, 413)
-    assert count(Amendment) == 0
+    assert committed_count(Amendment) == 0
 
 
 def test_comms_cannot_propose_wording(alliance, client, position):
-    response = post(
+    response = api_post(
         client,
         alliance.comms,
         f"/positions/{position.id}/amendments",
@@ -197,7 +180,7 @@ def test_open_amendments_are_listed_on_the_position_page(alliance, client, posit
 def test_accepting_makes_a_new_revision_crediting_the_proposing_partner(
     alliance, client, position, proposed
 ):
-    response = post(client, alliance.drafter, f"/positions/{position.id}/amendments/1/accept")
+    response = api_post(client, alliance.drafter, f"/positions/{position.id}/amendments/1/accept")
     assert response.status_code == 200, response.get_data(as_text=True)
     data = response.get_json()
     assert (data["status"], data["result_revision"]) == ("accepted", 2)
@@ -213,7 +196,7 @@ def test_accepting_makes_a_new_revision_crediting_the_proposing_partner(
 def test_accepting_merges_onto_later_edits(alliance, client, position, proposed):
     revise(alliance.drafter, position, BASE.replace("each year", "every spring"))
     db.session.commit()
-    response = post(client, alliance.drafter, f"/positions/{position.id}/amendments/1/accept")
+    response = api_post(client, alliance.drafter, f"/positions/{position.id}/amendments/1/accept")
     assert response.status_code == 200
     db.session.refresh(position)
     assert position.current_revision.number == 3
@@ -225,23 +208,23 @@ def test_accepting_makes_earlier_approvals_stale(alliance, client, position, pro
     alliance.approve_all(position)
     db.session.commit()
     assert set(states(position).values()) == {"approved"}
-    post(client, alliance.drafter, f"/positions/{position.id}/amendments/1/accept")
+    api_post(client, alliance.drafter, f"/positions/{position.id}/amendments/1/accept")
     assert set(states(position).values()) == {"stale"}
     assert position.status == "draft"
 
 
 def test_accepting_twice_is_409(alliance, client, position, proposed):
     path = f"/positions/{position.id}/amendments/1/accept"
-    assert post(client, alliance.drafter, path).status_code == 200
-    error_of(post(client, alliance.drafter, path), 409, "already_decided")
-    assert count(Revision) == 2
+    assert api_post(client, alliance.drafter, path).status_code == 200
+    error_of(api_post(client, alliance.drafter, path), 409, "already_decided")
+    assert committed_count(Revision) == 2
 
 
 def test_accepting_a_declined_amendment_is_409(alliance, client, position, proposed):
-    post(
+    api_post(
         client, alliance.drafter, f"/positions/{position.id}/amendments/1/decline", {"reason": "No"}
     )
-    response = post(client, alliance.drafter, f"/positions/{position.id}/amendments/1/accept")
+    response = api_post(client, alliance.drafter, f"/positions/{position.id}/amendments/1/accept")
     error_of(response, 409, "already_decided")
 
 
@@ -250,9 +233,9 @@ def test_accepting_a_conflicting_amendment_is_409_and_it_stays_open(
 ):
     revise(alliance.drafter, position, BASE.replace("fair rents", "decent rents"))
     db.session.commit()
-    response = post(client, alliance.drafter, f"/positions/{position.id}/amendments/1/accept")
+    response = api_post(client, alliance.drafter, f"/positions/{position.id}/amendments/1/accept")
     error_of(response, 409, "amendment_conflict")
-    assert count(Revision) == 2
+    assert committed_count(Revision) == 2
     db.session.refresh(proposed)
     assert proposed.status == "open"
     assert proposed.body == LOW  # nothing lost
@@ -260,7 +243,9 @@ def test_accepting_a_conflicting_amendment_is_409_and_it_stays_open(
 
 
 def test_accepting_an_unknown_amendment_is_404(alliance, client, position):
-    error_of(post(client, alliance.drafter, f"/positions/{position.id}/amendments/4/accept"), 404)
+    error_of(
+        api_post(client, alliance.drafter, f"/positions/{position.id}/amendments/4/accept"), 404
+    )
 
 
 def test_only_editors_accept(alliance, session, position, proposed):
@@ -282,8 +267,8 @@ def test_the_web_accept_button_credits_the_partner(alliance, client, position, p
 
 def test_declining_needs_a_reason(alliance, client, position, proposed):
     path = f"/positions/{position.id}/amendments/1/decline"
-    error_of(post(client, alliance.drafter, path, {"reason": " "}), 400, "reason_required")
-    error_of(post(client, alliance.drafter, path, {}), 400)
+    error_of(api_post(client, alliance.drafter, path, {"reason": " "}), 400, "reason_required")
+    error_of(api_post(client, alliance.drafter, path, {}), 400)
     db.session.rollback()
     db.session.refresh(proposed)
     assert proposed.status == "open"
@@ -291,7 +276,7 @@ def test_declining_needs_a_reason(alliance, client, position, proposed):
 
 def test_declining_records_the_reason_and_who(alliance, client, position, proposed):
     chief = alliance.chiefs["riverbank"]
-    response = post(
+    response = api_post(
         client, chief, f"/positions/{position.id}/amendments/1/decline", {"reason": "Too costly."}
     )
     assert response.status_code == 200
@@ -303,7 +288,7 @@ def test_declining_records_the_reason_and_who(alliance, client, position, propos
         select(AuditEvent).where(AuditEvent.action == "amendment.decline")
     ).scalar_one()
     assert json.loads(audit.details)["reason"] == "Too costly."
-    assert count(Revision) == 1  # declining changes no text
+    assert committed_count(Revision) == 1  # declining changes no text
 
 
 def test_declining_twice_is_409(alliance, session, position, proposed):

@@ -5,7 +5,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, insert, update
+from sqlalchemy import insert, update
 
 from app.divergence.models import Stance
 from app.divergence.services import differ, stances
@@ -13,15 +13,10 @@ from app.drafting.models import Position, Revision, SignOff
 from app.drafting.services import consensus, lifecycle
 from app.extensions import db
 from positions.hashing import content_hash
-from tests.conftest import (
-    Alliance,
-    api_headers,
-    approve,
-    login,
-    make_area,
-    make_position,
-    revise,
-)
+from tests.support.client import api_headers, login
+from tests.support.factories import approve, make_area, make_position, revise
+from tests.support.queries import counting_queries
+from tests.support.world import Alliance
 
 API = "/api/v1"
 FIVE = ["Riverbank", "Harbourside", "Westfield", "Moorland", "Eastgate"]  # not alphabetical
@@ -245,20 +240,6 @@ def test_summary_counts_each_area_by_trend(alliance, client):
 # ---- a fixed number of queries ------------------------------------------------------------------
 
 
-@contextmanager
-def counted():
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-
-
 VIEWS = ["support", "reservations", "oppose", "undecided"]
 
 
@@ -366,10 +347,10 @@ def empty_session(alliance):
 def queries_for_board(client, alliance, headers) -> tuple[int, int, int]:
     """(rows, queries for GET /divergence/, queries for GET /api/v1/divergence?area=...)."""
     area_id = alliance.area.id
-    with empty_session(alliance), counted() as web:
+    with empty_session(alliance), counting_queries() as web:
         response = client.get("/divergence/")
     assert response.status_code == 200
-    with empty_session(alliance), counted() as api:
+    with empty_session(alliance), counting_queries() as api:
         response = client.get(f"{API}/divergence?area={area_id}", headers=headers)
     assert response.status_code == 200
     rows = response.get_json()["positions"]

@@ -11,7 +11,8 @@ from app.drafting.models import Position
 from app.drafting.services.consensus import today
 from app.errors import Conflict, Forbidden
 from app.extensions import db
-from tests.conftest import api_headers, login, make_partner, make_position, make_user
+from tests.support.client import api_post, error_of, login
+from tests.support.factories import make_partner, make_position, make_user
 
 API = "/api/v1"
 STATEMENTS = {
@@ -24,27 +25,14 @@ STATEMENTS = {
 # ---- builders -----------------------------------------------------------------------------------
 
 
-def error_of(response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    error = response.get_json()["error"]
-    assert error["message"]
-    if code:
-        assert error["code"] == code
-    return error
-
-
-def post(client, user, path, body=None):
-    return client.post(f"{API}{path}", json=body or {}, headers=api_headers(user))
-
-
 def write(client, user, position, text):
-    response = post(client, user, f"/positions/{position.id}/differ", {"statement": text})
+    response = api_post(client, user, f"/positions/{position.id}/differ", {"statement": text})
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()
 
 
 def confirm(client, chief, position):
-    return post(client, chief, f"/positions/{position.id}/differ/confirm")
+    return api_post(client, chief, f"/positions/{position.id}/differ/confirm")
 
 
 def write_all(client, alliance, position, statements=STATEMENTS):
@@ -115,13 +103,13 @@ def test_a_statement_is_written_for_the_writers_own_partner(alliance, client, po
 @pytest.mark.parametrize("who", ["comms", "admin"])
 def test_alliance_staff_write_no_statement(alliance, client, position, who):
     user = getattr(alliance, who)
-    response = post(client, user, f"/positions/{position.id}/differ", {"statement": "Ours."})
+    response = api_post(client, user, f"/positions/{position.id}/differ", {"statement": "Ours."})
     error_of(response, 403)
 
 
 def test_an_oversized_statement_is_413(app, alliance, client, position):
     huge = "x" * (app.config["MAX_BODY_BYTES"] + 1)
-    response = post(
+    response = api_post(
         client, alliance.drafter, f"/positions/{position.id}/differ", {"statement": huge}
     )
     error_of(response, 413)
@@ -243,34 +231,36 @@ def test_the_public_index_lists_the_differ_position(client, differing):
 
 def test_while_differ_edits_and_signoffs_are_refused_as_closed(alliance, client, differing):
     pid = differing.id
-    response = post(
+    response = api_post(
         client,
         alliance.drafter,
         f"/positions/{pid}/revisions",
         {"body": "New.", "base_revision": 1},
     )
     error_of(response, 409, "closed")
-    response = post(
+    response = api_post(
         client,
         alliance.chiefs["moorland"],
         f"/positions/{pid}/signoffs",
         {"revision": 1, "decision": "approve"},
     )
     error_of(response, 409, "closed")
-    response = post(client, alliance.comms, f"/positions/{pid}/publish", {"revision": 1})
+    response = api_post(client, alliance.comms, f"/positions/{pid}/publish", {"revision": 1})
     error_of(response, 409, "closed")
     assert status_of(differing) == "differ"
 
 
 def test_while_differ_statements_and_confirmations_are_refused(alliance, client, differing):
     pid = differing.id
-    response = post(client, alliance.drafter, f"/positions/{pid}/differ", {"statement": "More."})
+    response = api_post(
+        client, alliance.drafter, f"/positions/{pid}/differ", {"statement": "More."}
+    )
     error_of(response, 409)
     error_of(confirm(client, alliance.chiefs["moorland"], differing), 409)
 
 
 def test_while_differ_an_amendment_cannot_be_accepted(alliance, client, position):
-    post(
+    api_post(
         client,
         alliance.drafter,
         f"/positions/{position.id}/amendments",
@@ -278,7 +268,7 @@ def test_while_differ_an_amendment_cannot_be_accepted(alliance, client, position
     )
     write_all(client, alliance, position)
     confirm_all(client, alliance, position)
-    response = post(client, alliance.drafter, f"/positions/{position.id}/amendments/1/accept")
+    response = api_post(client, alliance.drafter, f"/positions/{position.id}/amendments/1/accept")
     error_of(response, 409, "closed")
 
 
@@ -295,7 +285,7 @@ def test_reopen_returns_it_to_work_and_keeps_the_outcome(alliance, client, diffe
     assert outcome.reopened_by_id == alliance.drafter.id
     assert len(outcome.statements) == 3
     # Back to work: an edit is accepted again.
-    response = post(
+    response = api_post(
         client,
         alliance.drafter,
         f"/positions/{differing.id}/revisions",

@@ -10,7 +10,8 @@ from app.drafting.services import consensus, lifecycle
 from app.drafting.services.consensus import today
 from app.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
-from tests.conftest import login, make_position
+from tests.support.client import login
+from tests.support.factories import make_position
 
 # ---- builders -----------------------------------------------------------------------------------
 

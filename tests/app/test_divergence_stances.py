@@ -10,7 +10,8 @@ from app.divergence.models import Stance
 from app.divergence.services import stances
 from app.errors import Forbidden
 from app.extensions import db
-from tests.conftest import api_headers, login, make_position, make_user
+from tests.support.client import api_headers, error_of, login
+from tests.support.factories import make_position, make_user
 
 API = "/api/v1"
 
@@ -24,15 +25,6 @@ def put_stance(client, user, position, partner_slug, **body):
         json=body,
         headers=api_headers(user),
     )
-
-
-def error_of(response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    error = response.get_json()["error"]
-    assert error["message"]
-    if code:
-        assert error["code"] == code
-    return error
 
 
 def stance_rows() -> int:

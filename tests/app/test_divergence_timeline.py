@@ -8,7 +8,8 @@ import pytest
 from app.divergence.services import amendments, differ, stances
 from app.drafting.services import consensus
 from app.extensions import db
-from tests.conftest import api_headers, approve, login, make_position
+from tests.support.client import api_headers, login
+from tests.support.factories import approve, make_position
 
 API = "/api/v1"
 BASE = "We ask for fair rents."

@@ -27,16 +27,15 @@ from app.audit.models import AuditEvent
 from app.drafting.models import Position, Publication, Revision
 from app.extensions import db
 from config import BASE_DIR, TestConfig
-from tests.app.serving import served
-from tests.conftest import (
-    ON_POSTGRES,
-    Alliance,
-    _forget_user_after_each_request,
-    api_headers,
-    login,
-    make_position,
-    server_url,
-)
+from tests.support.apps import forget_user_after_each_request
+from tests.support.client import api_headers, login
+from tests.support.databases import ON_POSTGRES, server_url
+from tests.support.factories import make_position
+from tests.support.serving import served
+from tests.support.world import Alliance
+
+# The database is taken away, capped or opened read-only; a gunicorn worker reads it.
+pytestmark = pytest.mark.fresh_db
 
 PARTNERS = ["Harbourside", "Moorland", "Riverbank"]
 ORIGINAL = "We ask for fair rents."
@@ -117,7 +116,7 @@ def own_database(request, tmp_path):
         app = create_app(
             TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'data' / 'concord.db'}"
         )
-        _forget_user_after_each_request(app)  # requests share the test's app context, and `g`
+        forget_user_after_each_request(app)  # requests share the test's app context, and `g`
         contexts = app.app_context()
     try:
         with contexts:
@@ -196,7 +195,7 @@ def test_a_read_only_sqlite_file_gives_a_clear_503_and_keeps_the_text(own_databa
     read_only = create_app(
         TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///file:{path}?mode=ro&uri=true"
     )
-    _forget_user_after_each_request(read_only)
+    forget_user_after_each_request(read_only)
     with read_only.app_context():
         client = read_only.test_client()
         client.set_cookie("session", writable.get_cookie("session").value)

@@ -26,9 +26,10 @@ from app.accounts.models import User
 from app.demo import alliance as demo
 from app.drafting.models import Position
 from app.extensions import db
-from tests.app.serving import csrf_token, served
+from tests.support.client import csrf_token
+from tests.support.serving import served
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.fresh_db]  # gunicorn reads the database
 
 SECONDS = float(os.environ.get("CONCORD_LOAD_SECONDS", "15"))
 MAX_REQUESTS = int(os.environ.get("CONCORD_LOAD_REQUESTS", "4000"))

@@ -4,14 +4,15 @@ import pytest
 
 from app.extensions import db
 from app.meetings.models import Flag
-from tests.app.test_meetings_services import (
+from tests.support.client import api_headers, error_of
+from tests.support.factories import (
     backdate_publications,
     grant,
     make_meeting,
+    make_position,
     minutes_from_now,
-    publish_position,
+    published_position,
 )
-from tests.conftest import api_headers, make_position
 
 MEETING = {
     "title": "Evidence to the transport committee",
@@ -31,12 +32,6 @@ MEETING = {
 @pytest.fixture
 def comms(alliance):
     return api_headers(alliance.comms)
-
-
-def error_of(response) -> dict:
-    body = response.get_json()
-    assert set(body) == {"error"} and {"code", "message"} <= set(body["error"]), body
-    return body["error"]
 
 
 def test_create_read_and_patch_a_meeting(client, alliance, comms):
@@ -92,7 +87,7 @@ def test_meeting_errors(client, alliance, comms):
 def test_record_appearances_and_read_the_log(client, alliance, comms):
     chief = alliance.chiefs["riverbank"]
     grant(alliance.admin, chief, [alliance.area])
-    position = publish_position(alliance)
+    position = published_position(alliance)
     backdate_publications(position)
     meeting = make_meeting(alliance.comms, areas=[alliance.area], starts_at=minutes_from_now(-60))
     url = f"/api/v1/meetings/{meeting.id}/appearances"

@@ -10,15 +10,16 @@ from icalendar import Calendar
 from app.extensions import db
 from app.meetings.queries.exports import neutralise
 from app.meetings.services import meetings as meeting_service
-from tests.app.test_meetings_services import (
+from tests.support.client import login
+from tests.support.factories import (
     backdate_publications,
     grant,
     make_meeting,
+    make_position,
     minutes_from_now,
-    publish_position,
+    published_position,
     speak,
 )
-from tests.conftest import login, make_position
 
 
 def rows_of(response) -> list[list[str]]:
@@ -42,7 +43,7 @@ def events(cal: Calendar) -> dict[str, object]:
 def log(alliance):
     speaker = alliance.chiefs["harbourside"]
     grant(alliance.admin, speaker, [alliance.area])
-    position = publish_position(alliance, title="-Fair rents")
+    position = published_position(alliance, title="-Fair rents")
     backdate_publications(position)
     draft = make_position(alliance.drafter, title="@Internal draft")
     db.session.commit()

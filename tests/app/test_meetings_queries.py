@@ -1,39 +1,25 @@
 """The log is served with a fixed number of SQL statements, however long it grows."""
 
-from contextlib import contextmanager
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.drafting.models import Position
 from app.extensions import db
-from tests.app.test_meetings_services import (
+from tests.support.client import api_headers, login
+from tests.support.factories import (
     grant,
     make_meeting,
+    make_position,
     minutes_from_now,
-    publish_position,
+    published_position,
     speak,
 )
-from tests.conftest import api_headers, login, make_position
-
-
-@contextmanager
-def counting():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.support.queries import counting_queries
 
 
 def build_log(alliance, n: int) -> None:
     """n appearances in every shape: both capacities, cited positions, flags, audiences."""
     grant(alliance.admin, alliance.chiefs["harbourside"], [alliance.area])
-    published = publish_position(alliance, title="Published line")
+    published = published_position(alliance, title="Published line")
     draft = make_position(alliance.drafter, title="Draft line")
     db.session.commit()
     speakers = [
@@ -69,14 +55,14 @@ def count_requests(client, alliance) -> tuple[int, int, int]:
     login(client, alliance.comms)
     headers = api_headers(alliance.comms)
     client.get("/meetings/log")  # warm up: anything first-time happens here
-    with counting() as page:
+    with counting_queries() as page:
         response = client.get("/meetings/log")
         assert response.status_code == 200
-    with counting() as api:
+    with counting_queries() as api:
         response = client.get("/api/v1/appearances", headers=headers)
         assert response.status_code == 200
     client.post("/logout")
-    with counting() as public:
+    with counting_queries() as public:
         assert client.get("/meetings/log").status_code == 200
     return len(page), len(api), len(public)
 

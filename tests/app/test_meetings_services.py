@@ -1,110 +1,33 @@
-"""Spokesperson log services on a real database: meetings, appearances, flags, mandates.
-
-The helpers at the top are shared by the other test_meetings_* modules.
-"""
+"""Spokesperson log services on a real database: meetings, appearances, flags, mandates."""
 
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.drafting.models import Position, Publication
 from app.drafting.services import consensus, lifecycle
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.extensions import db, utcnow
-from app.meetings.models import Flag, Meeting, Organisation
+from app.extensions import db
+from app.meetings.models import Flag, Organisation
 from app.meetings.services import appearances, mandates
 from app.meetings.services import meetings as meeting_service
-from app.meetings.services.meetings import CounterpartInput, MeetingInput
-from tests.conftest import make_area, make_partner, make_position, make_user, revise
+from app.meetings.services.meetings import CounterpartInput
+from tests.support.factories import (
+    backdate_publications,
+    grant,
+    make_area,
+    make_meeting,
+    make_partner,
+    make_position,
+    make_user,
+    minutes_from_now,
+    published_position,
+    revise,
+    speak,
+)
 
-# ---- helpers shared by the meeting tests ------------------------------------------------------
-
-
-def minutes_from_now(minutes: int) -> datetime:
-    return (utcnow() + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
-
-
-def make_meeting(
-    user,
-    *,
-    title="Housing select committee",
-    starts_at=None,
-    ends_at=None,
-    areas=(),
-    audience=("Department for Housing",),
-    public=False,
-    kind="meeting",
-    status="planned",
-) -> Meeting:
-    meeting = meeting_service.create_meeting(
-        db.session,
-        user,
-        MeetingInput(
-            title=title,
-            starts_at=starts_at or minutes_from_now(-60 * 24),
-            ends_at=ends_at,
-            kind=kind,
-            status=status,
-            areas=[a.id for a in areas],
-            public=public,
-            counterparts=[
-                CounterpartInput(*row) if isinstance(row, tuple) else CounterpartInput(row)
-                for row in audience
-            ],
-        ),
-    )
-    db.session.commit()
-    return meeting
-
-
-def grant(admin, user, areas, starts_on=date(2020, 1, 1), ends_on=None):
-    mandate = mandates.grant_mandate(
-        db.session,
-        admin,
-        user=user.id,
-        areas=[a.id for a in areas],
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
-    db.session.commit()
-    return mandate
-
-
-def speak(recorder, meeting, speaker, capacity="alliance", positions=(), summary="We said it."):
-    appearance = appearances.record_appearance(
-        db.session,
-        recorder,
-        meeting.id,
-        speaker=speaker.id,
-        capacity=capacity,
-        positions=[p.id for p in positions],
-        summary=summary,
-    )
-    db.session.commit()
-    return appearance
-
-
-def publish_position(alliance, **fields) -> Position:
-    position = make_position(alliance.drafter, **fields)
-    alliance.approve_all(position)
-    consensus.publish(
-        db.session, alliance.comms, position.id, revision_number=position.current_revision.number
-    )
-    db.session.commit()
-    return position
-
-
-def backdate_publications(position, days: int = 30) -> None:
-    """Test-only time travel: the position was published `days` ago (a Core UPDATE, since the
-    ORM refuses to rewrite publications)."""
-    db.session.execute(
-        update(Publication)
-        .where(Publication.position_id == position.id)
-        .values(published_at=utcnow() - timedelta(days=days))
-    )
-    db.session.commit()
+# ---- helpers ----------------------------------------------------------------------------------
 
 
 def flag_keys(appearance) -> list[str]:
@@ -230,7 +153,7 @@ def test_editing_the_audience_replaces_the_rows(alliance):
 
 
 def test_a_clean_alliance_appearance_keeps_the_published_revision(alliance, speaker):
-    position = publish_position(alliance)
+    position = published_position(alliance)
     meeting = make_meeting(alliance.comms, starts_at=minutes_from_now(1), areas=[alliance.area])
     # The meeting is ahead: judged on what stands now. Then the text changes and is republished.
     appearance = speak(alliance.comms, meeting, speaker, positions=[position])
@@ -246,7 +169,7 @@ def test_a_clean_alliance_appearance_keeps_the_published_revision(alliance, spea
 
 
 def test_a_no_mandate_is_flagged(alliance):
-    position = publish_position(alliance)
+    position = published_position(alliance)
     meeting = make_meeting(alliance.comms, starts_at=minutes_from_now(1), areas=[alliance.area])
     appearance = speak(alliance.comms, meeting, alliance.chiefs["moorland"], positions=[position])
     assert flag_keys(appearance) == [f"no_mandate:area:{alliance.area.id}"]
@@ -273,13 +196,13 @@ def test_b_citing_a_draft_is_flagged(alliance, speaker):
 
 def test_b_a_position_published_after_the_meeting_is_flagged(alliance, speaker):
     meeting = make_meeting(alliance.comms, starts_at=minutes_from_now(-120))
-    position = publish_position(alliance)  # published now, after the meeting
+    position = published_position(alliance)  # published now, after the meeting
     appearance = speak(alliance.comms, meeting, speaker, positions=[position])
     assert flag_keys(appearance) == [f"no_unified_text:position:{position.id}"]
 
 
 def test_c_a_position_withdrawn_later_is_flagged_when_the_log_is_next_read(alliance, speaker):
-    position = publish_position(alliance)
+    position = published_position(alliance)
     backdate_publications(position)
     meeting = make_meeting(alliance.comms, starts_at=minutes_from_now(-60))
     appearance = speak(alliance.comms, meeting, speaker, positions=[position])
@@ -420,7 +343,7 @@ def test_correcting_an_entry_clears_open_flags_and_keeps_reviewed_ones(alliance,
 
 
 def test_a_meeting_judged_ahead_is_judged_again_once_it_has_happened(alliance, speaker):
-    position = publish_position(alliance)
+    position = published_position(alliance)
     meeting = make_meeting(alliance.comms, starts_at=minutes_from_now(60))
     appearance = speak(alliance.comms, meeting, speaker, positions=[position])
     assert flag_keys(appearance) == []

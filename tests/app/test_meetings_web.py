@@ -8,15 +8,16 @@ import pytest
 
 from app.extensions import db
 from app.meetings.models import Appearance, Flag, Meeting
-from tests.app.test_meetings_services import (
+from tests.support.client import login
+from tests.support.factories import (
     backdate_publications,
     grant,
     make_meeting,
+    make_position,
     minutes_from_now,
-    publish_position,
+    published_position,
     speak,
 )
-from tests.conftest import login, make_position
 
 
 def switch(client, user):
@@ -55,7 +56,7 @@ def scene(alliance):
     internal meeting, and a planned meeting ahead."""
     speaker = alliance.chiefs["harbourside"]
     grant(alliance.admin, speaker, [alliance.area])
-    position = publish_position(alliance, title="Fair rents for all")
+    position = published_position(alliance, title="Fair rents for all")
     backdate_publications(position)
     draft = make_position(alliance.drafter, title="Secret draft on rents")
     db.session.commit()

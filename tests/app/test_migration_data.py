@@ -7,13 +7,12 @@ the old rows (sign-in, pages, a new revision) and the audit chain seeded across 
 verifies. On the way down, every table that remains keeps its rows.
 """
 
-import os
 from datetime import date, datetime
 
 import flask_migrate
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, Table, create_engine, inspect, select, text, update
+from sqlalchemy import MetaData, Table, inspect, select, text, update
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -28,9 +27,14 @@ from config import TestConfig
 from positions.audit import GENESIS, canonical_details, event_hash
 from positions.hashing import content_hash
 from positions.rendering import render_markdown
-from tests.conftest import ON_POSTGRES, PASSWORD, login, server_url
+from tests.support.client import login
+from tests.support.databases import throwaway_database
+from tests.support.factories import PASSWORD
 
-pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning"),
+    pytest.mark.fresh_db,  # a database of its own, migrated and downgraded
+]
 
 T0 = datetime(2024, 3, 1, 9, 30)
 
@@ -38,24 +42,12 @@ T0 = datetime(2024, 3, 1, 9, 30)
 @pytest.fixture
 def empty_app(tmp_path):
     """An app on a database with nothing in it: a SQLite file, or a throwaway PostgreSQL one."""
-    admin, name = None, f"concord_migration_data_{os.getpid()}"
-    if ON_POSTGRES:
-        admin = create_engine(server_url(), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = server_url().set(database=name).render_as_string(hide_password=False)
-    else:
-        url = f"sqlite:///{tmp_path / 'migrated.db'}"
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-    if admin is not None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("migrated", tmp_path) as url:
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
 
 
 # ---- reading and writing rows without the models (they describe head, not the step) ---------

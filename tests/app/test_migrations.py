@@ -1,39 +1,30 @@
 """Migrations build the whole schema from empty, agree with the models, and go down and up."""
 
-import os
-
 import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from app import create_app
 from app.extensions import db
 from config import TestConfig
-from tests.conftest import ON_POSTGRES, server_url
+from tests.support.databases import throwaway_database
 
 # migrations/env.py is Flask-Migrate's template: it tries Flask-SQLAlchemy's deprecated
 # get_engine() before db.engine. Harmless (it falls back once get_engine is gone).
-pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning"),
+    pytest.mark.fresh_db,  # a database of its own, migrated and downgraded
+]
 
 
 @pytest.fixture
 def empty_database_url(tmp_path):
     """A database with nothing in it: a SQLite file, or a throwaway PostgreSQL database."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'migrated.db'}"
-        return
-    name = f"concord_migrations_{os.getpid()}"
-    admin = create_engine(server_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server_url().set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_database("migrated", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -10,16 +10,8 @@ import re
 from jsonschema import Draft202012Validator
 
 from app.api.openapi import SPEC
-from tests.app.permissions_table import (
-    ADMIN,
-    ANON,
-    CHIEF,
-    COMMS,
-    OTHER_POLICY,
-    PERMISSIONS,
-    POLICY,
-)
-from tests.app.test_permissions import World, cases
+from tests.support.permissions import ADMIN, ANON, CHIEF, COMMS, OTHER_POLICY, PERMISSIONS, POLICY
+from tests.support.roles import World, cases
 
 PREFIX = "/api/v1"
 METHODS = {"get", "put", "post", "patch", "delete"}

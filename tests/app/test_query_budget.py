@@ -15,7 +15,7 @@ from app.drafting.models import Position, Revision
 from app.drafting.queries import comparing
 from app.extensions import db
 from benchmarks import seed as bench
-from tests.app.builders import counting_queries
+from tests.support.queries import counting_queries
 
 SMALL = bench.Plan(
     positions=12,

@@ -8,8 +8,9 @@ redrafted) is built, a page is fetched once to warm up, then counted; then the w
 import pytest
 
 from app.extensions import db
-from tests.app.builders import counting_queries, publish
-from tests.conftest import api_headers, approve, login, make_position, revise
+from tests.support.client import api_headers, login
+from tests.support.factories import approve, make_position, publish, revise
+from tests.support.queries import counting_queries
 
 SMALL, LARGE = 5, 40
 

@@ -21,9 +21,13 @@ from app.drafting.services import consensus
 from app.drafting.services import editing as drafting
 from app.errors import Conflict
 from app.extensions import db
-from tests.conftest import ON_POSTGRES, approve, make_position, revise
+from tests.support.databases import ON_POSTGRES
+from tests.support.factories import approve, make_position, revise
 
-pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="row locks race only on PostgreSQL")
+pytestmark = [
+    pytest.mark.skipif(not ON_POSTGRES, reason="row locks race only on PostgreSQL"),
+    pytest.mark.fresh_db,  # threads, each with a connection of its own
+]
 
 ROUNDS = 30
 JOIN_TIMEOUT = 30

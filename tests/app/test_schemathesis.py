@@ -1,9 +1,9 @@
 """Property-based: schemathesis throws generated input at every operation of the JSON API.
 
 The app is the one production runs (TESTING off, so anything unexpected answers 500 instead of
-raising into the test), on a database with real data (tests/app/test_permissions.py's World), and
-every request carries a chief officer's token. For every operation, on every input: no 5xx, and
-the answer (status, content type, body) matches /api/v1/openapi.json.
+raising into the test), on a database of its own with real data (the world of roles,
+tests/support/roles.py), and every request carries a chief officer's token. For every operation,
+on every input: no 5xx, and the answer (status, content type, body) matches /api/v1/openapi.json.
 
 Bounded: a handful of examples per operation and a time budget for the whole run.
 """
@@ -32,9 +32,18 @@ from app import create_app
 from app.accounts import services as accounts
 from app.extensions import db
 from config import TestConfig
-from tests.app.permissions_table import CHIEF
-from tests.app.test_permissions import World
-from tests.conftest import ON_POSTGRES, Alliance, _reset_postgres, database_url
+from tests.support import databases
+from tests.support.databases import (
+    ON_POSTGRES,
+    create_postgres_database,
+    database_url,
+    drop_postgres_database,
+)
+from tests.support.permissions import CHIEF
+from tests.support.roles import World
+from tests.support.world import STANDARD_PARTNERS, Alliance
+
+pytestmark = pytest.mark.fresh_db  # a database of its own, on an app with TESTING off
 
 MAX_EXAMPLES = 10  # per operation, generation mode and id choice
 BUDGET_SECONDS = 60  # the whole run; past it, remaining cases are not sent
@@ -42,20 +51,22 @@ RUN = {"cases": 0, "started": None, "skipped": 0, "statuses": Counter()}
 
 
 @pytest.fixture(scope="module")
-def api_app(tmp_path_factory, _postgres_schema):
+def api_app(tmp_path_factory):
+    """The app as production runs it, on a database of its own holding the world of roles."""
+    if ON_POSTGRES:
+        create_postgres_database(f"{databases.RUN}_schemathesis")
     app = create_app(
         TestConfig,
-        SQLALCHEMY_DATABASE_URI=database_url(tmp_path_factory.mktemp("schemathesis")),
+        SQLALCHEMY_DATABASE_URI=database_url(
+            "schemathesis", tmp_path_factory.mktemp("schemathesis")
+        ),
         TESTING=False,  # answer 500 like production, so schemathesis sees and reports it
     )
     quick = functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
     with pytest.MonkeyPatch.context() as patch, app.app_context():
         patch.setattr(accounts, "generate_password_hash", quick)
-        if ON_POSTGRES:
-            _reset_postgres()
-        else:
-            db.create_all()
-        world = World(Alliance(["Harbourside", "Moorland", "Riverbank"]))
+        db.create_all()
+        world = World(Alliance(STANDARD_PARTNERS))
         app.config["SCHEMATHESIS_TOKEN"] = world.tokens[CHIEF]
         app.config["SCHEMATHESIS_IDS"] = {  # rows that exist, so writes reach the services
             "position_id": world.draft.id,
@@ -68,6 +79,8 @@ def api_app(tmp_path_factory, _postgres_schema):
     yield app
     with app.app_context():
         db.engine.dispose()
+    if ON_POSTGRES:
+        drop_postgres_database(f"{databases.RUN}_schemathesis")
 
 
 CHECKS = [

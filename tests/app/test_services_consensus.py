@@ -8,15 +8,19 @@ from app.alliance.models import Partner
 from app.drafting.models import SignOff
 from app.drafting.services import consensus
 from app.errors import Conflict, Forbidden, Invalid
-from tests.app.builders import audit_events, committed_count, publish, published_position, states
-from tests.conftest import (
-    Alliance,
+from tests.support.factories import (
     approve,
+    audit_events,
+    committed_count,
     make_partner,
     make_position,
     make_user,
+    publish,
+    published_position,
     revise,
+    states,
 )
+from tests.support.world import Alliance
 
 NAMES = ["Harbourside", "Moorland", "Riverbank", "Seaview", "Upland"]
 

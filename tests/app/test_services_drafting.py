@@ -9,8 +9,7 @@ from app.drafting.services.editing import EditConflict
 from app.errors import Forbidden, Invalid, NotFound, TooLarge
 from app.extensions import db
 from positions.hashing import content_hash
-from tests.app.builders import audit_events
-from tests.conftest import make_position, make_user, revise
+from tests.support.factories import audit_events, make_position, make_user, revise
 
 TWO_PARAGRAPHS = "Rents should be fair.\n\nRepairs should be quick."
 

@@ -1,4 +1,5 @@
-from tests.conftest import approve, login, make_position, revise
+from tests.support.client import login
+from tests.support.factories import approve, make_position, revise
 
 
 def test_whole_story_through_services(alliance, session, client):

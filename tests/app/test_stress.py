@@ -30,11 +30,14 @@ from app.audit import services as audit
 from app.audit.models import AuditEvent
 from app.drafting.models import Position, Publication, Revision, SignOff
 from app.extensions import db
-from tests.conftest import ON_POSTGRES, api_headers, make_position
+from tests.support.client import api_headers
+from tests.support.databases import ON_POSTGRES
+from tests.support.factories import make_position
 
 pytestmark = [
     pytest.mark.skipif(not ON_POSTGRES, reason="row locks under load: PostgreSQL"),
     pytest.mark.slow,
+    pytest.mark.fresh_db,  # threads, each with a connection of its own
 ]
 
 SECONDS = float(os.environ.get("CONCORD_STRESS_SECONDS", "20"))

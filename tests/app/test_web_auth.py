@@ -8,8 +8,8 @@ import pytest
 from app.audit import services as audit
 from app.audit.models import AuditEvent
 from app.drafting.models import Position, SignOff
-from tests.app.builders import audit_events, body_of, committed_count
-from tests.conftest import PASSWORD, api_headers, login, make_position
+from tests.support.client import api_headers, body_of, login
+from tests.support.factories import PASSWORD, audit_events, committed_count, make_position
 
 
 def _token(page: str) -> str:

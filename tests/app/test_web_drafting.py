@@ -7,21 +7,15 @@ import pytest
 
 from app.audit.models import AuditEvent
 from app.drafting.models import Position, Revision, SignOff
-from tests.app.builders import body_of, committed_count, published_position
-from tests.conftest import approve, login, make_area, make_position, revise
-
-XSS_BODY = (
-    "Fine words.\n\n<script>alert('body')</script>\n\n"
-    '<img src="x" onerror="alert(1)">\n\n[click](javascript:alert(2))\n\n'
-    '<a href="javascript:alert(3)" onclick="alert(4)">link</a>'
+from tests.support.client import XSS_BODY, assert_inert, body_of, login
+from tests.support.factories import (
+    approve,
+    committed_count,
+    make_area,
+    make_position,
+    published_position,
+    revise,
 )
-
-
-def assert_inert(page: str) -> None:
-    assert "<script>alert" not in page
-    assert "onerror" not in page and "onclick" not in page
-    assert "javascript:" not in page
-    assert "<img" not in page
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 import re
 
-from tests.app.builders import body_of, publish, published_position
-from tests.app.test_web_drafting import XSS_BODY, assert_inert
-from tests.conftest import Alliance, approve, make_position, revise
+from tests.support.client import XSS_BODY, assert_inert, body_of
+from tests.support.factories import approve, make_position, publish, published_position, revise
+from tests.support.world import Alliance
 
 
 def test_public_list_shows_published_positions_only(alliance, client, session):

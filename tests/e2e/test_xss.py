@@ -21,13 +21,11 @@ Referrer-Policy. Bounded: payloads are batched, many to a record and many record
 from __future__ import annotations
 
 import functools
-import threading
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
 from werkzeug.security import generate_password_hash
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.accounts import services as accounts
@@ -42,8 +40,8 @@ from app.meetings.queries import exports as export
 from app.meetings.services import appearances, mandates
 from app.meetings.services import meetings as meeting_service
 from app.meetings.services.meetings import CounterpartInput, MeetingInput
-from tests.e2e.conftest import E2EConfig, QuietHandler
 from tests.e2e.xss_payloads import PAYLOADS, TEMPLATE_RESULT
+from tests.support.live import E2EConfig, live
 
 pytestmark = pytest.mark.browser
 
@@ -96,13 +94,8 @@ def hostile_server(tmp_path_factory):
         data = fill_with_hostile_text(db.session)
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="xss-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", data
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with live(app, "xss-server") as url:
+        yield url, data
     with app.app_context():
         db.engine.dispose()
 

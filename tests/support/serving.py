@@ -7,7 +7,6 @@ Each server gets a free port, its own log file and a bounded life: it is stopped
 import http.client
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from config import BASE_DIR
+from tests.support.client import csrf_token
 
 START_TIMEOUT = 60
 STOP_TIMEOUT = 10
@@ -203,10 +203,3 @@ class Client:
         if self.connection is not None:
             self.connection.close()
             self.connection = None
-
-
-def csrf_token(html: str) -> str:
-    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    if not found:
-        raise AssertionError("no CSRF token on the page")
-    return found.group(1)

@@ -5,8 +5,9 @@ it; every other role must be refused (401, 403 or 404; a sign-in redirect; or a 
 the refusal and writes nothing). tests/app/test_permissions.py fails for a route missing here, so
 a new route cannot ship without someone deciding who may use it.
 
-The roles are people of the test alliance (tests/conftest.py): the data each route is tried on
-belongs to Harbourside (partner A) and, where a person owns it, to Harbourside's chief officer.
+The roles are people of the standard alliance (tests/support/world.py), and the data each route
+is tried on (tests/support/roles.py) belongs to Harbourside (partner A) and, where a person owns
+it, to Harbourside's chief officer.
 "Other" roles belong to Moorland (partner B): wherever a partner is involved, they are the people
 who must not act for partner A.
 """

@@ -30,7 +30,7 @@ def _quick_password_hashing(request, monkeypatch):
     """Werkzeug's default hash costs ~70 ms a user; the suite makes hundreds of users.
 
     Still werkzeug's hashing, with fewer rounds. A test that asks for the fixture
-    `real_password_hashing` gets the production default (see test_accounts.py).
+    `real_password_hashing` gets the production default (see accounts/test_services.py).
     """
     if "real_password_hashing" in request.fixturenames:
         return

@@ -2,8 +2,8 @@
 
 Every endpoint in `app.url_map` has an entry here, per HTTP method, naming the roles that may use
 it; every other role must be refused (401, 403 or 404; a sign-in redirect; or a form that flashes
-the refusal and writes nothing). tests/app/test_permissions.py fails for a route missing here, so
-a new route cannot ship without someone deciding who may use it.
+the refusal and writes nothing). tests/app/system/test_permissions.py fails for a route missing
+here, so a new route cannot ship without someone deciding who may use it.
 
 The roles are people of the standard alliance (tests/support/world.py), and the data each route
 is tried on (tests/support/roles.py) belongs to Harbourside (partner A) and, where a person owns

@@ -44,7 +44,7 @@ SECONDS = float(os.environ.get("CONCORD_STRESS_SECONDS", "20"))
 THREADS = int(os.environ.get("CONCORD_STRESS_THREADS", "8"))
 POSITIONS = int(os.environ.get("CONCORD_STRESS_POSITIONS", "3"))
 LINES = 12
-REPORT = Path(__file__).resolve().parents[1] / "artifacts" / "hardening" / "stress.json"
+REPORT = Path(__file__).resolve().parents[2] / "artifacts" / "hardening" / "stress.json"
 
 # What a refusal may be: anything else (a 5xx above all) is a failure.
 EXPECTED_REFUSALS = {

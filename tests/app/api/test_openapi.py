@@ -1,8 +1,8 @@
 """The OpenAPI description stays true: every API route described, and real answers validate.
 
-Realistic requests come from the permission walk (tests/app/test_permissions.py), so each
-operation is called once on real data, as a role allowed to use it, and its answer is checked
-against the schema the description gives for that status.
+Realistic requests come from the permission walk's world of roles (tests/support/roles.py), so
+each operation is called once on real data, as a role allowed to use it, and its answer is
+checked against the schema the description gives for that status.
 """
 
 import re

@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.fresh_db]  # gunicorn reads the data
 SECONDS = float(os.environ.get("CONCORD_LOAD_SECONDS", "15"))
 MAX_REQUESTS = int(os.environ.get("CONCORD_LOAD_REQUESTS", "4000"))
 THREADS = int(os.environ.get("CONCORD_LOAD_THREADS", "8"))
-REPORT = Path(__file__).resolve().parents[1] / "artifacts" / "hardening"
+REPORT = Path(__file__).resolve().parents[2] / "artifacts" / "hardening"
 
 EXPECTED = {200, 201, 302, 304, 400, 403, 404, 409}
 

@@ -13,7 +13,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 APP_LOCK = ROOT / "requirements" / "app.txt"
 TEST_LOCK = ROOT / "requirements" / "test.txt"

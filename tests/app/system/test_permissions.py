@@ -56,7 +56,7 @@ def test_every_route_has_a_declared_permission(app):
         if method not in PERMISSIONS.get(endpoint, {})
     )
     assert not undeclared, (
-        "Routes with no declared permission (add them to tests/app/permissions_table.py): "
+        "Routes with no declared permission (add them to tests/support/permissions.py): "
         + ", ".join(undeclared)
     )
     stale = sorted(

@@ -111,6 +111,13 @@ def another_app(app):
 
 
 @pytest.fixture
+def flask_cli(app):
+    """`flask_cli("users", "create", ...)`: the command line, in the test's process and app."""
+    runner = app.test_cli_runner()
+    return lambda *args, **kw: runner.invoke(args=list(args), **kw)
+
+
+@pytest.fixture
 def csrf_app(another_app):
     """A second app on the same database with CSRF protection switched on, as in production."""
     return another_app(WTF_CSRF_ENABLED=True)

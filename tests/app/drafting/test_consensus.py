@@ -285,9 +285,3 @@ def test_editing_a_published_position_makes_a_draft_and_keeps_the_published_text
     alliance.approve_all(position)
     publish(alliance.comms, position)
     assert position.published_revision.number == 2 and position.status == "published"
-
-
-def test_partners_are_listed_in_neutral_alphabetical_order(app, session):
-    Alliance(["Zephyr Trust", "alder network", "Moor Group"])
-    names = [p.name for p in consensus.all_partners(session)]
-    assert names == ["alder network", "Moor Group", "Zephyr Trust"]

@@ -223,9 +223,9 @@ REFUSED = (400, 404)
         ("get", f"/positions?page={HUGE}", None, (200,)),
         ("get", "/positions?per_page=-5", None, (200,)),
         ("get", "/positions?page=-3", None, (200,)),
-        ("get", f"/positions/1/diff?from=1&to={HUGE}", None, REFUSED),
-        ("post", "/positions/1/revisions", {"body": "b", "base_revision": HUGE}, REFUSED),
-        ("post", "/positions/1/signoffs", {"revision": HUGE, "decision": "approve"}, REFUSED),
+        ("get", f"/positions/{{pid}}/diff?from=1&to={HUGE}", None, REFUSED),
+        ("post", "/positions/{pid}/revisions", {"body": "b", "base_revision": HUGE}, REFUSED),
+        ("post", "/positions/{pid}/signoffs", {"revision": HUGE, "decision": "approve"}, REFUSED),
         ("post", "/positions", {"title": "T", "body": "b", "area": str(HUGE)}, REFUSED),
         ("get", f"/published?page={HUGE}", None, (200,)),
     ],
@@ -233,9 +233,10 @@ REFUSED = (400, 404)
 def test_out_of_range_numbers_are_refused_never_a_500(
     alliance, client, session, method, path, payload, statuses
 ):
-    make_position(alliance.drafter)
+    position = make_position(alliance.drafter)  # {pid}: a position that exists
     session.commit()
     headers = api_headers(alliance.chiefs["moorland"])
+    path = path.format(pid=position.id)
     response = getattr(client, method)(API + path, json=payload, headers=headers)
     assert response.status_code in statuses, response.get_data(as_text=True)
     if response.status_code >= 400:

@@ -339,7 +339,7 @@ HUGE = 10**20  # beyond any database integer
         (f"/positions/{HUGE}", 404),
         (f"/positions/?page={HUGE}", 200),
         (f"/positions/?area={HUGE}", 200),
-        (f"/positions/1/compare?from=1&to={HUGE}", 200),
+        (f"/positions/{{pid}}/compare?from=1&to={HUGE}", 200),
         (f"/public/?page={HUGE}", 200),
         ("/positions/?page=-1", 200),
         ("/positions/?page=abc", 200),
@@ -348,6 +348,6 @@ HUGE = 10**20  # beyond any database integer
 def test_out_of_range_numbers_in_addresses_are_never_a_500(
     alliance, drafter_client, session, path, status
 ):
-    make_position(alliance.drafter)
+    position = make_position(alliance.drafter)  # {pid}: a position that exists
     session.commit()
-    assert drafter_client.get(path).status_code == status
+    assert drafter_client.get(path.format(pid=position.id)).status_code == status

@@ -7,10 +7,11 @@ tests/e2e/        Chromium against the app served on 127.0.0.1
 tests/support/    factories, the world of roles, HTTP and serving helpers: the only modules
                   tests import (never another test module)
 
-With pytest-xdist (`make test` runs `-n 2 --dist loadgroup`), tests that must share one worker
-are grouped here: the browser journeys share one live server and one Chromium, and the slow
-tests (gunicorn under load, stress, a worker killed mid-publish) run one after the other rather
-than against each other on a small machine.
+With pytest-xdist (`make test` runs `-n auto`; `--dist loadgroup` is in the pytest settings),
+tests that must share one worker are grouped here: the browser journeys share one live server and
+one Chromium (tests/e2e/test_xss.py, with a server of its own, is a group of its own), and the
+slow tests (gunicorn under load, stress, a worker killed mid-publish, the 1000-position board)
+run one after another rather than against each other on a small machine.
 """
 
 import json

@@ -43,7 +43,9 @@ from app.meetings.services.meetings import CounterpartInput, MeetingInput
 from tests.e2e.xss_payloads import PAYLOADS, TEMPLATE_RESULT
 from tests.support.live import E2EConfig, live
 
-pytestmark = pytest.mark.browser
+# A server of its own (not the journeys' shared one), so with pytest-xdist it may run on another
+# worker, beside the journeys.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("xss")]
 
 PASSWORD = "hostile-text-password"
 CHUNKS = 12  # records that carry a batch of payloads each in their long text fields

@@ -71,11 +71,14 @@ lint: install-test
 # by CONCORD_STRESS_SECONDS (20) and CONCORD_LOAD_SECONDS (15); locally, -m "not slow" skips them.
 # The browser tests (tests/e2e, Chromium at /usr/bin/chromium) run once, on their own SQLite
 # database; here they must run, not skip. Screenshots land in tests/artifacts/screenshots/.
+# In TEST_WORKERS processes (pytest-xdist; auto: one per CPU; 0: in this process), each with
+# databases of its own; tests/conftest.py keeps the browser tests and the slow ones together.
+TEST_WORKERS ?= auto
 test: install-test lint
-	env -u DATABASE_URL CONCORD_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+	env -u DATABASE_URL CONCORD_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n $(TEST_WORKERS)
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL: $$DATABASE_URL"; \
-		$(BIN)/python -m pytest -m "not browser"; \
+		$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser"; \
 	fi
 
 # Seeds 10,000 positions into a fresh database (a temporary SQLite file, or a database of its

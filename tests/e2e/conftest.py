@@ -17,7 +17,7 @@ Every page is watched: a server exception, a JavaScript error, a Content-Securit
 violation or a failed stylesheet or script fails the test that caused it.
 
 The spokesperson log (app/meetings/, pages at /meetings) has its journeys in test_meetings.py,
-guarded by `meetings_landed()` below.
+guarded by `journeys.meetings_landed()`.
 """
 
 from __future__ import annotations
@@ -25,19 +25,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from flask import got_request_exception
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app import create_app
 from app.accounts import services as accounts
 from app.extensions import db
-from config import Config
 from tests.e2e import journeys
+from tests.support.live import E2EConfig, live
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CONCORD_CHROMIUM", "/usr/bin/chromium"))
@@ -59,33 +57,10 @@ except ImportError:
     collect_ignore_glob = ["test_*.py"]  # the playwright package is missing: nothing to drive
 
 
-class E2EConfig(Config):
-    TESTING = True  # unexpected exceptions reach got_request_exception, and so fail the test
-    SECRET_KEY = "e2e-secret-not-for-production"
-    WTF_CSRF_ENABLED = True  # the real forms, tokens and all
-
-
-def meetings_landed() -> bool:
-    """True once the spokesperson log (app/meetings/) is part of the app.
-
-    tests/e2e/test_meetings.py skips on this: recording a meeting, a flagged appearance, the
-    flag review, the CSV export, and `look()` on every page type of the log. New pages of the
-    log (say a mandate form or a calendar feed) get their journey and `look()` there.
-    """
-    return (ROOT / "app" / "meetings" / "views.py").exists()
-
-
 def _unavailable(reason: str):
     if REQUIRED:
         pytest.fail(f"{reason} (CONCORD_REQUIRE_BROWSER=1: `make test` needs the browser tests)")
     pytest.skip(reason)
-
-
-class QuietHandler(WSGIRequestHandler):
-    """No access log: a failing journey's output should show the failure, not every GET."""
-
-    def log_request(self, code="-", size="-"):
-        pass
 
 
 @dataclass
@@ -132,19 +107,14 @@ def live_server(tmp_path_factory) -> LiveServer:
     _flask(["demo", "load"], env)
 
     app = create_app(E2EConfig, SQLALCHEMY_DATABASE_URI=database)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    live = LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    with live(app, "e2e-server") as url:
+        server = LiveServer(url=url, app=app)
 
-    def remember(sender, exception, **extra):
-        live.errors.append(repr(exception))
+        def remember(sender, exception, **extra):
+            server.errors.append(repr(exception))
 
-    got_request_exception.connect(remember, app, weak=False)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
-    thread.start()
-    yield live
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+        got_request_exception.connect(remember, app, weak=False)
+        yield server
     got_request_exception.disconnect(remember, app)
     with app.app_context():
         db.engine.dispose()
@@ -205,19 +175,3 @@ def open_as(browser, live_server):
     assert not server_errors, f"the server raised: {server_errors}"
     problems = [p for w in watchers for p in w.problems]
     assert not problems, "the browser reported:\n" + "\n".join(problems)
-
-
-def pytest_terminal_summary(terminalreporter):
-    """One line per page type checked with axe, so a run shows what was covered."""
-    if not journeys.AXE_RESULTS:
-        return
-    path = journeys.write_axe_report()
-    terminalreporter.section("axe-core: page types checked (phone and desktop width)")
-    for name, result in sorted(journeys.AXE_RESULTS.items()):
-        other = ", ".join(sorted(result["other"])) or "none"
-        terminalreporter.write_line(
-            f"{name:32} serious/critical: {len(result['blocking'])}  moderate/minor: {other}"
-        )
-    terminalreporter.write_line(
-        f"report: {path.relative_to(ROOT)}; screenshots: {journeys.SCREENSHOTS.relative_to(ROOT)}/"
-    )

@@ -32,6 +32,16 @@ ADMIN = "admin@alliance.example"
 COMMS = "comms@alliance.example"
 
 
+def meetings_landed() -> bool:
+    """True once the spokesperson log (app/meetings/) is part of the app.
+
+    tests/e2e/test_meetings.py skips on this: recording a meeting, a flagged appearance, the
+    flag review, the CSV export, and `look()` on every page type of the log. New pages of the
+    log (say a mandate form or a calendar feed) get their journey and `look()` there.
+    """
+    return (ROOT / "app" / "meetings" / "views.py").exists()
+
+
 def chief(slug: str) -> str:
     return f"chief@{slug}.example"
 

@@ -7,8 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import meetings_landed
-from tests.e2e.journeys import ADMIN, COMMS, chief, flash_says, look
+from tests.e2e.journeys import ADMIN, COMMS, chief, flash_says, look, meetings_landed
 
 pytestmark = [
     pytest.mark.browser,

@@ -21,13 +21,11 @@ Referrer-Policy. Bounded: payloads are batched, many to a record and many record
 from __future__ import annotations
 
 import functools
-import threading
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
 from werkzeug.security import generate_password_hash
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.accounts import services as accounts
@@ -41,10 +39,12 @@ from app.meetings.services import appearances, feeds, mandates
 from app.meetings.services import meetings as meeting_service
 from app.meetings.services.meetings import CounterpartInput, MeetingInput
 from positions.refusals import Refused
-from tests.e2e.conftest import E2EConfig, QuietHandler
 from tests.e2e.xss_payloads import PAYLOADS, TEMPLATE_RESULT
+from tests.support.live import E2EConfig, live
 
-pytestmark = pytest.mark.browser
+# A server of its own (not the journeys' shared one), so with pytest-xdist it may run on another
+# worker, beside the journeys.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("xss")]
 
 PASSWORD = "hostile-text-password"
 CHUNKS = 12  # records that carry a batch of payloads each in their long text fields
@@ -95,13 +95,8 @@ def hostile_server(tmp_path_factory):
         data = fill_with_hostile_text(db.session)
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="xss-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", data
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with live(app, "xss-server") as url:
+        yield url, data
     with app.app_context():
         db.engine.dispose()
 

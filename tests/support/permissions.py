@@ -1,0 +1,131 @@
+"""Who may use each route of the app, web and API: the permission table.
+
+Every endpoint in `app.url_map` has an entry here, per HTTP method, naming the roles that may use
+it; every other role must be refused (401, 403 or 404; a sign-in redirect; or a form that flashes
+the refusal and writes nothing). tests/app/system/test_permissions.py fails for a route missing
+here, so a new route cannot ship without someone deciding who may use it.
+
+The roles are people of the standard alliance (tests/support/world.py), and the data each route
+is tried on (tests/support/roles.py) belongs to Harbourside (partner A) and, where a person owns
+it, to Harbourside's chief officer.
+"Other" roles belong to Moorland (partner B): wherever a partner is involved, they are the people
+who must not act for partner A.
+"""
+
+ANON = "signed out"
+ADMIN = "admin"
+CHIEF = "chief officer"
+POLICY = "policy officer"
+COMMS = "comms"
+OTHER_CHIEF = "chief officer of another partner"
+OTHER_POLICY = "policy officer of another partner"
+
+ROLES = (ANON, ADMIN, CHIEF, POLICY, COMMS, OTHER_CHIEF, OTHER_POLICY)
+
+EVERYONE = frozenset(ROLES)
+MEMBERS = EVERYONE - {ANON}
+NOBODY = frozenset()
+DRAFTERS = frozenset({CHIEF, POLICY, OTHER_CHIEF, OTHER_POLICY})  # write positions
+CHIEFS = frozenset({CHIEF, OTHER_CHIEF})  # each signs and confirms for their own partner only
+PUBLISHERS = frozenset({ADMIN, COMMS, CHIEF, OTHER_CHIEF})
+WITHDRAWERS = frozenset({ADMIN, CHIEF, OTHER_CHIEF})
+PARTNER_A = frozenset({CHIEF, POLICY})  # partner A's own officers: its stance
+MANAGERS = frozenset({ADMIN, COMMS})  # meetings, flags
+ADMINS = frozenset({ADMIN})
+SPEAKER = frozenset({ADMIN, COMMS, CHIEF})  # an appearance whose speaker is partner A's chief
+OWNER = frozenset({CHIEF})  # something that belongs to partner A's chief: a token
+FEED_OWNER = frozenset({CHIEF, ADMIN})  # a calendar link: its owner, or an admin
+
+# endpoint -> {method: the roles that may use it}
+PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    # ---- signing in, one's own account, invitations ------------------------------------------
+    "auth.login": {"GET": EVERYONE, "POST": EVERYONE},
+    "auth.logout": {"POST": MEMBERS},
+    "account.profile": {"GET": MEMBERS, "POST": MEMBERS},
+    "account.tokens": {"GET": MEMBERS, "POST": MEMBERS},
+    "account.revoke": {"POST": OWNER},
+    "account.welcome": {"GET": EVERYONE, "POST": EVERYONE},  # the signed link is the key
+    # ---- administration -----------------------------------------------------------------------
+    "admin.audit_log": {"GET": ADMINS},
+    "admin.people": {"GET": ADMINS, "POST": ADMINS},
+    "admin.reset": {"POST": ADMINS},
+    # ---- positions on the web -----------------------------------------------------------------
+    "dashboard.index": {"GET": MEMBERS},
+    "drafting.index": {"GET": MEMBERS},
+    "drafting.new": {"GET": MEMBERS, "POST": DRAFTERS},
+    "drafting.show": {"GET": MEMBERS},
+    "drafting.edit": {"GET": MEMBERS, "POST": DRAFTERS},
+    "drafting.history": {"GET": MEMBERS},
+    "drafting.compare_view": {"GET": MEMBERS},
+    "drafting.sign_off": {"POST": CHIEFS},
+    "drafting.publish": {"POST": PUBLISHERS},
+    "drafting.preview": {"POST": MEMBERS},
+    "divergence.board_view": {"GET": MEMBERS},
+    "divergence.set_stance": {"POST": DRAFTERS},  # always for the signed-in person's partner
+    "divergence.propose_amendment": {"GET": MEMBERS, "POST": DRAFTERS},
+    "divergence.amendment": {"GET": MEMBERS},
+    "divergence.accept_amendment": {"POST": DRAFTERS},
+    "divergence.decline_amendment": {"POST": DRAFTERS},
+    "divergence.differ_page": {"GET": MEMBERS, "POST": DRAFTERS},  # own partner's statement
+    "divergence.confirm_differ": {"POST": CHIEFS},  # own partner only
+    "divergence.reopen": {"POST": DRAFTERS},
+    "divergence.timeline": {"GET": MEMBERS},
+    "divergence.review_date": {"POST": DRAFTERS},
+    "divergence.close": {"POST": WITHDRAWERS},
+    # ---- the public record --------------------------------------------------------------------
+    "public.index": {"GET": EVERYONE},
+    "public.position": {"GET": EVERYONE},  # a published position; drafts answer 404 to all
+    "static": {"GET": EVERYONE},
+    # ---- the spokesperson log -----------------------------------------------------------------
+    "meetings.index": {"GET": EVERYONE},  # signed out: public meetings only
+    "meetings.show": {"GET": MEMBERS},  # an internal meeting: never signed out
+    "meetings.new": {"GET": MANAGERS, "POST": MANAGERS},
+    "meetings.edit": {"GET": MANAGERS, "POST": MANAGERS},
+    "meetings.briefing": {"GET": MEMBERS},
+    "meetings.new_appearance": {"GET": MEMBERS, "POST": SPEAKER},
+    "meetings.edit_appearance": {"GET": SPEAKER, "POST": SPEAKER},
+    "meetings.log_index": {"GET": EVERYONE},  # signed out: public entries only
+    "meetings.log_csv": {"GET": EVERYONE},
+    "meetings.position_log": {"GET": MEMBERS},  # an unpublished position: never signed out
+    "meetings.audiences": {"GET": EVERYONE},
+    "meetings.audience": {"GET": MEMBERS, "POST": MANAGERS},  # met only internally
+    "meetings.flags": {"GET": MANAGERS},
+    "meetings.review": {"POST": MANAGERS},
+    "meetings.mandates_page": {"GET": MEMBERS, "POST": ADMINS},
+    "meetings.calendar_links": {"GET": MEMBERS, "POST": MEMBERS},
+    "meetings.revoke_calendar": {"POST": FEED_OWNER},
+    "meetings.calendar_feed": {"GET": EVERYONE},  # the secret link is the key
+    "meetings.public_calendar": {"GET": EVERYONE},
+    # ---- the JSON API (bearer tokens) ---------------------------------------------------------
+    "api.openapi": {"GET": EVERYONE},
+    "api.published": {"GET": EVERYONE},
+    "api.partners": {"GET": MEMBERS},
+    "api.list_positions": {"GET": MEMBERS},
+    "api.create_position": {"POST": DRAFTERS},
+    "api.show_position": {"GET": MEMBERS},
+    "api.create_revision": {"POST": DRAFTERS},
+    "api.list_revisions": {"GET": MEMBERS},
+    "api.diff": {"GET": MEMBERS},
+    "api.sign_off": {"POST": CHIEFS},  # each for their own partner, whatever the body says
+    "api.publish": {"POST": PUBLISHERS},
+    "api.get_stance": {"GET": MEMBERS},
+    "api.put_stance": {"PUT": PARTNER_A},  # partner A's stance: never another partner's people
+    "api.list_amendments": {"GET": MEMBERS},
+    "api.propose_amendment": {"POST": DRAFTERS},
+    "api.accept_amendment": {"POST": DRAFTERS},
+    "api.decline_amendment": {"POST": DRAFTERS},
+    "api.divergence_board": {"GET": MEMBERS},
+    "api.differ_statement": {"POST": DRAFTERS},  # own partner's statement
+    "api.differ_confirm": {"POST": CHIEFS},  # own partner only
+    "api.timeline": {"GET": MEMBERS},
+    "api.list_meetings": {"GET": MEMBERS},
+    "api.create_meeting": {"POST": MANAGERS},
+    "api.show_meeting": {"GET": MEMBERS},
+    "api.update_meeting": {"PATCH": MANAGERS},
+    "api.record_appearance": {"POST": SPEAKER},
+    "api.list_appearances": {"GET": MEMBERS},
+    "api.list_mandates": {"GET": MEMBERS},
+    "api.grant_mandate": {"POST": ADMINS},
+    "api.list_flags": {"GET": MANAGERS},
+    "api.review_flag": {"POST": MANAGERS},
+}

@@ -1,0 +1,511 @@
+"""The world of roles: one person of each role the permission table names, and the data every
+route of the app is tried on, with one realistic request per route and method.
+
+Harbourside (partner A) owns the data; Moorland's people are the other partner's (see
+tests/support/permissions.py). Every internal record carries SECRET, which no answer to a
+signed-out visitor may show. tests/app/system/test_permissions.py walks every route with every
+role; tests/app/api/test_openapi.py and tests/app/system/test_schemathesis.py call the API on
+this data.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.accounts import services as accounts
+from app.divergence.services import amendments, differ, stances
+from app.drafting.models import Position
+from app.extensions import db
+from app.meetings.models import Appearance, Flag, Meeting
+from app.meetings.services import appearances, feeds, mandates
+from tests.support.factories import (
+    PASSWORD,
+    make_meeting,
+    make_position,
+    make_user,
+    publish,
+    revise,
+)
+from tests.support.permissions import (
+    ADMIN,
+    ANON,
+    CHIEF,
+    COMMS,
+    OTHER_CHIEF,
+    OTHER_POLICY,
+    POLICY,
+)
+from tests.support.world import Alliance
+
+SECRET = "zq-internal-7731"  # in every internal record; never in an answer to a signed-out tab
+NEW_PASSWORD = "a different long passphrase 42"
+
+
+@dataclass
+class Case:
+    method: str
+    path: str
+    form: dict | None = None
+    json: dict | None = None
+    relogin: bool = False  # the request signs its client out (a welcome link, signing out)
+    after: object = None  # a clean-up to run after the request
+    secret_ok: bool = False  # a secret link: its holder reads internal records by design
+
+
+@dataclass
+class World:
+    """Harbourside (partner A) owns the data; Moorland's people are the other partner's."""
+
+    alliance: Alliance
+    users: dict = field(default_factory=dict)
+    serial: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self):
+        a = self.alliance
+        self.users = {
+            ANON: None,
+            ADMIN: a.admin,
+            CHIEF: a.chiefs["harbourside"],
+            POLICY: a.officers["harbourside"],
+            COMMS: a.comms,
+            OTHER_CHIEF: a.chiefs["moorland"],
+            OTHER_POLICY: a.officers["moorland"],
+        }
+        self.chief, self.policy = self.users[CHIEF], self.users[POLICY]
+        self.area = a.area
+        # A draft with two revisions, partner A's stance and an open amendment.
+        self.draft = self.position()
+        revise(self.policy, self.draft, f"Second draft {SECRET}.")
+        stances.set_stance(
+            db.session,
+            self.chief,
+            self.draft.id,
+            "harbourside",
+            view="support",
+            rationale=f"Why {SECRET}",
+        )
+        self.amendment = self.propose(self.draft)
+        self.published = self.approved(title="Clean rivers")
+        publish(a.comms, self.published)
+        # Every partner's statement written: ready for agree-to-differ confirmations.
+        self.differing = self.position()
+        for officer in a.officers.values():
+            differ.write_statement(db.session, officer, self.differing.id, text=f"We {SECRET}")
+        # An internal meeting at which partner A's chief spoke for the alliance (flagged).
+        self.meeting = self.internal_meeting()
+        self.appearance = self.speak(self.meeting)
+        self.organisation_id = self.meeting.counterparts[0].organisation_id
+        mandates.grant_mandate(
+            db.session, a.admin, user=self.policy.id, areas=[self.area.id], starts_on="2024-01-01"
+        )
+        _, self.feed_token = feeds.create_feed(db.session, self.chief, "mine")
+        self.invitation = self.invite()
+        self.throwaway = make_user("throwaway@example.org", "comms")  # its password is reset
+        self.visitor = make_user("visitor@example.org", "comms")  # signs in on a fresh tab
+        self.tokens = {
+            role: accounts.issue_token(db.session, user, "permissions")
+            for role, user in self.users.items()
+            if user is not None
+        }
+        db.session.commit()
+
+    def n(self) -> int:
+        return next(self.serial)
+
+    # ---- fresh data for one try ---------------------------------------------------------------
+
+    def position(self, title: str | None = None, body: str = f"Draft {SECRET}.") -> Position:
+        title = title or f"Draft {self.n()} {SECRET}"
+        position = make_position(self.policy, title=title, body=body)
+        db.session.commit()
+        return position
+
+    def approved(self, title: str | None = None) -> Position:
+        """Unanimously approved, not yet published: nothing secret, since it may be published."""
+        position = self.position(title=title or f"Agreed {self.n()}", body="Agreed text.")
+        self.alliance.approve_all(position)
+        db.session.commit()
+        return position
+
+    def propose(self, position: Position) -> int:
+        amendment = amendments.propose(
+            db.session,
+            self.policy,
+            position.id,
+            base_number=position.current_revision.number,
+            body=f"Amended {self.n()} {SECRET}.",
+            reason=f"Because {SECRET}",
+        )
+        db.session.commit()
+        return amendment.number
+
+    def agreed_to_differ(self) -> Position:
+        """Published as agreed to differ: public, so nothing secret in it."""
+        position = self.position(title=f"Differ {self.n()}", body="Our views.")
+        for officer in self.alliance.officers.values():
+            differ.write_statement(db.session, officer, position.id, text="We differ.")
+        for chief in self.alliance.chiefs.values():
+            differ.confirm(db.session, chief, position.id)
+        db.session.commit()
+        return position
+
+    def internal_meeting(self) -> Meeting:
+        return make_meeting(
+            self.alliance.comms,
+            title=f"Briefing {self.n()} {SECRET}",
+            audience=(f"Ministry {SECRET}",),
+            areas=(self.area,),
+        )
+
+    def speak(self, meeting: Meeting) -> Appearance:
+        appearance = appearances.record_appearance(
+            db.session,
+            self.alliance.comms,
+            meeting.id,
+            speaker=self.chief.id,
+            capacity="alliance",
+            positions=[self.draft.id],
+            summary=f"Said {SECRET}",
+        )
+        db.session.commit()
+        return appearance
+
+    def flag(self) -> int:
+        appearance = self.speak(self.internal_meeting())
+        flag = db.session.execute(
+            select(Flag).where(Flag.appearance_id == appearance.id).limit(1)
+        ).scalar_one()
+        return flag.id
+
+    def token_of_chief(self) -> int:
+        accounts.issue_token(db.session, self.chief, "to revoke")
+        db.session.commit()
+        return accounts.tokens_of(db.session, self.chief)[0].id
+
+    def feed_of_chief(self) -> int:
+        feed, _ = feeds.create_feed(db.session, self.chief, "to revoke")
+        db.session.commit()
+        return feed.id
+
+    def invite(self) -> str:
+        user = accounts.invite_user(
+            db.session,
+            self.alliance.admin,
+            email=f"invitee{self.n()}@example.org",
+            name="Invited Person",
+            roles=["policy_officer"],
+            partner_slug="harbourside",
+        )
+        db.session.commit()
+        return accounts.account_link_token(user, "invite", current_app.config["SECRET_KEY"])
+
+    def restore_password(self, role: str):
+        def restore():
+            user = self.users[role]
+            if user is None:
+                return
+            user.password_hash = accounts.generate_password_hash(PASSWORD)
+            db.session.commit()
+
+        return restore
+
+
+def meeting_form(title: str) -> dict:
+    return {
+        "title": title,
+        "starts_at": "2026-03-02T10:00",
+        "ends_at": "2026-03-02T11:00",
+        "kind": "meeting",
+        "status": "planned",
+        "areas": [],
+        "audience-0-organisation": f"Ministry {SECRET}",
+        "audience-0-person": "A. Official",
+    }
+
+
+def appearance_form(w: World) -> dict:
+    return {
+        "speaker": str(w.chief.id),
+        "capacity": "alliance",
+        "positions": [str(w.draft.id)],
+        "summary": f"Said {SECRET}",
+    }
+
+
+# ---- one realistic request per route and method --------------------------------------------
+
+
+def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
+    """The request each role tries on each route; writes get fresh data of their own."""
+    d, p, m = w.draft.id, w.published, w.meeting.id
+    api = "/api/v1"
+    c = {
+        # signing in, accounts, administration
+        ("auth.login", "GET"): lambda: Case("GET", "/login"),
+        ("auth.login", "POST"): lambda: Case(
+            "POST", "/login", form={"email": w.visitor.email, "password": PASSWORD}
+        ),
+        ("auth.logout", "POST"): lambda: Case("POST", "/logout", relogin=True),
+        ("account.profile", "GET"): lambda: Case("GET", "/account"),
+        ("account.profile", "POST"): lambda: Case(
+            "POST",
+            "/account",
+            form={"current": PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+            after=w.restore_password(role),
+        ),
+        ("account.tokens", "GET"): lambda: Case("GET", "/account/tokens"),
+        ("account.tokens", "POST"): lambda: Case("POST", "/account/tokens", form={"name": "x"}),
+        ("account.revoke", "POST"): lambda: Case(
+            "POST", f"/account/tokens/{w.token_of_chief()}/revoke"
+        ),
+        ("account.welcome", "GET"): lambda: Case("GET", f"/welcome/{w.invitation}"),
+        ("account.welcome", "POST"): lambda: Case(
+            "POST",
+            f"/welcome/{w.invite()}",
+            form={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+            relogin=True,
+        ),
+        ("admin.audit_log", "GET"): lambda: Case("GET", "/admin/audit?verify=1"),
+        ("admin.people", "GET"): lambda: Case("GET", "/admin/people"),
+        ("admin.people", "POST"): lambda: Case(
+            "POST",
+            "/admin/people",
+            form={
+                "email": f"new{w.n()}@example.org",
+                "name": "New Person",
+                "partner": "harbourside",
+                "roles": ["policy_officer"],
+            },
+        ),
+        ("admin.reset", "POST"): lambda: Case("POST", f"/admin/people/{w.throwaway.id}/reset"),
+        # positions on the web
+        ("dashboard.index", "GET"): lambda: Case("GET", "/"),
+        ("drafting.index", "GET"): lambda: Case("GET", "/positions/?q=draft"),
+        ("drafting.new", "GET"): lambda: Case("GET", "/positions/new"),
+        ("drafting.new", "POST"): lambda: Case(
+            "POST",
+            "/positions/new",
+            form={"title": f"New {w.n()} {SECRET}", "area": w.area.id, "body": SECRET},
+        ),
+        ("drafting.show", "GET"): lambda: Case("GET", f"/positions/{d}"),
+        ("drafting.edit", "GET"): lambda: Case("GET", f"/positions/{d}/edit"),
+        ("drafting.edit", "POST"): lambda: Case(
+            "POST",
+            f"/positions/{w.position().id}/edit",
+            form={"title": f"Edited {SECRET}", "body": SECRET, "base_revision": 1, "note": "e"},
+        ),
+        ("drafting.history", "GET"): lambda: Case("GET", f"/positions/{d}/history"),
+        ("drafting.compare_view", "GET"): lambda: Case("GET", f"/positions/{d}/compare?from=1"),
+        ("drafting.sign_off", "POST"): lambda: Case(
+            "POST",
+            f"/positions/{w.position().id}/signoff",
+            form={"revision": 1, "decision": "approve", "comment": "Fine."},
+        ),
+        ("drafting.publish", "POST"): lambda: Case(
+            "POST", f"/positions/{w.approved().id}/publish", form={"revision": 1}
+        ),
+        ("drafting.preview", "POST"): lambda: Case(
+            "POST", "/positions/preview", form={"body": "**b**"}
+        ),
+        ("divergence.board_view", "GET"): lambda: Case("GET", "/divergence/"),
+        ("divergence.set_stance", "POST"): lambda: Case(
+            "POST",
+            f"/positions/{d}/stance",
+            form={"stance": "oppose", "rationale": f"{w.n()} {SECRET}"},
+        ),
+        ("divergence.propose_amendment", "GET"): lambda: Case(
+            "GET", f"/positions/{d}/amendments/new"
+        ),
+        ("divergence.propose_amendment", "POST"): lambda: Case(
+            "POST",
+            f"/positions/{d}/amendments/new",
+            form={"base_revision": 2, "body": f"Other {w.n()} {SECRET}", "reason": SECRET},
+        ),
+        ("divergence.amendment", "GET"): lambda: Case(
+            "GET", f"/positions/{d}/amendments/{w.amendment}"
+        ),
+        ("divergence.accept_amendment", "POST"): lambda: _fresh_amendment(w, "accept"),
+        ("divergence.decline_amendment", "POST"): lambda: Case(
+            "POST",
+            f"/positions/{d}/amendments/{w.propose(w.draft)}/decline",
+            form={"reason": SECRET},
+        ),
+        ("divergence.differ_page", "GET"): lambda: Case(
+            "GET", f"/positions/{w.differing.id}/differ"
+        ),
+        ("divergence.differ_page", "POST"): lambda: Case(
+            "POST", f"/positions/{w.differing.id}/differ", form={"statement": f"Ours {SECRET}"}
+        ),
+        ("divergence.confirm_differ", "POST"): lambda: Case(
+            "POST", f"/positions/{w.differing.id}/differ/confirm"
+        ),
+        ("divergence.reopen", "POST"): lambda: Case(
+            "POST", f"/positions/{w.agreed_to_differ().id}/reopen"
+        ),
+        ("divergence.timeline", "GET"): lambda: Case("GET", f"/positions/{d}/timeline"),
+        ("divergence.review_date", "POST"): lambda: Case(
+            "POST", f"/positions/{d}/review-date", form={"review_by": "2030-01-31"}
+        ),
+        ("divergence.close", "POST"): lambda: Case(
+            "POST",
+            f"/positions/{w.position().id}/close",
+            form={"action": "withdraw", "reason": SECRET},
+        ),
+        # the public record
+        ("public.index", "GET"): lambda: Case("GET", "/public/"),
+        ("public.position", "GET"): lambda: Case("GET", f"/public/{p.slug}"),
+        ("static", "GET"): lambda: Case("GET", "/static/concord.css"),
+        # the spokesperson log
+        ("meetings.index", "GET"): lambda: Case("GET", "/meetings/?when=past"),
+        ("meetings.show", "GET"): lambda: Case("GET", f"/meetings/{m}"),
+        ("meetings.new", "GET"): lambda: Case("GET", "/meetings/new"),
+        ("meetings.new", "POST"): lambda: Case(
+            "POST", "/meetings/new", form=meeting_form(f"New {w.n()} {SECRET}")
+        ),
+        ("meetings.edit", "GET"): lambda: Case("GET", f"/meetings/{m}/edit"),
+        ("meetings.edit", "POST"): lambda: Case(
+            "POST", f"/meetings/{m}/edit", form=meeting_form(f"Briefing {SECRET}")
+        ),
+        ("meetings.briefing", "GET"): lambda: Case("GET", f"/meetings/{m}/briefing"),
+        ("meetings.new_appearance", "GET"): lambda: Case("GET", f"/meetings/{m}/appearances/new"),
+        ("meetings.new_appearance", "POST"): lambda: Case(
+            "POST",
+            f"/meetings/{w.internal_meeting().id}/appearances/new",
+            form=appearance_form(w),
+        ),
+        ("meetings.edit_appearance", "GET"): lambda: Case(
+            "GET", f"/meetings/appearances/{w.appearance.id}/edit"
+        ),
+        ("meetings.edit_appearance", "POST"): lambda: Case(
+            "POST", f"/meetings/appearances/{w.appearance.id}/edit", form=appearance_form(w)
+        ),
+        ("meetings.log_index", "GET"): lambda: Case("GET", "/meetings/log"),
+        ("meetings.log_csv", "GET"): lambda: Case("GET", "/meetings/log.csv"),
+        ("meetings.position_log", "GET"): lambda: Case("GET", f"/meetings/positions/{d}"),
+        ("meetings.audiences", "GET"): lambda: Case("GET", "/meetings/audiences"),
+        ("meetings.audience", "GET"): lambda: Case(
+            "GET", f"/meetings/audiences/{w.organisation_id}"
+        ),
+        ("meetings.audience", "POST"): lambda: Case(
+            "POST",
+            f"/meetings/audiences/{w.organisation_id}",
+            form={"alias": f"Alias {w.n()} {SECRET}"},
+        ),
+        ("meetings.flags", "GET"): lambda: Case("GET", "/meetings/flags"),
+        ("meetings.review", "POST"): lambda: Case(
+            "POST", f"/meetings/flags/{w.flag()}/review", form={"note": f"Checked {SECRET}"}
+        ),
+        ("meetings.mandates_page", "GET"): lambda: Case("GET", "/meetings/mandates"),
+        ("meetings.mandates_page", "POST"): lambda: Case(
+            "POST",
+            "/meetings/mandates",
+            form={
+                "user": str(w.policy.id),
+                "areas": [w.area.id],
+                "starts_on": "2025-01-01",
+                "note": SECRET,
+            },
+        ),
+        ("meetings.calendar_links", "GET"): lambda: Case("GET", "/meetings/calendar"),
+        ("meetings.calendar_links", "POST"): lambda: Case(
+            "POST", "/meetings/calendar", form={"name": "phone"}
+        ),
+        ("meetings.revoke_calendar", "POST"): lambda: Case(
+            "POST", f"/meetings/calendar/{w.feed_of_chief()}/revoke"
+        ),
+        ("meetings.calendar_feed", "GET"): lambda: Case(
+            "GET", f"/meetings/calendar/{w.feed_token}.ics", secret_ok=True
+        ),
+        ("meetings.public_calendar", "GET"): lambda: Case("GET", "/meetings/public.ics"),
+        # the JSON API
+        ("api.openapi", "GET"): lambda: Case("GET", f"{api}/openapi.json"),
+        ("api.published", "GET"): lambda: Case("GET", f"{api}/published"),
+        ("api.partners", "GET"): lambda: Case("GET", f"{api}/partners"),
+        ("api.list_positions", "GET"): lambda: Case("GET", f"{api}/positions"),
+        ("api.create_position", "POST"): lambda: Case(
+            "POST",
+            f"{api}/positions",
+            json={"title": f"API {w.n()} {SECRET}", "body": SECRET, "area": w.area.slug},
+        ),
+        ("api.show_position", "GET"): lambda: Case("GET", f"{api}/positions/{d}"),
+        ("api.create_revision", "POST"): lambda: Case(
+            "POST",
+            f"{api}/positions/{w.position().id}/revisions",
+            json={"body": f"New {SECRET}", "base_revision": 1, "note": "n"},
+        ),
+        ("api.list_revisions", "GET"): lambda: Case("GET", f"{api}/positions/{d}/revisions"),
+        ("api.diff", "GET"): lambda: Case("GET", f"{api}/positions/{d}/diff?from=1&to=2"),
+        ("api.sign_off", "POST"): lambda: Case(
+            "POST",
+            f"{api}/positions/{w.position().id}/signoffs",
+            # A body naming partner A changes nothing: the signer's own partner decides.
+            json={"revision": 1, "decision": "approve", "partner": "harbourside"},
+        ),
+        ("api.publish", "POST"): lambda: Case(
+            "POST", f"{api}/positions/{w.approved().id}/publish", json={"revision": 1}
+        ),
+        ("api.get_stance", "GET"): lambda: Case("GET", f"{api}/positions/{d}/stances/harbourside"),
+        ("api.put_stance", "PUT"): lambda: Case(
+            "PUT",
+            f"{api}/positions/{d}/stances/harbourside",
+            json={"stance": "reservations", "rationale": f"{w.n()} {SECRET}"},
+        ),
+        ("api.list_amendments", "GET"): lambda: Case("GET", f"{api}/positions/{d}/amendments"),
+        ("api.propose_amendment", "POST"): lambda: Case(
+            "POST",
+            f"{api}/positions/{d}/amendments",
+            json={"base_revision": 2, "body": f"API {w.n()} {SECRET}", "reason": SECRET},
+        ),
+        ("api.accept_amendment", "POST"): lambda: _fresh_amendment(w, "accept", api=True),
+        ("api.decline_amendment", "POST"): lambda: Case(
+            "POST",
+            f"{api}/positions/{d}/amendments/{w.propose(w.draft)}/decline",
+            json={"reason": SECRET},
+        ),
+        ("api.divergence_board", "GET"): lambda: Case("GET", f"{api}/divergence"),
+        ("api.differ_statement", "POST"): lambda: Case(
+            "POST", f"{api}/positions/{w.differing.id}/differ", json={"statement": SECRET}
+        ),
+        ("api.differ_confirm", "POST"): lambda: Case(
+            "POST", f"{api}/positions/{w.differing.id}/differ/confirm", json={}
+        ),
+        ("api.timeline", "GET"): lambda: Case("GET", f"{api}/positions/{d}/timeline"),
+        ("api.list_meetings", "GET"): lambda: Case("GET", f"{api}/meetings"),
+        ("api.create_meeting", "POST"): lambda: Case(
+            "POST",
+            f"{api}/meetings",
+            json={"title": SECRET, "starts_at": "2026-03-02T10:00", "audience": ["Ministry"]},
+        ),
+        ("api.show_meeting", "GET"): lambda: Case("GET", f"{api}/meetings/{m}"),
+        ("api.update_meeting", "PATCH"): lambda: Case(
+            "PATCH", f"{api}/meetings/{m}", json={"place": "Room 1"}
+        ),
+        ("api.record_appearance", "POST"): lambda: Case(
+            "POST",
+            f"{api}/meetings/{w.internal_meeting().id}/appearances",
+            json={"speaker": w.chief.id, "capacity": "alliance", "summary": SECRET},
+        ),
+        ("api.list_appearances", "GET"): lambda: Case("GET", f"{api}/appearances"),
+        ("api.list_mandates", "GET"): lambda: Case("GET", f"{api}/mandates"),
+        ("api.grant_mandate", "POST"): lambda: Case(
+            "POST",
+            f"{api}/mandates",
+            json={"user": w.policy.id, "areas": [w.area.slug], "starts_on": "2025-01-01"},
+        ),
+        ("api.list_flags", "GET"): lambda: Case("GET", f"{api}/flags"),
+        ("api.review_flag", "POST"): lambda: Case(
+            "POST", f"{api}/flags/{w.flag()}/review", json={"note": SECRET}
+        ),
+    }
+    return c
+
+
+def _fresh_amendment(w: World, action: str, *, api: bool = False) -> Case:
+    position = w.position()
+    number = w.propose(position)
+    prefix = "/api/v1" if api else ""
+    return Case("POST", f"{prefix}/positions/{position.id}/amendments/{number}/{action}", json={})

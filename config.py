@@ -48,6 +48,12 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Operations (app/operations/): proxies in front, metrics, logs, error reports, backups.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))  # trusted X-Forwarded-* hops
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN")  # /metrics answers 404 without one
+    LOG_FORMAT = os.environ.get("LOG_FORMAT")  # "json" or "text"; default: text in a terminal
+    SENTRY_DSN = os.environ.get("SENTRY_DSN")  # exceptions go to Sentry only when set
+    BACKUP_DIR = os.environ.get("BACKUP_DIR")  # the doctor checks the newest backup's age
 
     @classmethod
     def resolve(cls) -> dict:
@@ -67,3 +73,4 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # one test turns it on to prove it
+    LOG_QUIET = True  # tests read the log records, not stderr

@@ -7,6 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
+from app import operations
 from app.alliance.settings import Settings
 from app.extensions import SETTINGS, csrf, db, limiter, login_manager, migrate
 from app.web import errors, faults
@@ -43,6 +44,8 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.divergence.views import bp as divergence_bp
     from app.drafting.views import bp as drafting_bp
     from app.meetings.views import bp as meetings_bp
+    from app.operations.health import bp as health_bp
+    from app.operations.metrics import bp as metrics_bp
     from app.public.views import bp as public_bp
 
     for blueprint in (
@@ -55,6 +58,8 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         public_bp,
         admin_bp,
         api_bp,
+        health_bp,
+        metrics_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies
@@ -67,6 +72,10 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
 
     for group in (demo_cli, users_cli, audit_cli, backup_cli, flags_cli):
         app.cli.add_command(group)
+    from app.operations.doctor import doctor
+
+    app.cli.add_command(doctor)
+    operations.init_app(app)
     _register_template_helpers(app)
     _register_error_pages(app)
     faults.register(app)  # the database unreachable, full or read-only: 503, text kept

@@ -6,6 +6,7 @@ The core and the services raise positions.refusals.Refused; nothing else transla
 from flask import flash, render_template, request
 
 from app.extensions import db
+from app.operations.logging import log_refusal
 from positions.refusals import Kind, Refused
 
 STATUS = {
@@ -28,6 +29,7 @@ def wants_json() -> bool:
 
 def finish(refused: Refused) -> None:
     """A refusal writes nothing, except the record of an audited refusal, which is kept."""
+    log_refusal(refused)
     if refused.audited:
         db.session.commit()
     else:

@@ -19,6 +19,7 @@ Factories and helpers live in tests/support/; no test module imports another.
 import functools
 
 import pytest
+from flask_migrate import stamp
 from werkzeug.security import generate_password_hash
 
 from app.accounts import services as accounts
@@ -59,6 +60,13 @@ def real_password_hashing():
     return accounts.generate_password_hash
 
 
+def create_schema() -> None:
+    """The tables from the models, stamped as at the newest migration (as `db upgrade` leaves
+    them; tests/app/system/test_migrations.py proves the two agree)."""
+    db.create_all()
+    stamp()
+
+
 def needs_fresh_database(request) -> bool:
     return request.node.get_closest_marker("fresh_db") is not None
 
@@ -88,7 +96,7 @@ def _built_database(app, kind: str, build) -> object:
         app.app_context(),
     ):
         patch.setattr(accounts, "generate_password_hash", QUICK_HASH)
-        db.create_all()
+        create_schema()
         build()
         db.session.commit()
         db.session.remove()
@@ -149,7 +157,7 @@ def _fresh_postgres():
     create_postgres_database(name)
     app = make_app(database_url("fresh", None))
     with app.app_context():
-        db.create_all()
+        create_schema()
         db.engine.dispose()
     yield database_url("fresh", None)
     drop_postgres_database(name)
@@ -166,7 +174,7 @@ def _fresh_app(request, tmp_path):
         if ON_POSTGRES:
             empty_postgres_tables()
         else:
-            db.create_all()
+            create_schema()
         yield app
         db.session.remove()
         db.engine.dispose()

@@ -98,6 +98,10 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "meetings.public_calendar": {"GET": EVERYONE},
     # ---- the JSON API (bearer tokens) ---------------------------------------------------------
     "api.openapi": {"GET": EVERYONE},
+    # ---- operations: probes for load balancers; metrics need their own token, not a role -----
+    "operations.healthz": {"GET": EVERYONE},
+    "operations.readyz": {"GET": EVERYONE},
+    "metrics.metrics": {"GET": NOBODY},  # 404 without METRICS_TOKEN; 401 without the token
     "api.published": {"GET": EVERYONE},
     "api.partners": {"GET": MEMBERS},
     "api.list_positions": {"GET": MEMBERS},

@@ -423,6 +423,9 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("meetings.public_calendar", "GET"): lambda: Case("GET", "/meetings/public.ics"),
         # the JSON API
         ("api.openapi", "GET"): lambda: Case("GET", f"{api}/openapi.json"),
+        ("operations.healthz", "GET"): lambda: Case("GET", "/healthz"),
+        ("operations.readyz", "GET"): lambda: Case("GET", "/readyz"),
+        ("metrics.metrics", "GET"): lambda: Case("GET", "/metrics"),
         ("api.published", "GET"): lambda: Case("GET", f"{api}/published"),
         ("api.partners", "GET"): lambda: Case("GET", f"{api}/partners"),
         ("api.list_positions", "GET"): lambda: Case("GET", f"{api}/positions"),

@@ -1,0 +1,179 @@
+"""`flask --app wsgi doctor`: what in this configuration will bite, and how to fix it.
+
+Each check returns findings; a finding is a problem (the command exits 1, so it can gate a
+deployment) or a note. The checks read the configuration and ask the database; they change
+nothing.
+"""
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db
+
+MIN_SECRET_LENGTH = 32
+BACKUP_MAX_AGE_HOURS = 24
+
+
+@dataclass(frozen=True)
+class Finding:
+    problem: bool
+    what: str
+    fix: str
+
+
+def _workers() -> int:
+    """The gunicorn workers this deployment runs (WEB_CONCURRENCY, as gunicorn reads it)."""
+    try:
+        return int(os.environ.get("WEB_CONCURRENCY", "1"))
+    except ValueError:
+        return 1
+
+
+def check_configuration(config, *, production: bool) -> list[Finding]:
+    found = []
+    secret = config.get("SECRET_KEY") or ""
+    if not os.environ.get("SECRET_KEY") and production:
+        found.append(
+            Finding(
+                True,
+                "SECRET_KEY is not set in the environment: each server generates its own.",
+                "Set SECRET_KEY to the same long random value on every server "
+                "(python -c 'import secrets; print(secrets.token_hex(32))').",
+            )
+        )
+    if len(secret) < MIN_SECRET_LENGTH:
+        found.append(
+            Finding(
+                True,
+                f"SECRET_KEY is {len(secret)} characters long.",
+                f"Use at least {MIN_SECRET_LENGTH} random characters.",
+            )
+        )
+    if production and not config.get("SESSION_COOKIE_SECURE"):
+        found.append(
+            Finding(
+                True,
+                "Session cookies are sent over plain HTTP (SESSION_COOKIE_SECURE is off).",
+                "Serve over HTTPS and set SESSION_COOKIE_SECURE=1.",
+            )
+        )
+    several = _workers() > 1
+    if several and config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        found.append(
+            Finding(
+                True,
+                "SQLite with several workers: writers queue behind one lock.",
+                "Use PostgreSQL (DATABASE_URL) for a server with more than one worker.",
+            )
+        )
+    if several and config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
+        found.append(
+            Finding(
+                True,
+                "Rate limits are kept in each worker's memory: the sign-in limit is multiplied.",
+                "Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0.",
+            )
+        )
+    if production and not config.get("PROXY_COUNT"):
+        found.append(
+            Finding(
+                False,
+                "PROXY_COUNT is 0: forwarded headers are ignored.",
+                "Behind nginx or a load balancer, set PROXY_COUNT to the number of proxies.",
+            )
+        )
+    return found
+
+
+def check_database() -> list[Finding]:
+    from app.audit import services as audit
+    from app.operations.health import schema_head, schema_version
+
+    try:
+        version = schema_version()
+        server = db.session.execute(text("SELECT version()")).scalar() if _postgres() else None
+    except SQLAlchemyError as error:
+        return [Finding(True, f"The database does not answer: {error}", "Check DATABASE_URL.")]
+    found = []
+    if version != schema_head():
+        found.append(
+            Finding(
+                True,
+                f"The schema is at {version}; this code expects {schema_head()}.",
+                "Run flask --app wsgi db upgrade.",
+            )
+        )
+    if server:
+        major = int(server.split()[1].split(".")[0])
+        found.append(
+            Finding(
+                major < 14,
+                f"PostgreSQL {major}.",
+                "Use PostgreSQL 14 or newer." if major < 14 else "Supported.",
+            )
+        )
+    verification = audit.verify_chain_of(db.session)
+    if not verification.intact:
+        found.append(
+            Finding(
+                True,
+                "The audit chain is broken: " + "; ".join(verification.problems[:3]),
+                "Restore from the last good backup; see flask --app wsgi audit verify.",
+            )
+        )
+    return found
+
+
+def check_backups(directory: str | None) -> list[Finding]:
+    if not directory:
+        return [
+            Finding(
+                False,
+                "BACKUP_DIR is not set, so the age of the last backup is not checked.",
+                "Set BACKUP_DIR to where the backup timer writes.",
+            )
+        ]
+    files = [f for f in Path(directory).glob("*") if f.is_file()]
+    if not files:
+        return [Finding(True, f"No backup in {directory}.", "Run the backup timer.")]
+    hours = (time.time() - max(f.stat().st_mtime for f in files)) / 3600
+    if hours > BACKUP_MAX_AGE_HOURS:
+        return [
+            Finding(
+                True,
+                f"The newest backup in {directory} is {hours:.0f} hours old.",
+                "Check the backup timer (systemctl list-timers concord-backup.timer).",
+            )
+        ]
+    return []
+
+
+def _postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+@click.command("doctor")
+@with_appcontext
+def doctor():
+    """Check the configuration, the database, the audit chain and the backups."""
+    config = current_app.config
+    production = not (config.get("DEBUG") or config.get("TESTING"))
+    findings = [
+        *check_configuration(config, production=production),
+        *check_database(),
+        *check_backups(config.get("BACKUP_DIR")),
+    ]
+    for finding in findings:
+        click.echo(f"{'PROBLEM' if finding.problem else 'note'}: {finding.what}")
+        click.echo(f"    fix: {finding.fix}")
+    problems = sum(f.problem for f in findings)
+    click.echo(f"{problems} problem(s)." if problems else "No problems found.")
+    raise SystemExit(1 if problems else 0)

@@ -1,0 +1,64 @@
+"""/healthz (the process answers) and /readyz (the database answers, at the current schema).
+
+For load balancers and orchestrators: JSON, no sign-in, never cached, never rate-limited, and
+cheap (readiness is one round trip to the database).
+"""
+
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db, limiter, migrate
+
+bp = Blueprint("operations", __name__)
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    return _no_store(jsonify({"status": "ok"}))
+
+
+def schema_head() -> str:
+    """The newest migration this code knows (read once per process from migrations/)."""
+    head = current_app.extensions.get("concord_schema_head")
+    if head is None:
+        from alembic.script import ScriptDirectory
+
+        directory = current_app.extensions["migrate"].directory
+        scripts = ScriptDirectory.from_config(migrate.get_config(directory))
+        head = current_app.extensions.setdefault("concord_schema_head", scripts.get_current_head())
+    return head
+
+
+def schema_version() -> str | None:
+    """The migration the database is at; None before the first `db upgrade`."""
+    try:
+        with db.session.begin_nested():
+            return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError:
+        return None
+
+
+@bp.get("/readyz")
+@limiter.exempt
+def readyz():
+    checks: dict[str, str] = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        checks["database"] = f"unreachable: {type(error).__name__}"
+        return _no_store(jsonify({"status": "unavailable", "checks": checks})), 503
+    checks["database"] = "ok"
+    version = schema_version()
+    head = schema_head()
+    checks["schema"] = "ok" if version == head else f"at {version}, code expects {head}"
+    ready = version == head
+    answer = jsonify({"status": "ok" if ready else "unavailable", "checks": checks})
+    return _no_store(answer), 200 if ready else 503

@@ -44,10 +44,10 @@ $(AXE): tests/e2e/package-lock.json
 
 install: $(VENV)/.installed
 
-# The browser tests drive Debian's Chromium: installed here when missing (as root), else the
-# exact command to run is printed and make stops.
+# The browser tests drive Debian's Chromium, the proxy test Debian's nginx: installed here when
+# missing (as root), else the exact command to run is printed and make stops.
 install-test: $(VENV)/.installed-test $(AXE)
-	@scripts/ensure-system-packages chromium=chromium
+	@scripts/ensure-system-packages chromium=chromium nginx=nginx-light openssl=openssl
 
 db: install
 	$(FLASK) db upgrade
@@ -60,7 +60,7 @@ run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: db
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
+	BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -115,6 +115,7 @@ def init_app(app: Flask) -> None:
                         round((time.perf_counter() - started) * 1000, 2) if started else None
                     ),
                     "user_id": _id_of(user),
+                    "client": request.remote_addr,  # the proxy's view of it, under PROXY_COUNT
                 }
             },
         )

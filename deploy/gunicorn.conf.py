@@ -1,0 +1,32 @@
+"""gunicorn settings for Concord: `gunicorn -c deploy/gunicorn.conf.py wsgi:app`.
+
+Workers share their metrics through PROMETHEUS_MULTIPROC_DIR (emptied at start, as
+prometheus_client requires); a worker that exits is marked dead, so its gauges stop counting.
+Concord writes its own request log (one JSON line each), so gunicorn's access log is off.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = 1
+timeout = 30
+graceful_timeout = 30  # a restart lets requests in flight finish
+accesslog = None
+errorlog = "-"
+
+_instance = Path(os.environ.get("CONCORD_INSTANCE", "instance"))
+_metrics_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_instance / "metrics"))
+
+
+def on_starting(server):
+    shutil.rmtree(_metrics_dir, ignore_errors=True)
+    Path(_metrics_dir).mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -37,7 +37,7 @@ def _workers() -> int:
         return 1
 
 
-def check_configuration(config, *, production: bool) -> list[Finding]:
+def check_configuration(config, *, production: bool, forwarded_seen: bool = False) -> list[Finding]:
     found = []
     secret = config.get("SECRET_KEY") or ""
     if not os.environ.get("SECRET_KEY") and production:
@@ -82,7 +82,16 @@ def check_configuration(config, *, production: bool) -> list[Finding]:
                 "Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0.",
             )
         )
-    if production and not config.get("PROXY_COUNT"):
+    if not config.get("PROXY_COUNT") and forwarded_seen:
+        found.append(
+            Finding(
+                True,
+                "Requests arrive with X-Forwarded-For, but PROXY_COUNT is 0: every client "
+                "seems to come from the proxy (one rate limit for all), and HTTPS looks like HTTP.",
+                "Set PROXY_COUNT to the number of proxies in front (1 for one nginx).",
+            )
+        )
+    elif production and not config.get("PROXY_COUNT"):
         found.append(
             Finding(
                 False,
@@ -91,6 +100,12 @@ def check_configuration(config, *, production: bool) -> list[Finding]:
             )
         )
     return found
+
+
+def forwarded_headers_seen() -> bool:
+    from app.operations.logging import FORWARDED_SEEN
+
+    return (Path(current_app.instance_path) / FORWARDED_SEEN).exists()
 
 
 def check_database() -> list[Finding]:
@@ -167,7 +182,9 @@ def doctor():
     config = current_app.config
     production = not (config.get("DEBUG") or config.get("TESTING"))
     findings = [
-        *check_configuration(config, production=production),
+        *check_configuration(
+            config, production=production, forwarded_seen=forwarded_headers_seen()
+        ),
         *check_database(),
         *check_backups(config.get("BACKUP_DIR")),
     ]

@@ -16,6 +16,7 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, inspect
@@ -49,6 +50,22 @@ class ReadableLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         fields = " ".join(f"{k}={v}" for k, v in getattr(record, "fields", {}).items())
         return f"{record.levelname[0]} {record.getMessage()} {fields}".rstrip()
+
+
+FORWARDED_SEEN = "forwarded-headers-seen"
+
+
+def note_forwarded_headers(app: Flask) -> None:
+    """A proxy is in front but PROXY_COUNT says none: leave a mark for `flask doctor`, once."""
+    if app.extensions.get(FORWARDED_SEEN):
+        return
+    app.extensions[FORWARDED_SEEN] = True
+    try:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        (Path(app.instance_path) / FORWARDED_SEEN).touch()
+    except OSError:
+        pass  # a read-only instance folder: the doctor cannot be told, nothing else breaks
+    REQUESTS.warning("X-Forwarded-For arrives but PROXY_COUNT is 0: forwarded headers ignored")
 
 
 def log_refusal(refused) -> None:
@@ -90,6 +107,8 @@ def init_app(app: Flask) -> None:
     def start():
         g.request_id = _trusted_id(app) or uuid.uuid4().hex
         g.request_started = time.perf_counter()
+        if not app.config.get("PROXY_COUNT") and "X-Forwarded-For" in request.headers:
+            note_forwarded_headers(app)
 
     @app.after_request
     def finish(response):

@@ -68,3 +68,22 @@ def test_the_command_exits_non_zero_on_a_problem_and_zero_when_all_is_well(app, 
     result = runner.invoke(args=["doctor"])
     assert result.exit_code == 0, result.output
     assert "No problems found." in result.output
+
+
+def test_forwarded_headers_without_proxy_count_are_a_problem(four_workers):
+    config = {**GOOD, "PROXY_COUNT": 0}
+    assert not any("X-Forwarded-For" in p for p in problems(config))
+    seen = check_configuration(config, production=True, forwarded_seen=True)
+    assert any(f.problem and "X-Forwarded-For" in f.what for f in seen)
+
+
+def test_a_request_through_an_unconfigured_proxy_leaves_the_mark(tmp_path):
+    from app.operations.doctor import forwarded_headers_seen
+    from tests.support.apps import make_app
+
+    app = make_app(f"sqlite:///{tmp_path}/x.db")
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        assert not forwarded_headers_seen()
+        app.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert forwarded_headers_seen()

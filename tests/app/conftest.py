@@ -75,20 +75,24 @@ def needs_fresh_database(request) -> bool:
 
 
 @pytest.fixture(scope="session")
-def _shared_app(tmp_path_factory):
+def _database_directory(tmp_path_factory):
+    return tmp_path_factory.mktemp("databases")
+
+
+@pytest.fixture(scope="session")
+def _shared_app(_database_directory):
     """The app the transactional tests share; its sessions join each test's connection."""
-    directory = tmp_path_factory.mktemp("databases")
-    app = make_app(database_url("empty", directory))
+    app = make_app(database_url("empty", _database_directory))
     db.session.session_factory.configure(join_transaction_mode="create_savepoint")
-    app.config["TESTS_DATABASE_DIRECTORY"] = directory
     return app
 
 
-def _built_database(app, kind: str, build) -> object:
-    """This process's database `kind`: created, given the schema, `build()` run and committed."""
-    url = database_url(kind, app.config["TESTS_DATABASE_DIRECTORY"])
+def _shared_database(app, directory, kind: str, build):
+    """This process's database `kind`, created, given the schema, `build()` run and committed;
+    yields its engine and the statement that restarts its ids; checks it was left untouched."""
     if ON_POSTGRES:
         create_postgres_database(f"{RUN}_{kind}")
+    url = database_url(kind, directory)
     engine = transactional_engine(url, **app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     with (
         pytest.MonkeyPatch.context() as patch,
@@ -100,11 +104,6 @@ def _built_database(app, kind: str, build) -> object:
         build()
         db.session.commit()
         db.session.remove()
-    return engine
-
-
-def _shared_database(app, kind: str, build):
-    engine = _built_database(app, kind, build)
     built = row_counts(engine)
     yield engine, id_restarts(engine)
     try:
@@ -117,22 +116,25 @@ def _shared_database(app, kind: str, build):
 
 
 @pytest.fixture(scope="session")
-def _empty_database(_shared_app):
-    yield from _shared_database(_shared_app, "empty", lambda: None)
+def _empty_database(_shared_app, _database_directory):
+    yield from _shared_database(_shared_app, _database_directory, "empty", lambda: None)
 
 
 @pytest.fixture(scope="session")
-def _world_database(_shared_app):
-    yield from _shared_database(_shared_app, "world", lambda: Alliance(STANDARD_PARTNERS))
+def _world_database(_shared_app, _database_directory):
+    build = functools.partial(Alliance, STANDARD_PARTNERS)
+    yield from _shared_database(_shared_app, _database_directory, "world", build)
 
 
 @pytest.fixture
-def _transactional_app(request, _shared_app):
+def _transactional_app(request, _shared_app, monkeypatch):
     """The shared app, inside a transaction on the right database, rolled back at the end."""
     wanted = "_world_database" if "alliance" in request.fixturenames else "_empty_database"
     engine, restart_ids = request.getfixturevalue(wanted)
     app = _shared_app
     app.extensions.pop("concord_pages", None)  # rendered pages belong to one test's data
+    url = engine.url.render_as_string(hide_password=False)
+    monkeypatch.setitem(app.config, "SQLALCHEMY_DATABASE_URI", url)  # for another_app, say
     with engine.connect() as connection:
         transaction = connection.begin()
         try:

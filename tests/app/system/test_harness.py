@@ -17,18 +17,29 @@ def partners() -> int:
     return db.session.execute(select(func.count()).select_from(Partner)).scalar_one()
 
 
+def partners_outside(app) -> int:
+    """Partners as another connection to the test's database (the app's URL) sees them."""
+    outside = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with outside.connect() as connection:
+            return connection.execute(select(func.count()).select_from(Partner)).scalar_one()
+    finally:
+        outside.dispose()
+
+
 def test_a_commit_is_real_to_the_test_and_invisible_outside_it(app, session):
     make_partner("Committed")
     session.commit()
     session.rollback()
     assert partners() == 1
-    outside = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
-    try:
-        with outside.connect() as connection:
-            seen = connection.execute(select(func.count()).select_from(Partner)).scalar_one()
-    finally:
-        outside.dispose()
-    assert seen == 0
+    assert partners_outside(app) == 0
+
+
+def test_the_standard_alliance_is_committed_and_a_tests_commits_are_not(alliance, app, session):
+    make_partner("Committed")
+    session.commit()
+    assert partners() == 4
+    assert partners_outside(app) == 3
 
 
 def test_a_commit_in_another_app_context_survives_the_tests_rollback(app, session):

@@ -25,8 +25,8 @@ from datetime import datetime
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from app.alliance.settings import clock_of
 from app.dashboard.queries import dashboard
-from app.drafting.services.consensus import today
 from app.extensions import db
 from positions import consensus as core
 from tests.support.factories import (
@@ -63,8 +63,9 @@ class Model:
     decided_by: dict[tuple[int, int], int] = field(default_factory=dict)  # latest, per partner
 
     def consensus(self, position_id: int) -> core.Consensus:
+        day = clock_of(db.session).today()
         return core.assess(
-            self.partners, self.signoffs[position_id], self.current[position_id], today()
+            self.partners, self.signoffs[position_id], self.current[position_id], day
         )
 
     def status(self, position_id: int) -> core.PositionStatus:

@@ -111,6 +111,11 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "api.diff": {"GET": MEMBERS},
     "api.sign_off": {"POST": CHIEFS},  # each for their own partner, whatever the body says
     "api.publish": {"POST": PUBLISHERS},
+    "api.withdraw": {"POST": CHIEFS},  # each confirms for their own partner
+    "api.archive": {"POST": ARCHIVERS},
+    "api.state_dissent": {"POST": CHIEFS},
+    "api.retract_dissent": {"POST": CHIEFS},
+    "api.differ_reopen": {"POST": CHIEFS},
     "api.get_stance": {"GET": MEMBERS},
     "api.put_stance": {"PUT": PARTNER_A},  # partner A's stance: never another partner's people
     "api.list_amendments": {"GET": MEMBERS},

@@ -499,6 +499,25 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("api.differ_statement", "POST"): lambda: Case(
             "POST", f"{api}/positions/{w.differing.id}/differ", json={"statement": SECRET}
         ),
+        ("api.withdraw", "POST"): lambda: Case(
+            "POST",
+            f"{api}/positions/{w.published_fresh().id}/withdrawal",
+            json={"revision": 1, "reason": SECRET},
+        ),
+        ("api.archive", "POST"): lambda: Case(
+            "POST", f"{api}/positions/{w.position().id}/archive", json={"reason": SECRET}
+        ),
+        ("api.state_dissent", "POST"): lambda: Case(
+            "POST", f"{api}/positions/{w.published_fresh().id}/dissents", json={"reason": SECRET}
+        ),
+        ("api.retract_dissent", "POST"): lambda: Case(
+            "POST", f"{api}/positions/{w.dissented().id}/dissents/retract"
+        ),
+        ("api.differ_reopen", "POST"): lambda: Case(
+            "POST",
+            f"{api}/positions/{w.agreed_to_differ().id}/differ/reopen",
+            json={"reason": "Views have moved."},
+        ),
         ("api.differ_confirm", "POST"): lambda: Case(
             "POST", f"{api}/positions/{w.differing.id}/differ/confirm", json={}
         ),

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.drafting.services import consensus, lifecycle
+from app.drafting.services import consensus
 from app.extensions import db
 from app.meetings.models import Flag, Organisation
 from app.meetings.services import appearances, mandates
@@ -222,7 +222,7 @@ def test_c_a_position_withdrawn_later_is_flagged_by_the_withdrawal_itself(allian
     appearance = speak(alliance.comms, meeting, speaker, positions=[position])
     assert flag_keys(appearance) == []
     # After the meeting, the position is withdrawn.
-    lifecycle.close(db.session, alliance.admin, position.id, action="withdraw", reason="Outdated")
+    alliance.withdraw_all(position, reason="Outdated")
     db.session.commit()  # nothing else runs: the withdrawal raised the flag in its transaction
     db.session.expire_all()
     assert flag_keys(appearance) == [f"withdrawn_later:position:{position.id}"]

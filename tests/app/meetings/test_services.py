@@ -215,6 +215,25 @@ def test_b_a_position_published_after_the_meeting_is_flagged(alliance, speaker):
     assert flag_keys(appearance) == [f"no_unified_text:position:{position.id}"]
 
 
+def test_d_citing_a_position_a_partner_no_longer_supports_is_flagged_until_retracted(
+    alliance, speaker
+):
+    from app.drafting.services import governance
+
+    position = published_position(alliance)
+    backdate_publications(position)
+    meeting = make_meeting(alliance.comms, starts_at=minutes_from_now(60 * 24))  # ahead
+    appearance = speak(alliance.comms, meeting, speaker, positions=[position])
+    assert flag_keys(appearance) == []
+    moorland = alliance.chiefs["moorland"]
+    governance.state_dissent(db.session, moorland, position.id, reason="Members voted.")
+    db.session.expire_all()  # the dissent raised the flag in its own transaction
+    assert flag_keys(appearance) == [f"disputed:position:{position.id}"]
+    governance.retract_dissent(db.session, moorland, position.id)
+    db.session.expire_all()
+    assert flag_keys(appearance) == []
+
+
 def test_c_a_position_withdrawn_later_is_flagged_by_the_withdrawal_itself(alliance, speaker):
     position = published_position(alliance)
     backdate_publications(position)

@@ -1,13 +1,13 @@
 """The dashboard: what needs this person now, each list found in SQL and stopping at ten."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.accounts.models import User
 from app.alliance.settings import clock_of
-from app.drafting.models import Position, Publication, SignOff
+from app.drafting.models import Dissent, Position, Publication, SignOff
 from app.drafting.queries.lists import with_texts
 from app.drafting.services.consensus import all_partners, consensus_for_many
 from app.web.pagination import in_order, rows_by_id
@@ -25,6 +25,8 @@ class Dashboard:
     due_for_review: list[Position]
     recently_published: list[Publication]
     consensus: dict[int, core.Consensus]
+    # Published texts a partner has said it no longer supports (the text stays public).
+    no_longer_supported: list[Dissent] = field(default_factory=list)
 
 
 def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
@@ -136,6 +138,18 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
             .limit(limit)
         ).scalars()
     )
+    disputed = list(
+        session.execute(
+            select(Dissent)
+            .join(Position, Dissent.position_id == Position.id)
+            .where(Dissent.retracted_at.is_(None), Position.publicly_visible)
+            .options(joinedload(Dissent.position))
+            .order_by(Dissent.created_at.desc(), Dissent.id.desc())
+            .limit(limit)
+        )
+        .unique()
+        .scalars()
+    )
     shown = {p.id: p for p in awaiting + stale + objections + ready}
     consensus = consensus_for_many(session, list(shown.values()))
     return Dashboard(
@@ -146,4 +160,5 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         ready_to_publish=[p for p in ready if consensus[p.id].publishable],
         recently_published=recent,
         consensus=consensus,
+        no_longer_supported=disputed,
     )

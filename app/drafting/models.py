@@ -214,6 +214,7 @@ class Dissent(db.Model):
     retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retracted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
+    position: Mapped[Position] = relationship()
     partner: Mapped[Partner] = relationship(lazy="joined")
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
 

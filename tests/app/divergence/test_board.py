@@ -115,6 +115,7 @@ def test_a_stale_approval_shows_as_stale(five, client):
         "partner": "harbourside",
         "stance": "undecided",
         "signoff": "stale",
+        "no_longer_supports": False,
     }
 
 

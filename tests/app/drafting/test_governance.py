@@ -13,7 +13,7 @@ from app.drafting.models import MotionConfirmation, Position, Publication, Revis
 from app.drafting.services import governance
 from app.extensions import db
 from positions.refusals import Conflict, Forbidden
-from tests.support.client import api_post, error_of, login
+from tests.support.client import api_headers, api_post, error_of, login
 from tests.support.factories import make_partner, make_position, make_user, published_position
 
 
@@ -281,3 +281,22 @@ def test_refusals_raise_through_the_services(alliance, session):
         )
     with pytest.raises(Conflict):
         governance.retract_dissent(session, alliance.chiefs["moorland"], position.id)
+
+
+def test_the_board_and_the_dashboard_show_a_partner_no_longer_supports_a_text(alliance, client):
+    position = published_position(alliance, title="Fair rents")
+    published_position(alliance, title="Clean rivers")
+    dissent(client, alliance.chiefs["moorland"], position)
+    board = client.get("/api/v1/divergence", headers=api_headers(alliance.comms)).get_json()
+    cells = {
+        row["title"]: {c["partner"]: c["no_longer_supports"] for c in row["partners"]}
+        for row in board["positions"]
+    }
+    assert cells["Fair rents"] == {"harbourside": False, "moorland": True, "riverbank": False}
+    assert not any(cells["Clean rivers"].values())
+    login(client, alliance.comms)
+    assert "No longer supports" in client.get("/divergence/").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    section = home[home.index("No longer supported by a partner") :]
+    assert "Fair rents" in section[: section.index("</section>")]
+    assert "Clean rivers" not in section[: section.index("</section>")]

@@ -252,6 +252,18 @@ def test_a_partner_says_it_no_longer_supports_a_text_which_stays_public(alliance
     assert actions()[-1] == "dissent.state"
 
 
+def test_the_public_page_says_so_beside_the_text_until_retracted(alliance, client):
+    position = published_position(alliance)
+    before = client.get(f"/public/{position.slug}").get_data(as_text=True)
+    assert "no longer supports" not in before
+    dissent(client, alliance.chiefs["moorland"], position, reason="Members voted.")
+    page = client.get(f"/public/{position.slug}").get_data(as_text=True)  # not the kept copy
+    assert "Moorland no longer supports this position" in page and "Members voted." in page
+    assert position.current_revision.body_html in page
+    api_post(client, alliance.chiefs["moorland"], f"/positions/{position.id}/dissents/retract")
+    assert "no longer supports" not in client.get(f"/public/{position.slug}").get_data(as_text=True)
+
+
 def test_only_a_partners_own_chief_speaks_its_dissent(alliance, client):
     position = published_position(alliance)
     for user in (alliance.admin, alliance.comms, alliance.officers["moorland"]):

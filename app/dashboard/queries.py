@@ -7,11 +7,19 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.accounts.models import User
 from app.alliance.settings import clock_of
-from app.drafting.models import Dissent, Position, Publication, SignOff
+from app.drafting.models import (
+    Dissent,
+    MotionConfirmation,
+    Position,
+    Publication,
+    Revision,
+    SignOff,
+)
 from app.drafting.queries.lists import with_texts
 from app.drafting.services.consensus import all_partners, consensus_for_many
 from app.web.pagination import in_order, rows_by_id
 from positions import consensus as core
+from positions import governance as gov
 
 OPEN_STATUSES = core.IN_PROGRESS_STATUSES
 
@@ -27,6 +35,8 @@ class Dashboard:
     consensus: dict[int, core.Consensus]
     # Published texts a partner has said it no longer supports (the text stays public).
     no_longer_supported: list[Dissent] = field(default_factory=list)
+    # Withdrawals another partner has confirmed that await this person's partner.
+    withdrawals_awaiting: list[Position] = field(default_factory=list)
 
 
 def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
@@ -150,6 +160,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         .unique()
         .scalars()
     )
+    withdrawals = _withdrawals_awaiting(session, mine, limit) if mine in required else []
     shown = {p.id: p for p in awaiting + stale + objections + ready}
     consensus = consensus_for_many(session, list(shown.values()))
     return Dashboard(
@@ -161,4 +172,43 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         recently_published=recent,
         consensus=consensus,
         no_longer_supported=disputed,
+        withdrawals_awaiting=withdrawals,
+    )
+
+
+def _withdrawals_awaiting(session: Session, partner_id: int, limit: int) -> list[Position]:
+    """Published positions some partner has confirmed withdrawing and `partner_id` has not.
+
+    A confirmation counts when it names the published revision and its hash (positions/
+    governance.py); confirmations are only ever of the current published text, so 'has not'
+    is: no confirmation of that text from this partner.
+    """
+
+    def confirmed(*where) -> object:
+        c = aliased(MotionConfirmation)
+        return (
+            exists()
+            .where(
+                c.position_id == Position.id,
+                c.motion == gov.Motion.WITHDRAW,
+                c.subject_number == Revision.number,
+                c.content_hash == Revision.content_hash,
+                *[w(c) for w in where],
+            )
+            .correlate(Position, Revision)
+        )
+
+    return list(
+        session.execute(
+            select(Position)
+            .join(Publication, Publication.id == Position.publication_id)
+            .join(Revision, Revision.id == Publication.revision_id)
+            .where(
+                Position.status.not_in(core.RETIRED_STATUSES),
+                confirmed(),
+                ~confirmed(lambda c: c.partner_id == partner_id),
+            )
+            .order_by(Position.updated_at.desc(), Position.id.desc())
+            .limit(limit)
+        ).scalars()
     )

@@ -175,6 +175,28 @@ def test_the_position_page_shows_who_has_confirmed_the_withdrawal(alliance, app,
     assert f'action="/positions/{position.id}/withdraw"' not in page  # admins never confirm
 
 
+def test_a_withdrawal_under_way_reaches_the_other_partners_dashboards(alliance, app, client):
+    position = published_position(alliance, title="Fair rents")
+    published_position(alliance, title="Clean rivers")
+    withdraw(client, alliance.chiefs["moorland"], position)
+
+    def awaiting(user) -> str:
+        browser = app.test_client()
+        login(browser, user)
+        home = browser.get("/").get_data(as_text=True)
+        if "Withdrawals awaiting" not in home:
+            return ""
+        section = home[home.index("Withdrawals awaiting") :]
+        return section[: section.index("</section>")]
+
+    assert "Fair rents" in awaiting(alliance.chiefs["harbourside"])
+    assert "Clean rivers" not in awaiting(alliance.chiefs["harbourside"])
+    assert awaiting(alliance.chiefs["moorland"]) == ""  # confirmed already
+    withdraw(client, alliance.chiefs["harbourside"], position)
+    withdraw(client, alliance.chiefs["riverbank"], position)
+    assert awaiting(alliance.chiefs["harbourside"]) == ""  # withdrawn: nothing left to do
+
+
 # ---- archiving drafts ---------------------------------------------------------------------------
 
 

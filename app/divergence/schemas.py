@@ -199,7 +199,9 @@ class Differ(BaseModel):
 
 class TimelineEvent(BaseModel):
     at: Timestamp
-    kind: str = Field(description="revision, stance, amendment, signoff, publication or differ.")
+    kind: str = Field(
+        description="revision, stance, amendment, signoff, publication, differ or governance."
+    )
     who: str
     partner: str | None
     text: str

@@ -120,6 +120,7 @@ def test_agree_to_differ_and_reopening_are_on_the_timeline(alliance, client):
         *["Wrote the partner's agree-to-differ statement"] * 3,
         *["Confirmed the agree-to-differ outcome"] * 3,
         "Published as agreed to differ: no alliance position",
+        *["Confirmed reopening the agree-to-differ outcome: Views have moved."] * 3,
         "Reopened towards one text",
     ]
 

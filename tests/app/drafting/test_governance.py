@@ -334,3 +334,21 @@ def test_the_board_and_the_dashboard_show_a_partner_no_longer_supports_a_text(al
     section = home[home.index("No longer supported by a partner") :]
     assert "Fair rents" in section[: section.index("</section>")]
     assert "Clean rivers" not in section[: section.index("</section>")]
+
+
+def test_the_timeline_tells_the_withdrawal_and_the_dissent(alliance, client):
+    position = published_position(alliance)
+    dissent(client, alliance.chiefs["moorland"], position, reason="Members voted.")
+    for slug in ("harbourside", "moorland", "riverbank"):
+        withdraw(client, alliance.chiefs[slug], position, reason=f"{slug} agrees.")
+    response = client.get(
+        f"/api/v1/positions/{position.id}/timeline", headers=api_headers(alliance.comms)
+    )
+    texts = [e["text"] for e in response.get_json() if e["kind"] == "governance"]
+    assert texts == [
+        "No longer supports the published text: Members voted.",
+        "Confirmed withdrawing revision 1: harbourside agrees.",
+        "Confirmed withdrawing revision 1: moorland agrees.",
+        "Confirmed withdrawing revision 1: riverbank agrees.",
+        "Withdrawn by every partner",
+    ]

@@ -78,6 +78,10 @@ def test_the_last_confirmation_withdraws_it_and_the_public_page_keeps_the_text(a
     page = client.get(f"/public/{position.slug}").get_data(as_text=True)
     assert f"Withdrawn on {withdrawn.withdrawn_at.day}" in page
     assert withdrawn.current_revision.body_html in page
+    login(client, alliance.drafter)
+    own = client.get(f"/positions/{position.id}").get_data(as_text=True)
+    assert "every partner confirmed its withdrawal on" in own
+    assert "Published as the alliance's position" not in own
     assert actions()[-4:] == [
         "withdraw.confirm",
         "withdraw.confirm",

@@ -175,3 +175,25 @@ def test_three_chief_officers_withdraw_a_published_position(open_as, live_server
     expect(public.locator(".callout-danger")).to_contain_text(re.compile(r"Withdrawn on \d"))
     expect(public.locator(".prose")).to_contain_text("Vouchers for every home")
     look(public, "public-withdrawn")
+
+
+def test_one_partner_says_it_no_longer_supports_a_published_position(open_as, live_server):
+    """Shown, not enforced: the text stays public, with the partner's statement beside it."""
+    pid, slug = live_server.build(_published)
+    mei = open_as(chief("moorland"))
+    mei.goto(f"/positions/{pid}")
+    mei.get_by_text(f"{PARTNERS['moorland']} no longer supports this").click()
+    mei.locator("#dissent").get_by_label("Reason, for the record").fill(
+        "Our members voted for a different scheme."
+    )
+    mei.get_by_role("button", name=f"Record for {PARTNERS['moorland']}").click()
+    flash_says(mei, f"Recorded: {PARTNERS['moorland']} no longer supports this position.")
+    expect(mei.locator(".callout.dissent")).to_contain_text("Our members voted")
+    expect(mei.locator(".badge-published")).to_be_visible()
+    look(mei, "position-dissent")
+
+    public = open_as()
+    public.goto(f"/public/{slug}")
+    expect(public.locator(".callout.dissent")).to_contain_text(PARTNERS["moorland"])
+    expect(public.locator(".prose")).to_contain_text("Vouchers for every home")
+    look(public, "public-dissent")

@@ -221,8 +221,6 @@ CLOSED_STATUSES = (*RETIRED_STATUSES, PositionStatus.DIFFER)
 # A published text stays on the public record (archived too) until it is withdrawn.
 HIDDEN_FROM_PUBLIC = (PositionStatus.WITHDRAWN,)
 
-CLOSING_ACTIONS = {"withdraw": PositionStatus.WITHDRAWN, "archive": PositionStatus.ARCHIVED}
-
 
 def open_for_work(status: PositionStatus) -> bool:
     """Withdrawn, archived and agreed-to-differ positions take no edits or decisions."""
@@ -250,19 +248,6 @@ def check_open_for_work(status: PositionStatus) -> None:
         )
 
 
-def closing_status(action: str) -> PositionStatus:
-    """The status withdrawing or archiving leads to."""
-    if action not in CLOSING_ACTIONS:
-        raise Invalid("Choose withdraw or archive.", "invalid_action")
-    return CLOSING_ACTIONS[action]
-
-
 def closing_reason(reason: str) -> str:
     """Taking a position off the record says why, for the record; the reason, stripped."""
     return required(reason, "reason", "Say why, for the record.")
-
-
-def check_closable(status: PositionStatus) -> None:
-    """A withdrawn or archived position is not closed again (an agreed-to-differ one may be)."""
-    if is_retired(status):
-        raise Conflict(f"This position is already {status}.", "closed")

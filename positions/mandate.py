@@ -28,12 +28,15 @@ class FlagKind(StrEnum):
     NO_MANDATE = "no_mandate"  # (a) spoke for the alliance without a mandate for the area
     NO_UNIFIED_TEXT = "no_unified_text"  # (b) cited a position with no published unified text
     WITHDRAWN_LATER = "withdrawn_later"  # (c) cited a position that was withdrawn afterwards
+    # (d) cited a published position while a partner had said it no longer supports it
+    DISPUTED = "disputed"
 
 
 FLAG_LABELS = {
     FlagKind.NO_MANDATE: "No mandate",
     FlagKind.NO_UNIFIED_TEXT: "No agreed text",
     FlagKind.WITHDRAWN_LATER: "Later withdrawn",
+    FlagKind.DISPUTED: "Partner no longer supports",
 }
 
 
@@ -127,12 +130,34 @@ class DifferPeriod:
 
 
 @dataclass(frozen=True)
+class DissentPeriod:
+    """While one partner said it no longer supports the published text."""
+
+    partner: str  # the partner's name
+    start: datetime
+    end: datetime | None = None  # when the partner retracted it
+
+
+@dataclass(frozen=True)
 class PositionHistory:
     position_id: int
     area_id: int
     publications: tuple[Publication, ...] = ()
     differ_periods: tuple[DifferPeriod, ...] = ()
     withdrawn_at: datetime | None = None  # set only while the position stands withdrawn
+    dissent_periods: tuple[DissentPeriod, ...] = ()
+
+
+def dissenting_at(history: PositionHistory, when: datetime) -> list[str]:
+    """The partners that had said, at `when`, that they no longer support the text (by name)."""
+    return sorted(
+        {
+            p.partner
+            for p in history.dissent_periods
+            if p.start <= when and (p.end is None or when < p.end)
+        },
+        key=str.casefold,
+    )
 
 
 @dataclass(frozen=True)
@@ -242,6 +267,17 @@ def check_appearance(
                     f"position:{history.position_id}",
                     position_id=history.position_id,
                     detail=TEXT_STATE_LABELS[standing.state],
+                )
+            )
+        dissenting = dissenting_at(history, moment)
+        if standing.state is TextState.PUBLISHED and dissenting:
+            # The text still stood, but speaking for the alliance on it is for comms to check.
+            findings.append(
+                Finding(
+                    FlagKind.DISPUTED,
+                    f"position:{history.position_id}",
+                    position_id=history.position_id,
+                    detail=", ".join(dissenting) + " no longer supported it",
                 )
             )
         withdrawn = history.withdrawn_at

@@ -56,9 +56,19 @@ def can_publish(actor: Actor) -> bool:
     return actor.has(Role.COMMS, Role.CHIEF_OFFICER, Role.ADMIN)
 
 
-def can_withdraw(actor: Actor) -> bool:
-    """Withdrawing or archiving takes a position off the alliance's record (it is never erased)."""
-    return actor.has(Role.ADMIN, Role.CHIEF_OFFICER)
+def can_confirm_withdrawal(actor: Actor, partner_id: int) -> bool:
+    """Withdrawing a published text is a decision for each partner, like a sign-off."""
+    return can_sign_for(actor, partner_id)
+
+
+def can_archive(actor: Actor, author_id: int) -> bool:
+    """A never-published draft is tidied away by its author or any chief officer."""
+    return actor.user_id == author_id or actor.has(Role.CHIEF_OFFICER)
+
+
+def can_state_dissent(actor: Actor, partner_id: int) -> bool:
+    """Saying a partner no longer supports a published text speaks for it: its chief officer."""
+    return can_sign_for(actor, partner_id)
 
 
 def can_set_review_date(actor: Actor) -> bool:
@@ -93,9 +103,9 @@ def can_confirm_differ(actor: Actor, partner_id: int) -> bool:
     return can_sign_for(actor, partner_id)
 
 
-def can_reopen(actor: Actor) -> bool:
-    """Reopening an agreed-to-differ position sends it back to the drafters."""
-    return actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER)
+def can_confirm_reopening(actor: Actor, partner_id: int) -> bool:
+    """Reopening an agreed-to-differ outcome undoes a joint decision: each partner confirms."""
+    return can_sign_for(actor, partner_id)
 
 
 # ---- the spokesperson log ----------------------------------------------------------------------

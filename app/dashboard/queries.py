@@ -1,17 +1,25 @@
 """The dashboard: what needs this person now, each list found in SQL and stopping at ten."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.accounts.models import User
 from app.alliance.settings import clock_of
-from app.drafting.models import Position, Publication, SignOff
+from app.drafting.models import (
+    Dissent,
+    MotionConfirmation,
+    Position,
+    Publication,
+    Revision,
+    SignOff,
+)
 from app.drafting.queries.lists import with_texts
 from app.drafting.services.consensus import all_partners, consensus_for_many
 from app.web.pagination import in_order, rows_by_id
 from positions import consensus as core
+from positions import governance as gov
 
 OPEN_STATUSES = core.IN_PROGRESS_STATUSES
 
@@ -25,6 +33,10 @@ class Dashboard:
     due_for_review: list[Position]
     recently_published: list[Publication]
     consensus: dict[int, core.Consensus]
+    # Published texts a partner has said it no longer supports (the text stays public).
+    no_longer_supported: list[Dissent] = field(default_factory=list)
+    # Withdrawals another partner has confirmed that await this person's partner.
+    withdrawals_awaiting: list[Position] = field(default_factory=list)
 
 
 def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
@@ -136,6 +148,19 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
             .limit(limit)
         ).scalars()
     )
+    disputed = list(
+        session.execute(
+            select(Dissent)
+            .join(Position, Dissent.position_id == Position.id)
+            .where(Dissent.retracted_at.is_(None), Position.publicly_visible)
+            .options(joinedload(Dissent.position))
+            .order_by(Dissent.created_at.desc(), Dissent.id.desc())
+            .limit(limit)
+        )
+        .unique()
+        .scalars()
+    )
+    withdrawals = _withdrawals_awaiting(session, mine, limit) if mine in required else []
     shown = {p.id: p for p in awaiting + stale + objections + ready}
     consensus = consensus_for_many(session, list(shown.values()))
     return Dashboard(
@@ -146,4 +171,44 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         ready_to_publish=[p for p in ready if consensus[p.id].publishable],
         recently_published=recent,
         consensus=consensus,
+        no_longer_supported=disputed,
+        withdrawals_awaiting=withdrawals,
+    )
+
+
+def _withdrawals_awaiting(session: Session, partner_id: int, limit: int) -> list[Position]:
+    """Published positions some partner has confirmed withdrawing and `partner_id` has not.
+
+    A confirmation counts when it names the published revision and its hash (positions/
+    governance.py); confirmations are only ever of the current published text, so 'has not'
+    is: no confirmation of that text from this partner.
+    """
+
+    def confirmed(*where) -> object:
+        c = aliased(MotionConfirmation)
+        return (
+            exists()
+            .where(
+                c.position_id == Position.id,
+                c.motion == gov.Motion.WITHDRAW,
+                c.subject_number == Revision.number,
+                c.content_hash == Revision.content_hash,
+                *[w(c) for w in where],
+            )
+            .correlate(Position, Revision)
+        )
+
+    return list(
+        session.execute(
+            select(Position)
+            .join(Publication, Publication.id == Position.publication_id)
+            .join(Revision, Revision.id == Publication.revision_id)
+            .where(
+                Position.status.not_in(core.RETIRED_STATUSES),
+                confirmed(),
+                ~confirmed(lambda c: c.partner_id == partner_id),
+            )
+            .order_by(Position.updated_at.desc(), Position.id.desc())
+            .limit(limit)
+        ).scalars()
     )

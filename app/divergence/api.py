@@ -7,6 +7,7 @@ from app.divergence import schemas as s
 from app.divergence.queries import board
 from app.divergence.queries.timeline import position_timeline
 from app.divergence.services import amendments, differ, stances
+from app.drafting.schemas import JointMotion, ReasonRequest
 from app.drafting.services.consensus import get_position
 from app.extensions import db
 
@@ -138,6 +139,21 @@ def differ_statement(position_id: int, body: s.StatementRequest):
 def differ_confirm(position_id: int):
     differ.confirm(db.session, g.api_user, position_id)
     return s.Differ.of(differ.differ_state(db.session, position_id))
+
+
+@operation(
+    "POST",
+    "/positions/<int:position_id>/differ/reopen",
+    summary="Confirm reopening the agree-to-differ outcome, for your own partner (its chief "
+    "officer); the last partner's confirmation reopens it.",
+    answer=JointMotion,
+    errors=WRITES,
+    body=ReasonRequest,
+)
+def differ_reopen(position_id: int, body: ReasonRequest):
+    return JointMotion.of(
+        differ.confirm_reopening(db.session, g.api_user, position_id, reason=body.reason)
+    )
 
 
 @operation(

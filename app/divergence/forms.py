@@ -41,15 +41,16 @@ class ReviewDateForm(FlaskForm):
     review_by = DateField("Review by", validators=[Optional()])
 
 
-class CloseForm(FlaskForm):
-    action = RadioField(
-        "What to do",
-        choices=[
-            SelectChoice("withdraw", "Withdraw: the alliance no longer holds this position"),
-            SelectChoice("archive", "Archive: keep it for the record, out of the way"),
-        ],
-        validators=[InputRequired("Choose withdraw or archive.")],
-    )
+class WithdrawalForm(FlaskForm):
+    """A chief officer's confirmation that the published revision be withdrawn."""
+
+    revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    reason = TextAreaField("Reason, for the record", validators=[DataRequired("Give a reason.")])
+
+
+class ReasonForm(FlaskForm):
+    """Archiving a draft, confirming a reopening, saying a partner no longer supports a text."""
+
     reason = TextAreaField("Reason, for the record", validators=[DataRequired("Give a reason.")])
 
 

@@ -116,6 +116,9 @@ class BoardCell(BaseModel):
     partner: Slug
     stance: rules.View
     signoff: core.PartnerState
+    no_longer_supports: bool = Field(
+        description="The partner has said it no longer supports the published text."
+    )
 
 
 class BoardRow(BaseModel):
@@ -150,7 +153,12 @@ class DivergenceBoard(BaseModel):
                     trend=row.trend,
                     spread=row.divergence.spread,
                     partners=[
-                        BoardCell(partner=c.partner.slug, stance=c.view, signoff=c.state)
+                        BoardCell(
+                            partner=c.partner.slug,
+                            stance=c.view,
+                            signoff=c.state,
+                            no_longer_supports=c.no_longer_supports,
+                        )
                         for c in row.cells
                     ],
                 )
@@ -191,7 +199,9 @@ class Differ(BaseModel):
 
 class TimelineEvent(BaseModel):
     at: Timestamp
-    kind: str = Field(description="revision, stance, amendment, signoff, publication or differ.")
+    kind: str = Field(
+        description="revision, stance, amendment, signoff, publication, differ or governance."
+    )
     who: str
     partner: str | None
     text: str

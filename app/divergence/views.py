@@ -6,19 +6,22 @@ from wtforms import SelectChoice
 
 from app.divergence.forms import (
     AmendmentForm,
-    CloseForm,
     ConfirmForm,
     DeclineForm,
+    ReasonForm,
     ReviewDateForm,
     StanceForm,
     StatementForm,
+    WithdrawalForm,
 )
 from app.divergence.queries import board
 from app.divergence.queries.timeline import position_timeline
 from app.divergence.services import amendments, differ, stances
+from app.drafting.queries.position_page import position_page
 from app.drafting.services import editing as drafting
-from app.drafting.services import lifecycle
+from app.drafting.services import governance, lifecycle
 from app.drafting.services.consensus import get_position
+from app.drafting.views import render_position_page as show_position
 from app.extensions import db
 from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int
@@ -207,17 +210,6 @@ def confirm_differ(position_id: int):
     return redirect(url_for(".differ_page", position_id=position_id))
 
 
-@bp.post("/positions/<int:position_id>/reopen")
-def reopen(position_id: int):
-    if ConfirmForm().validate():
-        try:
-            differ.reopen(db.session, current_user, position_id)
-            flash("Reopened: the partners can work towards one text again.", "success")
-        except Refused as error:
-            flash_refused(error)
-    return _back(position_id)
-
-
 @bp.get("/positions/<int:position_id>/timeline")
 def timeline(position_id: int):
     position = get_position(db.session, position_id)
@@ -242,17 +234,108 @@ def review_date(position_id: int):
     return _back(position_id)
 
 
-@bp.post("/positions/<int:position_id>/close")
-def close(position_id: int):
-    form = CloseForm()
+# ---- undoing what all partners did together, archiving, dissent ------------------------------
+
+
+def _refused_on_page(position_id: int, error: Refused, **typed):
+    """The position page again, the refusal said and what was typed kept in its form."""
+    status = flash_refused(error)  # rolls back: a refusal writes nothing
+    return show_position(
+        position_page(db.session, current_user, position_id), None, status, **typed
+    )
+
+
+def _incomplete(position_id: int, form, name: str):
+    flash("Give a reason, for the record.", "error")
+    return show_position(
+        position_page(db.session, current_user, position_id), None, 400, **{name: form}
+    )
+
+
+@bp.post("/positions/<int:position_id>/withdraw")
+def withdraw(position_id: int):
+    form = WithdrawalForm(prefix="withdraw")
     if not form.validate():
-        flash("Choose withdraw or archive and give a reason.", "error")
-        return _back(position_id)
+        return _incomplete(position_id, form, "withdrawal_form")
     try:
-        position = lifecycle.close(
-            db.session, current_user, position_id, action=form.action.data, reason=form.reason.data
+        state = governance.confirm_withdrawal(
+            db.session,
+            current_user,
+            position_id,
+            revision_number=form.revision.data,
+            reason=form.reason.data,
         )
-        flash(f"The position is now {position.status}. Nothing was deleted.", "success")
     except Refused as error:
-        flash_refused(error)
+        return _refused_on_page(position_id, error, withdrawal_form=form)
+    if state.carried:
+        flash(
+            "Every partner has confirmed: the position is withdrawn. Nothing was deleted.",
+            "success",
+        )
+    else:
+        waiting = ", ".join(p.name for p in state.waiting)
+        flash(f"Withdrawal confirmed for your partner. Still to confirm: {waiting}.", "success")
+    return _back(position_id)
+
+
+@bp.post("/positions/<int:position_id>/reopen")
+def reopen(position_id: int):
+    form = ReasonForm(prefix="reopen")
+    if not form.validate():
+        return _incomplete(position_id, form, "reopen_form")
+    try:
+        state = differ.confirm_reopening(
+            db.session, current_user, position_id, reason=form.reason.data
+        )
+    except Refused as error:
+        return _refused_on_page(position_id, error, reopen_form=form)
+    if state.carried:
+        flash("Every partner has confirmed: reopened towards one text.", "success")
+    else:
+        waiting = ", ".join(p.name for p in state.waiting)
+        flash(f"Reopening confirmed for your partner. Still to confirm: {waiting}.", "success")
+    return _back(position_id)
+
+
+@bp.post("/positions/<int:position_id>/archive")
+def archive(position_id: int):
+    form = ReasonForm(prefix="archive")
+    if not form.validate():
+        return _incomplete(position_id, form, "archive_form")
+    try:
+        governance.archive(db.session, current_user, position_id, reason=form.reason.data)
+    except Refused as error:
+        return _refused_on_page(position_id, error, archive_form=form)
+    flash("The draft is archived. Nothing was deleted.", "success")
+    return _back(position_id)
+
+
+@bp.post("/positions/<int:position_id>/dissent")
+def dissent(position_id: int):
+    form = ReasonForm(prefix="dissent")
+    if not form.validate():
+        return _incomplete(position_id, form, "dissent_form")
+    try:
+        stated = governance.state_dissent(
+            db.session, current_user, position_id, reason=form.reason.data
+        )
+    except Refused as error:
+        return _refused_on_page(position_id, error, dissent_form=form)
+    flash(
+        f"Recorded: {stated.partner.name} no longer supports this position. The text stays public.",
+        "success",
+    )
+    return _back(position_id)
+
+
+@bp.post("/positions/<int:position_id>/dissent/retract")
+def retract_dissent(position_id: int):
+    if ConfirmForm(prefix="retract").validate():
+        try:
+            retracted = governance.retract_dissent(db.session, current_user, position_id)
+            flash(f"{retracted.partner.name} supports this position again.", "success")
+        except Refused as error:
+            flash_refused(error)
+    else:
+        flash("That request was incomplete; try again.", "error")
     return _back(position_id)

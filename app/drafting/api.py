@@ -7,7 +7,7 @@ from app.api.contract import WRITES, answer_with, operation
 from app.drafting import schemas as s
 from app.drafting.queries import lists
 from app.drafting.queries.comparing import comparison_of, two_revisions
-from app.drafting.services import consensus
+from app.drafting.services import consensus, governance
 from app.drafting.services import editing as drafting
 from app.extensions import db
 from app.public.queries import published_positions
@@ -173,3 +173,59 @@ def publish(position_id: int, body: s.PublishRequest):
 def published(query: s.PublishedQuery):
     page = published_positions(db.session, page=query.page)
     return [s.Publication.of(p, p.publication) for p in page.items]
+
+
+@operation(
+    "POST",
+    "/positions/<int:position_id>/withdrawal",
+    summary="Confirm withdrawing the published text, for your own partner (its chief officer); "
+    "the last partner's confirmation withdraws it.",
+    answer=s.JointMotion,
+    errors=WRITES,
+    body=s.WithdrawalRequest,
+)
+def withdraw(position_id: int, body: s.WithdrawalRequest):
+    state = governance.confirm_withdrawal(
+        db.session, g.api_user, position_id, revision_number=body.revision, reason=body.reason
+    )
+    return s.JointMotion.of(state)
+
+
+@operation(
+    "POST",
+    "/positions/<int:position_id>/archive",
+    summary="Archive a never-published draft (its author or any chief officer), with a reason.",
+    answer=s.Position,
+    errors=WRITES,
+    body=s.ReasonRequest,
+)
+def archive(position_id: int, body: s.ReasonRequest):
+    position = governance.archive(db.session, g.api_user, position_id, reason=body.reason)
+    return s.Position.of(position, consensus.consensus_for(db.session, position))
+
+
+@operation(
+    "POST",
+    "/positions/<int:position_id>/dissents",
+    summary="Say, for your own partner (its chief officer), that it no longer supports the "
+    "published text; the text stays public.",
+    answer=s.Dissent,
+    status=201,
+    errors=WRITES,
+    body=s.ReasonRequest,
+)
+def state_dissent(position_id: int, body: s.ReasonRequest):
+    return s.Dissent.of(
+        governance.state_dissent(db.session, g.api_user, position_id, reason=body.reason)
+    )
+
+
+@operation(
+    "POST",
+    "/positions/<int:position_id>/dissents/retract",
+    summary="Withdraw your own partner's statement that it no longer supports the text.",
+    answer=s.Dissent,
+    errors=WRITES,
+)
+def retract_dissent(position_id: int):
+    return s.Dissent.of(governance.retract_dissent(db.session, g.api_user, position_id))

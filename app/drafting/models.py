@@ -22,6 +22,7 @@ from app.accounts.models import User
 from app.alliance.models import Partner, PolicyArea
 from app.extensions import UTCDateTime, db, utcnow
 from positions import consensus as core
+from positions import governance
 
 
 class Position(db.Model):
@@ -163,9 +164,65 @@ class Publication(db.Model):
         return core.neutral_order(self.signatories, partner=lambda s: s.partner)
 
 
+class MotionConfirmation(db.Model):
+    """A chief officer's confirmation, for their partner, that a joint decision be undone.
+
+    Bound to exactly what is undone (positions.governance.Subject): the published revision and
+    its hash for a withdrawal, the outcome and its statements' hash for a reopening. Kept for ever.
+    """
+
+    __tablename__ = "motion_confirmations"
+    __table_args__ = (
+        Index("ix_motion_confirmations_position_motion", "position_id", "motion", "partner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    motion: Mapped[str] = mapped_column(String(20))
+    subject_number: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    partner: Mapped[Partner] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def as_core(self) -> governance.Confirmation:
+        subject = governance.Subject(
+            governance.Motion(self.motion), self.subject_number, self.content_hash
+        )
+        return governance.Confirmation(
+            self.partner_id, subject, self.created_at, self.id, self.reason
+        )
+
+
+class Dissent(db.Model):
+    """A partner's public statement that it no longer supports a published text, until retracted."""
+
+    __tablename__ = "dissents"
+    __table_args__ = (Index("ix_dissents_position_partner", "position_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retracted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    position: Mapped[Position] = relationship()
+    partner: Mapped[Partner] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+
 @event.listens_for(Revision, "before_update")
 @event.listens_for(SignOff, "before_update")
 @event.listens_for(Publication, "before_update")
+@event.listens_for(MotionConfirmation, "before_update")
 def _refuse_rewrite(mapper, connection, target):
     raise RuntimeError(f"{type(target).__name__} rows are immutable once written")
 
@@ -174,6 +231,8 @@ def _refuse_rewrite(mapper, connection, target):
 @event.listens_for(SignOff, "before_delete")
 @event.listens_for(Publication, "before_delete")
 @event.listens_for(Position, "before_delete")
+@event.listens_for(MotionConfirmation, "before_delete")
+@event.listens_for(Dissent, "before_delete")
 def _refuse_delete(mapper, connection, target):
     raise RuntimeError(f"{type(target).__name__} rows are never deleted")
 

@@ -20,6 +20,7 @@ from app.api.fields import (
 from app.drafting import models
 from app.web.pagination import MAX_PAGE, MAX_PER_PAGE
 from positions import consensus as core
+from positions import governance as gov
 from positions.diffing import Change, Op
 
 # ---- requests ----------------------------------------------------------------------------------
@@ -47,6 +48,15 @@ class SignOffRequest(Body):
 
 class PublishRequest(Body):
     revision: RevisionNumber
+
+
+class WithdrawalRequest(Body):
+    revision: RevisionNumber = Field(description="The published revision to withdraw.")
+    reason: Text
+
+
+class ReasonRequest(Body):
+    reason: Text
 
 
 # Any text filters; the documented values are the ones that find anything.
@@ -222,4 +232,58 @@ class Publication(BaseModel):
             signatories=[
                 Signatory(partner=s.partner.name, name=s.user.name, at=s.created_at) for s in signed
             ],
+        )
+
+
+# ---- undoing what all partners did together, and one partner's dissent ----------------------
+
+
+class MotionPartner(BaseModel):
+    partner: Slug
+    state: gov.ConfirmationState
+    reason: str | None = Field(description="Why, when this partner confirmed.")
+
+
+class JointMotion(BaseModel):
+    """A withdrawal or a reopening, and where every partner's chief officer stands on it."""
+
+    motion: gov.Motion
+    subject: int = Field(description="The published revision, or the agree-to-differ outcome.")
+    hash: str = Field(description="The content hash of the revision, or of the statements.")
+    carried: bool = Field(description="Every partner confirmed: it is done.")
+    partners: list[MotionPartner]
+
+    @classmethod
+    def of(cls, state: gov.MotionState) -> "JointMotion":
+        return cls(
+            motion=state.subject.motion,
+            subject=state.subject.number,
+            hash=state.subject.content_hash,
+            carried=state.carried,
+            partners=[
+                MotionPartner(
+                    partner=s.partner.slug,
+                    state=s.state,
+                    reason=s.confirmation.reason if s.confirmation else None,
+                )
+                for s in state.standings
+            ],
+        )
+
+
+class Dissent(BaseModel):
+    """A partner's statement that it no longer supports a published position."""
+
+    partner: Slug
+    reason: str
+    since: Timestamp
+    retracted_at: Timestamp | None
+
+    @classmethod
+    def of(cls, dissent: models.Dissent) -> "Dissent":
+        return cls(
+            partner=dissent.partner.slug,
+            reason=dissent.reason,
+            since=dissent.created_at,
+            retracted_at=dissent.retracted_at,
         )

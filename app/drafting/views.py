@@ -5,7 +5,13 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app.alliance.settings import clock_of
-from app.divergence.forms import CloseForm, ReviewDateForm, StanceForm
+from app.divergence.forms import (
+    ConfirmForm,
+    ReasonForm,
+    ReviewDateForm,
+    StanceForm,
+    WithdrawalForm,
+)
 from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
 from app.drafting.queries import lists
 from app.drafting.queries.comparing import compare, comparison_of, two_revisions
@@ -91,12 +97,15 @@ def show(position_id: int):
         user.partner_id,
     )
     return conditional(
-        etag, kept(etag, lambda: _show(position_page(db.session, user, position_id))[0])
+        etag,
+        kept(etag, lambda: render_position_page(position_page(db.session, user, position_id))[0]),
     )
 
 
-def _show(page, signoff_form: SignOffForm | None = None, status: int = 200):
+def render_position_page(page, signoff_form: SignOffForm | None = None, status: int = 200, **typed):
+    """The position page; `typed` holds forms refused by another route, with what was typed."""
     revision = page.consensus.revision.number
+    published = page.position.published_revision
     held = next((c.stance for c in page.stances if c.partner.id == current_user.partner_id), None)
     return render_template(
         "drafting/show.html",
@@ -108,8 +117,17 @@ def _show(page, signoff_form: SignOffForm | None = None, status: int = 200):
             stance=held.view if held else None, rationale=held.rationale if held else ""
         ),
         review_form=ReviewDateForm(review_by=page.position.review_by),
-        close_form=CloseForm(),
         view_labels=VIEW_LABELS,
+        **{
+            "withdrawal_form": WithdrawalForm(
+                formdata=None, prefix="withdraw", revision=published.number if published else None
+            ),
+            "archive_form": ReasonForm(formdata=None, prefix="archive"),
+            "reopen_form": ReasonForm(formdata=None, prefix="reopen"),
+            "dissent_form": ReasonForm(formdata=None, prefix="dissent"),
+            "retract_form": ConfirmForm(formdata=None, prefix="retract"),
+            **typed,
+        },
     ), status
 
 
@@ -248,7 +266,9 @@ def sign_off(position_id: int):
         )
     except (Invalid, Conflict) as error:
         status = flash_refused(error)
-        return _show(position_page(db.session, current_user, position_id), form, status)
+        return render_position_page(
+            position_page(db.session, current_user, position_id), form, status
+        )
     verb = "approved" if signoff.decision == "approve" else "objected to"
     flash(f"{signoff.partner.name} {verb} revision {signoff.revision.number}.", "success")
     return redirect(url_for(".show", position_id=position_id))

@@ -1,6 +1,6 @@
 """What the public sees: published texts and agree-to-differ outcomes, nothing else."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session, joinedload
 from app.alliance.settings import clock_of
 from app.divergence.models import DifferOutcome
 from app.divergence.services.differ import active_outcome
-from app.drafting.models import Position, Publication
+from app.drafting.models import Dissent, Position, Publication
+from app.drafting.services.governance import standing_dissents
 from app.web.pagination import Page, paginate, rows_by_id
 from positions import consensus as core
 from positions.divergence import review_due
@@ -34,6 +35,7 @@ class PublicRecord:
     publication: Publication | None
     differ: DifferOutcome | None
     review_due: bool
+    dissents: list[Dissent] = field(default_factory=list)  # partners no longer supporting it
 
     @property
     def withdrawn(self) -> bool:
@@ -63,6 +65,9 @@ def public_version(session: Session, slug: str) -> tuple | None:
             Position.area_id,
             Position.review_by,
             Position.withdrawn_at,
+            # A partner saying it no longer supports the text shows here too; any write that
+            # touches the position moves its version.
+            Position.version,
         ).where(Position.slug == slug)
     ).first()
     if row is None:
@@ -93,6 +98,7 @@ def public_record(session: Session, slug: str) -> PublicRecord | None:
         position.publication,
         outcome,
         review_due(position.review_by, clock_of(session).today()),
+        standing_dissents(session, [position.id])[position.id],
     )
 
 

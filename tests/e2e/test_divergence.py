@@ -13,7 +13,6 @@ from tests.e2e.journeys import (
     draft,
     flash_says,
     look,
-    partner_states,
     policy,
 )
 
@@ -142,22 +141,59 @@ def _published(session, user):
     return position.id, position.slug
 
 
-def test_withdraw_a_published_position(open_as, live_server):
+def test_three_chief_officers_withdraw_a_published_position(open_as, live_server):
+    """Published together, withdrawn together: no single partner takes the text down."""
     pid, slug = live_server.build(_published)
-    hana = open_as(chief("harbourside"))
-    hana.goto(f"/positions/{pid}")
-    assert all(state.endswith("Approved") for state in partner_states(hana).values())
-    hana.get_by_text("Withdraw or archive").click()
-    hana.get_by_label("Withdraw: the alliance no longer holds this position").check()
-    hana.get_by_label("Reason, for the record").fill("Superseded by the national scheme.")
-    hana.get_by_role("button", name="Confirm").click()
-    flash_says(hana, "The position is now withdrawn. Nothing was deleted.")
-    assert any("Nothing is deleted" in d for d in hana.watcher.dialogs)
-    expect(hana.locator(".badge-withdrawn")).to_be_visible()
-    look(hana, "position-withdrawn")
+    reasons = {
+        "harbourside": "Superseded by the national scheme.",
+        "moorland": "Our members asked us to withdraw.",
+        "riverbank": "Agreed at the alliance board.",
+    }
+    for number, (partner, reason) in enumerate(reasons.items(), start=1):
+        officer = open_as(chief(partner))
+        officer.goto(f"/positions/{pid}")
+        panel = officer.locator("#withdrawal")
+        panel.get_by_label("Reason, for the record").fill(reason)
+        panel.get_by_role("button", name=f"Confirm withdrawal for {PARTNERS[partner]}").click()
+        if number < len(reasons):
+            flash_says(officer, "Withdrawal confirmed for your partner.")
+            expect(officer.locator(".badge-published")).to_be_visible()  # still published
+            expect(officer.locator("#withdrawal")).to_contain_text(reason)
+            if number == 2:
+                look(officer, "withdrawal-two-of-three")
+                public = open_as()
+                public.goto(f"/public/{slug}")
+                expect(public.locator(".callout-danger")).to_have_count(0)
+        else:
+            flash_says(officer, "Every partner has confirmed: the position is withdrawn.")
+            expect(officer.locator(".badge-withdrawn")).to_be_visible()
+            look(officer, "position-withdrawn")
+        assert any("withdrawing revision 1" in d for d in officer.watcher.dialogs)
 
     public = open_as()
     public.goto(f"/public/{slug}")
-    expect(public.locator(".callout-danger")).to_contain_text("Withdrawn")
+    expect(public.locator(".callout-danger")).to_contain_text(re.compile(r"Withdrawn on \d"))
     expect(public.locator(".prose")).to_contain_text("Vouchers for every home")
     look(public, "public-withdrawn")
+
+
+def test_one_partner_says_it_no_longer_supports_a_published_position(open_as, live_server):
+    """Shown, not enforced: the text stays public, with the partner's statement beside it."""
+    pid, slug = live_server.build(_published)
+    mei = open_as(chief("moorland"))
+    mei.goto(f"/positions/{pid}")
+    mei.get_by_text(f"{PARTNERS['moorland']} no longer supports this").click()
+    mei.locator("#dissent").get_by_label("Reason, for the record").fill(
+        "Our members voted for a different scheme."
+    )
+    mei.get_by_role("button", name=f"Record for {PARTNERS['moorland']}").click()
+    flash_says(mei, f"Recorded: {PARTNERS['moorland']} no longer supports this position.")
+    expect(mei.locator(".callout.dissent")).to_contain_text("Our members voted")
+    expect(mei.locator(".badge-published")).to_be_visible()
+    look(mei, "position-dissent")
+
+    public = open_as()
+    public.goto(f"/public/{slug}")
+    expect(public.locator(".callout.dissent")).to_contain_text(PARTNERS["moorland"])
+    expect(public.locator(".prose")).to_contain_text("Vouchers for every home")
+    look(public, "public-dissent")

@@ -31,7 +31,7 @@ from app import create_app
 from app.accounts import services as accounts
 from app.alliance.models import Partner, PolicyArea
 from app.divergence.services import amendments, differ, stances
-from app.drafting.services import consensus, lifecycle
+from app.drafting.services import consensus, governance
 from app.drafting.services import editing as drafting
 from app.extensions import db
 from app.meetings.models import Flag
@@ -215,12 +215,17 @@ def fill_with_hostile_text(session) -> dict:
                     comment=joined(i),
                 )
             consensus.publish(session, admin, position.id, revision_number=2)
-        elif i % 3 == 1:  # an objection with a comment, then a withdrawal with a reason
+            # One partner's dissent and one confirmation of a withdrawal, each with a reason.
+            governance.state_dissent(session, chief, position.id, reason=joined(i))
+            governance.confirm_withdrawal(
+                session, chief, position.id, revision_number=2, reason=joined(i)
+            )
+        elif i % 3 == 1:  # an objection with a comment, then an archive with a reason
             consensus.sign_off(
                 session, chief, position.id, revision_number=2, decision="object", comment=joined(i)
             )
             if i == 1:
-                lifecycle.close(session, chief, position.id, action="withdraw", reason=joined(i))
+                governance.archive(session, chief, position.id, reason=joined(i))
         else:  # agreed to differ: every partner's statement is published
             for officer in officers.values():
                 differ.write_statement(session, officer, position.id, text=joined(i))
@@ -233,7 +238,7 @@ def fill_with_hostile_text(session) -> dict:
         "amendment reason",
         "decline reason",
         "sign-off comment",
-        "withdrawal reason",
+        "withdrawal, archive and dissent reasons",
         "agree-to-differ statement",
     )
 

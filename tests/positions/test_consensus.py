@@ -15,12 +15,10 @@ from positions.consensus import (
     Revision,
     SignOff,
     assess,
-    check_closable,
     check_open_for_work,
     check_publish,
     check_signoff,
     closing_reason,
-    closing_status,
     in_progress,
     is_retired,
     latest_decisions,
@@ -520,15 +518,8 @@ def test_only_withdrawn_archived_and_differ_are_closed_to_work(status):
 
 
 @pytest.mark.parametrize("status", list(S))
-def test_withdrawn_and_archived_are_retired_and_never_closed_again(status):
-    retired = status in (S.WITHDRAWN, S.ARCHIVED)
-    assert is_retired(status) is retired
-    if retired:
-        with pytest.raises(Conflict) as refused:
-            check_closable(status)
-        assert refused.value.code == "closed"
-    else:  # an agreed-to-differ position may still be withdrawn or archived
-        assert check_closable(status) is None
+def test_withdrawn_and_archived_are_retired(status):
+    assert is_retired(status) is (status in (S.WITHDRAWN, S.ARCHIVED))
 
 
 @pytest.mark.parametrize("status", list(S))
@@ -547,12 +538,3 @@ def test_closing_says_why():
     with pytest.raises(Invalid) as refused:
         closing_reason(" \n")
     assert (refused.value.code, refused.value.field) == ("reason_required", "reason")
-
-
-def test_closing_leads_to_withdrawn_or_archived_and_nothing_else():
-    assert closing_status("withdraw") is S.WITHDRAWN
-    assert closing_status("archive") is S.ARCHIVED
-    for action in ("delete", "", "Withdraw"):
-        with pytest.raises(Invalid) as refused:
-            closing_status(action)
-        assert refused.value.code == "invalid_action"

@@ -174,6 +174,24 @@ def test_c_withdrawn_after_the_meeting():
     assert kinds(found) == [(m.FlagKind.NO_UNIFIED_TEXT, "position:10")]
 
 
+def test_d_citing_a_text_a_partner_no_longer_supported_then():
+    """Issue 11 part 3: appearances citing a position while an objection stands are flagged."""
+    moorland = m.DissentPeriod("Moorland", T0 - timedelta(days=1))
+    disputed = m.PositionHistory(10, HOUSING, PUBLISHED.publications, dissent_periods=(moorland,))
+    found = m.check_appearance(facts(disputed), [MANDATE], NOW)
+    assert kinds(found) == [(m.FlagKind.DISPUTED, "position:10")]
+    assert found[0].detail == "Moorland no longer supported it"
+    # Said after the meeting, or retracted before it: the text stood undisputed then.
+    for period in (
+        m.DissentPeriod("Moorland", T0 + timedelta(hours=1)),
+        m.DissentPeriod("Moorland", T0 - timedelta(days=9), T0 - timedelta(days=1)),
+    ):
+        calm = m.PositionHistory(10, HOUSING, PUBLISHED.publications, dissent_periods=(period,))
+        assert m.check_appearance(facts(calm), [MANDATE], NOW) == ()
+    # Speaking for one's own partner is that partner's business.
+    assert m.check_appearance(facts(disputed, capacity=m.Capacity.PARTNER), [], NOW) == ()
+
+
 def test_a_meeting_still_ahead_is_judged_on_what_stands_now():
     ahead = NOW + timedelta(days=10)
     published_now = history(publications=[m.Publication(100, 1, NOW - timedelta(days=1))])

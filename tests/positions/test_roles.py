@@ -69,11 +69,9 @@ P, C, M, A = Role.POLICY_OFFICER, Role.CHIEF_OFFICER, Role.COMMS, Role.ADMIN
 HOLDERS = {
     "can_draft": {P, C},
     "can_publish": {C, M, A},
-    "can_withdraw": {C, A},
     "can_set_review_date": {P, C},
     "can_propose_amendment": {P, C},
     "can_decide_amendment": {P, C},
-    "can_reopen": {P, C},
     "can_manage_meetings": {M, A},
     "can_review_flags": {M, A},
     "can_grant_mandates": {A},

@@ -28,7 +28,7 @@ NOBODY = frozenset()
 DRAFTERS = frozenset({CHIEF, POLICY, OTHER_CHIEF, OTHER_POLICY})  # write positions
 CHIEFS = frozenset({CHIEF, OTHER_CHIEF})  # each signs and confirms for their own partner only
 PUBLISHERS = frozenset({ADMIN, COMMS, CHIEF, OTHER_CHIEF})
-WITHDRAWERS = frozenset({ADMIN, CHIEF, OTHER_CHIEF})
+ARCHIVERS = frozenset({POLICY, CHIEF, OTHER_CHIEF})  # a draft by partner A's policy officer
 PARTNER_A = frozenset({CHIEF, POLICY})  # partner A's own officers: its stance
 MANAGERS = frozenset({ADMIN, COMMS})  # meetings, flags
 ADMINS = frozenset({ADMIN})
@@ -68,10 +68,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "divergence.decline_amendment": {"POST": DRAFTERS},
     "divergence.differ_page": {"GET": MEMBERS, "POST": DRAFTERS},  # own partner's statement
     "divergence.confirm_differ": {"POST": CHIEFS},  # own partner only
-    "divergence.reopen": {"POST": DRAFTERS},
+    "divergence.reopen": {"POST": CHIEFS},  # each confirms for their own partner
     "divergence.timeline": {"GET": MEMBERS},
     "divergence.review_date": {"POST": DRAFTERS},
-    "divergence.close": {"POST": WITHDRAWERS},
+    "divergence.withdraw": {"POST": CHIEFS},  # each confirms for their own partner
+    "divergence.archive": {"POST": ARCHIVERS},  # a never-published draft: author or any chief
+    "divergence.dissent": {"POST": CHIEFS},  # each for their own partner
+    "divergence.retract_dissent": {"POST": CHIEFS},  # each its own partner's statement
     # ---- the public record --------------------------------------------------------------------
     "public.index": {"GET": EVERYONE},
     "public.position": {"GET": EVERYONE},  # a published position; drafts answer 404 to all
@@ -112,6 +115,11 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "api.diff": {"GET": MEMBERS},
     "api.sign_off": {"POST": CHIEFS},  # each for their own partner, whatever the body says
     "api.publish": {"POST": PUBLISHERS},
+    "api.withdraw": {"POST": CHIEFS},  # each confirms for their own partner
+    "api.archive": {"POST": ARCHIVERS},
+    "api.state_dissent": {"POST": CHIEFS},
+    "api.retract_dissent": {"POST": CHIEFS},
+    "api.differ_reopen": {"POST": CHIEFS},
     "api.get_stance": {"GET": MEMBERS},
     "api.put_stance": {"PUT": PARTNER_A},  # partner A's stance: never another partner's people
     "api.list_amendments": {"GET": MEMBERS},

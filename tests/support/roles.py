@@ -19,6 +19,7 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.divergence.services import amendments, differ, stances
 from app.drafting.models import Position
+from app.drafting.services import governance
 from app.extensions import db
 from app.meetings.models import Appearance, Flag, Meeting
 from app.meetings.services import appearances, feeds, mandates
@@ -128,6 +129,21 @@ class World:
         """Unanimously approved, not yet published: nothing secret, since it may be published."""
         position = self.position(title=title or f"Agreed {self.n()}", body="Agreed text.")
         self.alliance.approve_all(position)
+        db.session.commit()
+        return position
+
+    def published_fresh(self) -> Position:
+        """Published by every partner: public, so nothing secret in it."""
+        position = self.approved()
+        publish(self.alliance.comms, position)
+        db.session.commit()
+        return position
+
+    def dissented(self) -> Position:
+        """Published, and each partner's chief has said it no longer supports it."""
+        position = self.published_fresh()
+        for chief in self.alliance.chiefs.values():
+            governance.state_dissent(db.session, chief, position.id, reason="No longer.")
         db.session.commit()
         return position
 
@@ -344,16 +360,29 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
             "POST", f"/positions/{w.differing.id}/differ/confirm"
         ),
         ("divergence.reopen", "POST"): lambda: Case(
-            "POST", f"/positions/{w.agreed_to_differ().id}/reopen"
+            "POST",
+            f"/positions/{w.agreed_to_differ().id}/reopen",
+            form={"reopen-reason": "Views have moved."},
         ),
         ("divergence.timeline", "GET"): lambda: Case("GET", f"/positions/{d}/timeline"),
         ("divergence.review_date", "POST"): lambda: Case(
             "POST", f"/positions/{d}/review-date", form={"review_by": "2030-01-31"}
         ),
-        ("divergence.close", "POST"): lambda: Case(
+        ("divergence.withdraw", "POST"): lambda: Case(
             "POST",
-            f"/positions/{w.position().id}/close",
-            form={"action": "withdraw", "reason": SECRET},
+            f"/positions/{w.published_fresh().id}/withdraw",
+            form={"withdraw-revision": 1, "withdraw-reason": SECRET},
+        ),
+        ("divergence.archive", "POST"): lambda: Case(
+            "POST", f"/positions/{w.position().id}/archive", form={"archive-reason": SECRET}
+        ),
+        ("divergence.dissent", "POST"): lambda: Case(
+            "POST",
+            f"/positions/{w.published_fresh().id}/dissent",
+            form={"dissent-reason": SECRET},
+        ),
+        ("divergence.retract_dissent", "POST"): lambda: Case(
+            "POST", f"/positions/{w.dissented().id}/dissent/retract"
         ),
         # the public record
         ("public.index", "GET"): lambda: Case("GET", "/public/"),
@@ -472,6 +501,25 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("api.divergence_board", "GET"): lambda: Case("GET", f"{api}/divergence"),
         ("api.differ_statement", "POST"): lambda: Case(
             "POST", f"{api}/positions/{w.differing.id}/differ", json={"statement": SECRET}
+        ),
+        ("api.withdraw", "POST"): lambda: Case(
+            "POST",
+            f"{api}/positions/{w.published_fresh().id}/withdrawal",
+            json={"revision": 1, "reason": SECRET},
+        ),
+        ("api.archive", "POST"): lambda: Case(
+            "POST", f"{api}/positions/{w.position().id}/archive", json={"reason": SECRET}
+        ),
+        ("api.state_dissent", "POST"): lambda: Case(
+            "POST", f"{api}/positions/{w.published_fresh().id}/dissents", json={"reason": SECRET}
+        ),
+        ("api.retract_dissent", "POST"): lambda: Case(
+            "POST", f"{api}/positions/{w.dissented().id}/dissents/retract"
+        ),
+        ("api.differ_reopen", "POST"): lambda: Case(
+            "POST",
+            f"{api}/positions/{w.agreed_to_differ().id}/differ/reopen",
+            json={"reason": "Views have moved."},
         ),
         ("api.differ_confirm", "POST"): lambda: Case(
             "POST", f"{api}/positions/{w.differing.id}/differ/confirm", json={}

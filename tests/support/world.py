@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.alliance.models import Partner, PolicyArea
+from app.divergence.services import differ
+from app.drafting.services import governance
 from app.extensions import db
 from tests.support.factories import approve, make_area, make_partner, make_user
 
@@ -83,3 +85,19 @@ class Alliance:
     def approve_all(self, position) -> None:
         for chief in self.chiefs.values():
             approve(chief, position)
+
+    def withdraw_all(self, position, reason: str = "Superseded.") -> None:
+        """Every partner's chief officer confirms withdrawing the published text."""
+        for chief in self.chiefs.values():
+            governance.confirm_withdrawal(
+                db.session,
+                chief,
+                position.id,
+                revision_number=position.published_revision.number,
+                reason=reason,
+            )
+
+    def reopen_all(self, position, reason: str = "Views have moved.") -> None:
+        """Every partner's chief officer confirms reopening an agreed-to-differ outcome."""
+        for chief in self.chiefs.values():
+            differ.confirm_reopening(db.session, chief, position.id, reason=reason)

@@ -12,6 +12,7 @@ from app.divergence.models import (
 )
 from app.drafting.models import Position
 from app.drafting.services.consensus import all_partners, consensus_for_many
+from app.drafting.services.governance import standing_dissents
 from positions import consensus as core
 from positions import divergence as rules
 
@@ -21,6 +22,7 @@ class Cell:
     partner: core.Partner
     view: rules.View
     state: core.PartnerState
+    no_longer_supports: bool = False  # said of the published text (positions/governance.py)
 
 
 @dataclass(frozen=True)
@@ -129,10 +131,15 @@ def divergence_board(
         .scalars()
     }
     consensus = consensus_for_many(session, list(shown.values()))
+    dissents = standing_dissents(session, list(shown))
     rows = []
     for position_id, _, divergence, trend, _ in placed:
         held = views.get(position_id, no_views)
         states = {s.partner.id: s.state for s in consensus[position_id].standings}
-        cells = tuple(Cell(p, held.get(p.id, rules.View.UNDECIDED), states[p.id]) for p in partners)
+        dissenting = {d.partner_id for d in dissents[position_id]}
+        cells = tuple(
+            Cell(p, held.get(p.id, rules.View.UNDECIDED), states[p.id], p.id in dissenting)
+            for p in partners
+        )
         rows.append(BoardRow(shown[position_id], cells, divergence, trend))
     return Board(partners, rows, dict(sorted(summary.items())), page or 1, pages, total)

@@ -13,15 +13,23 @@ from app.divergence.models import (
     DifferStatement,
     Stance,
 )
-from app.drafting.models import Publication, Revision, SignOff
+from app.drafting.models import (
+    Dissent,
+    MotionConfirmation,
+    Position,
+    Publication,
+    Revision,
+    SignOff,
+)
 from positions import consensus as core
 from positions import divergence as rules
+from positions import governance as gov
 
 
 @dataclass(frozen=True)
 class Event:
     at: datetime
-    kind: str  # revision, stance, amendment, signoff, publication, differ
+    kind: str  # revision, stance, amendment, signoff, publication, differ, governance
     who: str
     partner: str | None
     text: str
@@ -130,5 +138,31 @@ def position_timeline(session: Session, position_id: int) -> list[Event]:
         )
         if o.reopened_at:
             events.append(Event(o.reopened_at, "differ", "—", None, "Reopened towards one text"))
+    # Undoing what all partners did together, and one partner's dissent (positions/governance.py).
+    for c in rows(MotionConfirmation):
+        if c.motion == gov.Motion.WITHDRAW:
+            what = f"Confirmed withdrawing revision {c.subject_number}: {c.reason}"
+        else:
+            what = f"Confirmed reopening the agree-to-differ outcome: {c.reason}"
+        events.append(Event(c.created_at, "governance", c.user.name, c.partner.name, what))
+    for d in rows(Dissent):
+        events.append(
+            Event(
+                d.created_at,
+                "governance",
+                d.user.name,
+                d.partner.name,
+                f"No longer supports the published text: {d.reason}",
+            )
+        )
+        if d.retracted_at:
+            events.append(
+                Event(d.retracted_at, "governance", "—", d.partner.name, "Supports the text again")
+            )
+    position = session.get(Position, position_id)
+    if position is not None and position.withdrawn_at is not None:
+        events.append(
+            Event(position.withdrawn_at, "governance", "—", None, "Withdrawn by every partner")
+        )
     events.sort(key=lambda e: e.at)
     return events

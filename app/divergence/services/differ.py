@@ -10,13 +10,14 @@ from app.alliance.settings import clock_of, settings_of
 from app.audit import services as audit
 from app.divergence.models import DifferConfirmation, DifferOutcome, DifferStatement
 from app.drafting import signals
-from app.drafting.models import Position
-from app.drafting.services.consensus import all_partners, get_position, refresh_status
+from app.drafting.services import governance
+from app.drafting.services.consensus import all_partners, refresh_status
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
 from positions import divergence as rules
 from positions import roles
-from positions.consensus import PositionStatus
+from positions.consensus import PositionStatus, closing_reason
+from positions.governance import MotionState, reopening_of
 from positions.refusals import Forbidden
 from positions.rendering import render_markdown
 
@@ -142,19 +143,47 @@ def confirm(session: Session, user: User, position_id: int) -> DifferState:
     return state
 
 
-def reopen(session: Session, user: User, position_id: int) -> Position:
-    """Reopen an agreed-to-differ position towards one text; the record of the outcome stays."""
-    if not roles.can_reopen(user.actor):
-        raise Forbidden("Only policy officers and chief officers reopen a position.")
+def reopening_state(session: Session, position_id: int) -> MotionState | None:
+    """Where reopening the standing agree-to-differ outcome stands; None when none stands."""
+    outcome = active_outcome(session, position_id)
+    if outcome is None:
+        return None
+    subject = reopening_of(outcome.id, outcome.statements_hash)
+    return governance.motion_state(session, position_id, subject)
+
+
+def confirm_reopening(
+    session: Session, user: User, position_id: int, *, reason: str
+) -> MotionState:
+    """A chief officer confirms, for their partner, that the outcome be reopened.
+
+    The partners agreed to differ together, so only all of them reopen it: the last confirmation
+    needed sends the position back to work towards one text; the outcome's record stays.
+    """
+    partner = governance.acting_partner(
+        session,
+        user,
+        roles.can_confirm_reopening,
+        "Only a partner's own chief officer confirms reopening for that partner.",
+    )
+    reason = closing_reason(reason)
     position = lock_position(session, position_id)
     outcome = active_outcome(session, position_id)
     rules.check_reopenable(PositionStatus(position.status), outcome is not None)
-    outcome.reopened_at = utcnow()
-    outcome.reopened_by_id = user.id
-    position.status = PositionStatus.DRAFT
-    refresh_status(session, position)
-    audit.record(
-        session, "differ.reopen", actor=user, object_type="position", object_id=position.id
-    )
-    signals.standing_changed.send(session=session, position_id=position.id)
-    return get_position(session, position_id)
+    subject = reopening_of(outcome.id, outcome.statements_hash)
+    state = governance.record_confirmation(session, user, partner, position, subject, reason)
+    if state.carried:
+        outcome.reopened_at = utcnow()
+        outcome.reopened_by_id = user.id
+        position.status = PositionStatus.DRAFT
+        refresh_status(session, position)
+        audit.record(
+            session,
+            "differ.reopen",
+            actor=user,
+            object_type="position",
+            object_id=position.id,
+            details={"outcome": outcome.id, "statements": outcome.statements_hash},
+        )
+        signals.standing_changed.send(session=session, position_id=position.id)
+    return state

@@ -8,13 +8,16 @@ from sqlalchemy.orm import Session
 from app.accounts.models import User
 from app.alliance.settings import clock_of
 from app.divergence.models import Amendment, Stance
+from app.divergence.services.differ import reopening_state
 from app.divergence.services.stances import latest_stances
-from app.drafting.models import Position, SignOff
+from app.drafting.models import Dissent, Position, SignOff
+from app.drafting.services import governance
 from app.drafting.services.consensus import consensus_for, get_position, signoff_history
 from app.drafting.services.editing import revision_count
 from positions import consensus as core
 from positions import divergence as rules
 from positions import roles
+from positions.governance import ConfirmationState, MotionState
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,17 @@ class PositionPage:
     may_set_stance: bool
     may_propose: bool
     may_set_review_date: bool
-    may_reopen: bool
-    may_close: bool
     retired: bool  # withdrawn or archived
     review_due: bool
+    # Undoing what all partners did together (positions/governance.py).
+    withdrawal: MotionState | None  # of the published text, while it may be withdrawn
+    may_confirm_withdrawal: bool
+    reopening: MotionState | None  # of a standing agree-to-differ outcome
+    may_confirm_reopening: bool
+    may_archive: bool
+    dissents: list[Dissent]  # partners that no longer support the published text
+    may_state_dissent: bool
+    may_retract_dissent: bool
 
     @property
     def changes_since_my_approval(self) -> int | None:
@@ -70,6 +80,14 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
     working = core.open_for_work(status)
     published = position.published_revision
     held = latest_stances(session, [position.id])[position.id]
+    withdrawable = published is not None and not core.is_retired(status)
+    withdrawal = governance.withdrawal_state(session, position) if withdrawable else None
+    reopening = None
+    if status is core.PositionStatus.DIFFER:
+        reopening = reopening_state(session, position.id)
+    dissents = governance.standing_dissents(session, [position.id])[position.id]
+    mine_dissents = mine is not None and any(d.partner_id == mine.partner.id for d in dissents)
+    chief_here = mine is not None and roles.can_sign_for(actor, mine.partner.id)
     return PositionPage(
         position=position,
         consensus=state,
@@ -97,8 +115,27 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
         and roles.can_set_stance(actor, mine.partner.id),
         may_propose=working and roles.can_propose_amendment(actor),
         may_set_review_date=working and roles.can_set_review_date(actor),
-        may_reopen=status is core.PositionStatus.DIFFER and roles.can_reopen(actor),
-        may_close=not core.is_retired(status) and roles.can_withdraw(actor),
         retired=core.is_retired(status),
         review_due=rules.review_due(position.review_by, clock_of(session).today()),
+        withdrawal=withdrawal,
+        may_confirm_withdrawal=withdrawal is not None
+        and chief_here
+        and not _confirmed(withdrawal, mine.partner.id),
+        reopening=reopening,
+        may_confirm_reopening=reopening is not None
+        and chief_here
+        and not _confirmed(reopening, mine.partner.id),
+        may_archive=working
+        and published is None
+        and roles.can_archive(actor, position.created_by_id),
+        dissents=dissents,
+        may_state_dissent=withdrawable and chief_here and not mine_dissents,
+        may_retract_dissent=chief_here and mine_dissents,
+    )
+
+
+def _confirmed(state: MotionState, partner_id: int) -> bool:
+    return any(
+        s.partner.id == partner_id and s.state is ConfirmationState.CONFIRMED
+        for s in state.standings
     )

@@ -14,7 +14,7 @@ from app.alliance.settings import clock_of
 from app.audit import services as audit
 from app.divergence.models import DifferOutcome
 from app.drafting import signals
-from app.drafting.models import Position, Publication, Revision
+from app.drafting.models import Dissent, Position, Publication, Revision
 from app.extensions import utcnow
 from app.meetings.models import Appearance, AppearancePosition, Flag, Mandate, Meeting
 from app.meetings.services.meetings import MAX_ID, get_meeting
@@ -262,7 +262,8 @@ def update_appearance(
 def position_histories(
     session: Session, position_ids: Iterable[int]
 ) -> dict[int, core.PositionHistory]:
-    """Each position's published history, agree-to-differ periods and withdrawal: 3 queries."""
+    """Each position's published history, agree-to-differ periods, withdrawal and dissents:
+    4 queries."""
     ids = sorted(set(position_ids))
     if not ids:
         return {}
@@ -296,6 +297,15 @@ def position_histories(
         periods[outcome.position_id].append(
             core.DifferPeriod(outcome.published_at, outcome.reopened_at)
         )
+    dissents: dict[int, list[core.DissentPeriod]] = {i: [] for i in ids}
+    for dissent in session.execute(
+        select(Dissent.position_id, Partner.name, Dissent.created_at, Dissent.retracted_at)
+        .join(Partner, Partner.id == Dissent.partner_id)
+        .where(Dissent.position_id.in_(ids))
+    ):
+        dissents[dissent.position_id].append(
+            core.DissentPeriod(dissent.name, dissent.created_at, dissent.retracted_at)
+        )
     histories = {}
     for row in rows:
         withdrawn = None
@@ -307,6 +317,7 @@ def position_histories(
             tuple(publications[row.id]),
             tuple(periods[row.id]),
             withdrawn,
+            tuple(dissents[row.id]),
         )
     return histories
 

@@ -10,7 +10,7 @@ from sqlalchemy import insert, update
 from app.divergence.models import Stance
 from app.divergence.services import differ, stances
 from app.drafting.models import Position, Revision, SignOff
-from app.drafting.services import consensus, lifecycle
+from app.drafting.services import consensus
 from app.extensions import db
 from positions.hashing import content_hash
 from tests.support.client import api_headers, login
@@ -115,6 +115,7 @@ def test_a_stale_approval_shows_as_stale(five, client):
         "partner": "harbourside",
         "stance": "undecided",
         "signoff": "stale",
+        "no_longer_supports": False,
     }
 
 
@@ -174,7 +175,8 @@ def test_filter_by_status(five, client):
 
 def test_withdrawn_positions_are_not_on_the_board(five, client):
     position = build(five, "Fair rents")
-    lifecycle.close(db.session, five.admin, position.id, action="withdraw", reason="Dropped.")
+    publish(five, position)
+    five.withdraw_all(position, reason="Dropped.")
     db.session.commit()
     assert titles(board_json(client, five.comms)) == []
 

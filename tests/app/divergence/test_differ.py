@@ -10,7 +10,7 @@ from app.divergence.models import DifferConfirmation, DifferOutcome
 from app.divergence.services import differ
 from app.drafting.models import Position
 from app.extensions import db
-from positions.refusals import Conflict, Forbidden
+from positions.refusals import Conflict
 from tests.support.client import api_post, error_of, login
 from tests.support.factories import make_partner, make_position, make_user
 
@@ -280,15 +280,34 @@ def test_while_differ_an_amendment_cannot_be_accepted(alliance, client, position
 # ---- reopening ----------------------------------------------------------------------------------
 
 
-def test_reopen_returns_it_to_work_and_keeps_the_outcome(alliance, client, differing):
-    login(client, alliance.drafter)
-    response = client.post(f"/positions/{differing.id}/reopen")
-    assert response.status_code == 302
+def reopen(client, chief, position, reason="Views have moved."):
+    return api_post(client, chief, f"/positions/{position.id}/differ/reopen", {"reason": reason})
+
+
+def reopen_all(client, alliance, position):
+    for chief in alliance.chiefs.values():
+        response = reopen(client, chief, position)
+        assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_reopening_needs_every_partners_chief_officer(alliance, client, differing):
+    """Issue 12 item 9: one policy officer could reopen, taking the public page down."""
+    last = alliance.chiefs["riverbank"]
+    for chief in alliance.chiefs.values():
+        if chief is last:
+            break
+        answer = reopen(client, chief, differing).get_json()
+        assert answer["carried"] is False
+        assert status_of(differing) == "differ"
+        assert client.get(f"/public/{differing.slug}").status_code == 200
+    answer = reopen(client, last, differing).get_json()
+    assert answer["carried"] is True and answer["motion"] == "reopen"
+    assert {p["state"] for p in answer["partners"]} == {"confirmed"}
     assert status_of(differing) == "draft"
     outcome = db.session.execute(select(DifferOutcome)).scalar_one()
-    assert outcome.reopened_at is not None
-    assert outcome.reopened_by_id == alliance.drafter.id
-    assert len(outcome.statements) == 3
+    assert outcome.reopened_at is not None and outcome.reopened_by_id == last.id
+    assert len(outcome.statements) == 3  # the record of the outcome stays
     # Back to work: an edit is accepted again.
     response = api_post(
         client,
@@ -297,24 +316,66 @@ def test_reopen_returns_it_to_work_and_keeps_the_outcome(alliance, client, diffe
         {"body": "One text at last.", "base_revision": 1},
     )
     assert response.status_code == 201
-    # No longer public as agreed to differ.
     assert client.get(f"/public/{differing.slug}").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["drafter", "comms", "admin"])
+def test_nobody_but_chief_officers_confirms_reopening(alliance, client, differing, who):
+    user = getattr(alliance, who)
+    error_of(reopen(client, user, differing), 403)
+    login(client, user)
+    response = client.post(f"/positions/{differing.id}/reopen", data={"reopen-reason": "Mine."})
+    assert response.status_code == 403
+    assert status_of(differing) == "differ"
+
+
+def test_reopening_says_why_and_keeps_what_was_typed(alliance, client, differing):
+    error_of(reopen(client, alliance.chiefs["moorland"], differing, " "), 400, "reason_required")
+    login(client, alliance.chiefs["moorland"])
+    response = client.post(f"/positions/{differing.id}/reopen", data={"reopen-reason": ""})
+    assert response.status_code == 400
+    assert "Give a reason" in response.get_data(as_text=True)
+
+
+def test_a_partner_confirms_reopening_once(alliance, client, differing):
+    assert reopen(client, alliance.chiefs["moorland"], differing).status_code == 200
+    error_of(reopen(client, alliance.chiefs["moorland"], differing), 409, "already_confirmed")
 
 
 def test_reopen_of_a_position_that_is_not_differ_is_refused(alliance, session, position):
     with pytest.raises(Conflict) as refused:
-        differ.reopen(session, alliance.drafter, position.id)
+        differ.confirm_reopening(session, alliance.chiefs["moorland"], position.id, reason="x")
     assert refused.value.code == "not_differ"
 
 
-def test_comms_cannot_reopen(alliance, session, differing):
-    with pytest.raises(Forbidden):
-        differ.reopen(session, alliance.comms, differing.id)
+def test_the_reopen_form_is_on_the_page_of_an_agreed_to_differ_position(
+    alliance, client, differing
+):
+    """The page never showed the reopen form for this status; each chief now sees it."""
+    login(client, alliance.chiefs["moorland"])
+    page = client.get(f"/positions/{differing.id}").get_data(as_text=True)
+    assert f'action="/positions/{differing.id}/reopen"' in page
+    client.post(f"/positions/{differing.id}/reopen", data={"reopen-reason": "Moved on."})
+    page = client.get(f"/positions/{differing.id}").get_data(as_text=True)
+    assert "Moved on." in page  # Moorland's confirmation, shown to all
+    assert f'action="/positions/{differing.id}/reopen"' not in page  # confirmed already
+    login(client, alliance.drafter)
+    page = client.get(f"/positions/{differing.id}").get_data(as_text=True)
+    assert f'action="/positions/{differing.id}/reopen"' not in page
+
+
+def test_confirmations_of_an_earlier_outcome_do_not_reopen_a_later_one(alliance, client, differing):
+    reopen_all(client, alliance, differing)
+    write(client, alliance.officers["moorland"], differing, "Moorland has moved.")
+    assert confirm_all(client, alliance, differing)["published"] is True
+    # Every chief confirmed reopening the first outcome; the second needs its own.
+    answer = reopen(client, alliance.chiefs["moorland"], differing).get_json()
+    assert answer["carried"] is False
+    assert status_of(differing) == "differ"
 
 
 def test_confirmations_from_before_reopening_no_longer_count(alliance, client, differing):
-    login(client, alliance.drafter)
-    client.post(f"/positions/{differing.id}/reopen")
+    reopen_all(client, alliance, differing)
     state = differ.differ_state(db.session, differing.id)
     assert {s.state.value for s in state.outcome.standings} == {"awaiting"}
     # One chief alone cannot put it back to agreed-to-differ on the old confirmations.
@@ -325,8 +386,7 @@ def test_confirmations_from_before_reopening_no_longer_count(alliance, client, d
 
 
 def test_after_reopening_a_new_outcome_needs_fresh_confirmations(alliance, client, differing):
-    login(client, alliance.drafter)
-    client.post(f"/positions/{differing.id}/reopen")
+    reopen_all(client, alliance, differing)
     state = differ.differ_state(db.session, differing.id)
     assert state.published is None
     write(client, alliance.officers["moorland"], differing, "Moorland has moved.")

@@ -6,11 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.alliance.settings import clock_of
-from app.drafting.models import Position, Publication, Revision, SignOff
-from app.drafting.services import consensus, lifecycle
+from app.drafting.models import Position
+from app.drafting.services import consensus, governance, lifecycle
 from app.extensions import db
-from app.web.errors import status_of as http_status
-from positions.refusals import Conflict, Forbidden, Invalid
+from positions.refusals import Conflict, Forbidden
 from tests.support.client import login
 from tests.support.factories import make_position
 
@@ -74,9 +73,10 @@ def test_draft_positions_past_review_are_on_the_dashboard_too(alliance, client):
 
 
 def test_withdrawn_and_archived_positions_are_not_due_for_review(alliance, client):
-    for action in ("withdraw", "archive"):
-        position = published(alliance, f"Gone by {action}", review_in_days=-5)
-        lifecycle.close(db.session, alliance.admin, position.id, action=action, reason="Old.")
+    alliance.withdraw_all(published(alliance, "Gone by withdraw", review_in_days=-5))
+    draft = make_position(alliance.drafter, title="Gone by archive")
+    lifecycle.set_review_date(db.session, alliance.drafter, draft.id, today() - timedelta(5))
+    governance.archive(db.session, alliance.drafter, draft.id, reason="Old.")
     db.session.commit()
     login(client, alliance.drafter)
     assert "Gone by" not in due_section(client)
@@ -116,37 +116,13 @@ def test_comms_cannot_set_a_review_date(alliance, session):
         lifecycle.set_review_date(session, alliance.comms, position.id, today())
 
 
-# ---- withdraw and archive -----------------------------------------------------------------------
-
-
-def test_withdrawing_a_published_position_keeps_everything(alliance, client):
-    position = published(alliance)
-    before = (count(Revision), count(SignOff), count(Publication))
-    login(client, alliance.chiefs["moorland"])
-    response = client.post(
-        f"/positions/{position.id}/close", data={"action": "withdraw", "reason": "Superseded."}
-    )
-    assert response.status_code == 302
-    assert status_of(position) == "withdrawn"
-    assert (count(Revision), count(SignOff), count(Publication)) == before
-    assert count(Position) == 1
-
-
-def test_the_public_page_of_a_withdrawn_position_says_withdrawn(alliance, client):
-    position = published(alliance)
-    lifecycle.close(db.session, alliance.admin, position.id, action="withdraw", reason="Old.")
-    db.session.commit()
-    response = client.get(f"/public/{position.slug}")
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert "Withdrawn" in page and "no longer the alliance" in page
-    assert position.current_revision.body_html in page  # the text is kept for the record
+# ---- withdraw and archive (tests/app/drafting/test_governance.py has the rules) ------------------
 
 
 def test_the_positions_list_still_shows_withdrawn_and_archived(alliance, client):
-    for title, action in [("Withdrawn one", "withdraw"), ("Archived one", "archive")]:
-        position = make_position(alliance.drafter, title=title)
-        lifecycle.close(db.session, alliance.admin, position.id, action=action, reason="Old.")
+    alliance.withdraw_all(published(alliance, "Withdrawn one"))
+    draft = make_position(alliance.drafter, title="Archived one")
+    governance.archive(db.session, alliance.drafter, draft.id, reason="Old.")
     db.session.commit()
     login(client, alliance.drafter)
     page = client.get("/positions/").get_data(as_text=True)
@@ -155,38 +131,9 @@ def test_the_positions_list_still_shows_withdrawn_and_archived(alliance, client)
     assert "Withdrawn one" in client.get("/positions/?status=withdrawn").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("who", ["chief", "admin"])
-@pytest.mark.parametrize("action", ["withdraw", "archive"])
-def test_chief_officers_and_admins_withdraw_or_archive(alliance, session, who, action):
-    user = alliance.chiefs["riverbank"] if who == "chief" else alliance.admin
-    position = make_position(alliance.drafter)
-    lifecycle.close(session, user, position.id, action=action, reason="Done.")
-    assert position.status == {"withdraw": "withdrawn", "archive": "archived"}[action]
-
-
-@pytest.mark.parametrize("who", ["policy_officer", "comms"])
-def test_nobody_else_withdraws_or_archives(alliance, client, who):
-    user = alliance.drafter if who == "policy_officer" else alliance.comms
-    position = published(alliance)
-    for action in ("withdraw", "archive"):
-        with pytest.raises(Forbidden) as refused:
-            lifecycle.close(db.session, user, position.id, action=action, reason="Mine.")
-        assert http_status(refused.value) == 403
-    login(client, user)
-    client.post(f"/positions/{position.id}/close", data={"action": "withdraw", "reason": "Mine."})
-    assert status_of(position) == "published"
-
-
-def test_withdrawing_needs_a_reason(alliance, session):
-    position = make_position(alliance.drafter)
-    with pytest.raises(Invalid):
-        lifecycle.close(session, alliance.admin, position.id, action="withdraw", reason=" ")
-    assert position.status == "draft"
-
-
 def test_a_withdrawn_position_takes_no_edits_or_signoffs(alliance, session):
-    position = make_position(alliance.drafter)
-    lifecycle.close(session, alliance.admin, position.id, action="withdraw", reason="Old.")
+    position = published(alliance)
+    alliance.withdraw_all(position)
     with pytest.raises(Conflict) as refused:
         consensus.sign_off(
             session, alliance.chiefs["moorland"], position.id, revision_number=1, decision="approve"
@@ -196,13 +143,10 @@ def test_a_withdrawn_position_takes_no_edits_or_signoffs(alliance, session):
 
 def test_a_withdrawn_position_leaves_the_dashboards_recently_published(alliance, session):
     from app.dashboard import queries as overview
-    from app.drafting.services import consensus, lifecycle
 
-    position = make_position(alliance.drafter)
-    alliance.approve_all(position)
-    consensus.publish(session, alliance.comms, position.id, revision_number=1)
+    position = published(alliance)
     assert [
         p.position_id for p in overview.dashboard(session, alliance.comms).recently_published
     ] == [position.id]
-    lifecycle.close(session, alliance.admin, position.id, action="withdraw", reason="Superseded")
+    alliance.withdraw_all(position)
     assert overview.dashboard(session, alliance.comms).recently_published == []

@@ -221,11 +221,13 @@ def test_the_web_form_refuses_comms_and_writes_nothing(alliance, client, positio
 
 
 def test_stances_are_closed_on_withdrawn_positions(alliance, session):
-    from app.drafting.services import lifecycle
     from positions.refusals import Conflict
+    from tests.support.factories import publish
 
     position = make_position(alliance.drafter)
-    lifecycle.close(session, alliance.admin, position.id, action="withdraw", reason="Superseded")
+    alliance.approve_all(position)
+    publish(alliance.comms, position)
+    alliance.withdraw_all(position)
     with pytest.raises(Conflict):
         stances.set_stance(
             session,

@@ -112,7 +112,7 @@ def test_agree_to_differ_and_reopening_are_on_the_timeline(alliance, client):
         differ.write_statement(db.session, officer, position.id, text=f"{slug}'s view.")
     for chief in alliance.chiefs.values():
         differ.confirm(db.session, chief, position.id)
-    differ.reopen(db.session, alliance.drafter, position.id)
+    alliance.reopen_all(position)
     db.session.commit()
     texts = [e["text"] for e in timeline_json(client, alliance.comms, position)]
     assert texts == [
@@ -120,6 +120,7 @@ def test_agree_to_differ_and_reopening_are_on_the_timeline(alliance, client):
         *["Wrote the partner's agree-to-differ statement"] * 3,
         *["Confirmed the agree-to-differ outcome"] * 3,
         "Published as agreed to differ: no alliance position",
+        *["Confirmed reopening the agree-to-differ outcome: Views have moved."] * 3,
         "Reopened towards one text",
     ]
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.drafting.services import consensus, lifecycle
+from app.drafting.services import consensus
 from app.extensions import db
 from app.meetings.models import Flag, Organisation
 from app.meetings.services import appearances, mandates
@@ -215,6 +215,25 @@ def test_b_a_position_published_after_the_meeting_is_flagged(alliance, speaker):
     assert flag_keys(appearance) == [f"no_unified_text:position:{position.id}"]
 
 
+def test_d_citing_a_position_a_partner_no_longer_supports_is_flagged_until_retracted(
+    alliance, speaker
+):
+    from app.drafting.services import governance
+
+    position = published_position(alliance)
+    backdate_publications(position)
+    meeting = make_meeting(alliance.comms, starts_at=minutes_from_now(60 * 24))  # ahead
+    appearance = speak(alliance.comms, meeting, speaker, positions=[position])
+    assert flag_keys(appearance) == []
+    moorland = alliance.chiefs["moorland"]
+    governance.state_dissent(db.session, moorland, position.id, reason="Members voted.")
+    db.session.expire_all()  # the dissent raised the flag in its own transaction
+    assert flag_keys(appearance) == [f"disputed:position:{position.id}"]
+    governance.retract_dissent(db.session, moorland, position.id)
+    db.session.expire_all()
+    assert flag_keys(appearance) == []
+
+
 def test_c_a_position_withdrawn_later_is_flagged_by_the_withdrawal_itself(alliance, speaker):
     position = published_position(alliance)
     backdate_publications(position)
@@ -222,7 +241,7 @@ def test_c_a_position_withdrawn_later_is_flagged_by_the_withdrawal_itself(allian
     appearance = speak(alliance.comms, meeting, speaker, positions=[position])
     assert flag_keys(appearance) == []
     # After the meeting, the position is withdrawn.
-    lifecycle.close(db.session, alliance.admin, position.id, action="withdraw", reason="Outdated")
+    alliance.withdraw_all(position, reason="Outdated")
     db.session.commit()  # nothing else runs: the withdrawal raised the flag in its transaction
     db.session.expire_all()
     assert flag_keys(appearance) == [f"withdrawn_later:position:{position.id}"]

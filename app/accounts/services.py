@@ -139,15 +139,17 @@ def user_for_link(session: Session, token: str, secret_key: str) -> tuple[User, 
 
 def invite_user(
     session: Session,
-    admin: User,
+    admin: User | None,
     *,
     email: str,
     name: str,
     roles: list[str],
     partner_slug: str | None,
 ) -> User:
-    """Create an account with no usable password; the invitation link lets them choose one."""
-    if not can_manage_people(admin.actor):
+    """Create an account with no usable password; the invitation link lets them choose one.
+
+    `admin` None is the command line (set-up's first admin)."""
+    if admin is not None and not can_manage_people(admin.actor):
         raise Forbidden("Only admins invite people.")
     user = create_user(
         session,

@@ -1,14 +1,19 @@
 """The alliance's settings: its name, its time zone (so its clock) and its size limits.
 
-Read once from the configuration in create_app and kept in app.extensions. Every database session
+Built in create_app from the configuration, overlaid with the stored settings row (set-up and
+the admin's settings page write it) when there is one, and kept in app.extensions: read once per
+process, and replaced in this process when an admin saves the row (`adopt_stored`), so no page
+pays a query for them. Every database session
 the app opens carries them (app/extensions.py), so a service, which takes the session first, finds
 them there: settings_of(session), clock_of(session). Nothing below the views reads Flask's config.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.extensions import SETTINGS, utcnow
@@ -29,6 +34,10 @@ class Settings:
             max_body_bytes=config["MAX_BODY_BYTES"],
         )
 
+    def with_stored(self, row) -> "Settings":
+        """These settings with what the stored row says instead."""
+        return replace(self, name=row.name, time_zone=ZoneInfo(row.time_zone))
+
     @cached_property
     def clock(self) -> Clock:
         return Clock(self.time_zone, _now)
@@ -44,3 +53,30 @@ def settings_of(session: Session) -> Settings:
 
 def clock_of(session: Session) -> Clock:
     return settings_of(session).clock
+
+
+def load_stored(app) -> None:
+    """At start-up: the stored settings over the configured ones, once the table exists."""
+    from app.extensions import db
+
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                if not inspect(connection).has_table("alliance_settings"):
+                    return  # not migrated yet: the configuration stands
+                row = connection.execute(
+                    text("SELECT name, time_zone FROM alliance_settings WHERE id = 1")
+                ).first()
+        except SQLAlchemyError:
+            return  # no database yet (a first `db upgrade`): the configuration stands
+        if row is not None:
+            app.extensions[SETTINGS] = app.extensions[SETTINGS].with_stored(row)
+
+
+def adopt_stored(session: Session, row) -> None:
+    """After an admin saves the row: this process and this session use it from now on."""
+    from flask import current_app
+
+    adopted = settings_of(session).with_stored(row)
+    session.info[SETTINGS] = adopted
+    current_app.extensions[SETTINGS] = adopted

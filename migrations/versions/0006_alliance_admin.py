@@ -1,0 +1,41 @@
+"""The alliance administered in the app: its settings row, and areas that can be retired
+
+Revision ID: 0006_alliance_admin
+Revises: 0005_position_version
+Create Date: 2026-11-26 18:00:00
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = "0006_alliance_admin"
+down_revision = "0005_position_version"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "alliance_settings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("time_zone", sa.String(length=64), nullable=False),
+        sa.Column("public_introduction", sa.Text(), server_default="", nullable=False),
+        sa.Column("accountable_partner_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["accountable_partner_id"],
+            ["partners.id"],
+            name=op.f("fk_alliance_settings_accountable_partner_id_partners"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alliance_settings")),
+    )
+    with op.batch_alter_table("policy_areas") as batch:
+        batch.add_column(
+            sa.Column("retired", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("policy_areas") as batch:
+        batch.drop_column("retired")
+    op.drop_table("alliance_settings")

@@ -1,0 +1,100 @@
+"""The alliance's own shape: its partners, its policy areas and how they may change.
+
+Plain values in, plain values (or a refusal) out, so the rules are tested without a database.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from positions.refusals import Conflict, Invalid
+from positions.validation import slugify
+
+MAX_NAME = 120
+MAX_SLUG = 60
+
+
+def clean_name(name: str, *, field: str = "name", what: str = "a name") -> str:
+    """A name with its outer spaces gone; empty or over-long is refused."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise Invalid(f"Enter {what}.", code="missing_field", field=field)
+    if len(name) > MAX_NAME:
+        raise Invalid(f"Keep {what} to {MAX_NAME} characters.", field=field)
+    return name
+
+
+def choose_slug(name: str, wanted: str | None, taken: set[str], *, field: str = "slug") -> str:
+    """The slug a new partner or area gets: the one asked for, else one made from its name.
+
+    A slug is a partner's or area's stable address (API, URLs, the CLI), so one asked for must
+    already be a clean slug and free; one made from the name gets a number when taken."""
+    if wanted:
+        if slugify(wanted, MAX_SLUG) != wanted:
+            raise Invalid(
+                f"{wanted!r} is not a slug: use lower-case letters, digits and hyphens.",
+                field=field,
+            )
+        if wanted in taken:
+            raise Conflict(f"The slug {wanted!r} is taken.", code="slug_taken", field=field)
+        return wanted
+    base = slugify(name, MAX_SLUG)
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base[: MAX_SLUG - len(str(n)) - 1]}-{n}"
+        n += 1
+    return slug
+
+
+def parse_partner_spec(spec: str) -> tuple[str, str | None]:
+    """`"Riverbank Trust=riverbank"` (or just a name) from the command line."""
+    name, _, slug = spec.partition("=")
+    return clean_name(name, field="partner", what="the partner's name"), slug.strip() or None
+
+
+def check_membership(joined_on: date | None, left_on: date | None) -> None:
+    """A partner leaves after it joins; the day it leaves it is no longer a signatory."""
+    if joined_on and left_on and left_on <= joined_on:
+        raise Invalid("A partner leaves after the day it joined.", field="left_on")
+
+
+@dataclass(frozen=True)
+class Area:
+    id: int
+    name: str
+    retired: bool
+
+
+def check_new_position_area(area: Area) -> None:
+    """A retired area stays on the positions it has, but takes no new ones."""
+    if area.retired:
+        raise Invalid(
+            f"The policy area {area.name!r} is retired; choose a current one.",
+            code="retired_area",
+            field="area",
+        )
+
+
+def check_merge(source: Area, target: Area) -> None:
+    """Merging moves everything from source to target; source is then retired."""
+    if source.id == target.id:
+        raise Invalid("An area cannot be merged into itself.", field="into")
+    if target.retired:
+        raise Invalid(
+            f"{target.name!r} is retired; merge into a current area.",
+            code="retired_area",
+            field="into",
+        )
+
+
+def remaining_admins(active_admin_ids: set[int], losing: int) -> set[int]:
+    """Who would still administer the tool if `losing` stopped being an active admin."""
+    return active_admin_ids - {losing}
+
+
+def check_keeps_an_admin(active_admin_ids: set[int], losing: int) -> None:
+    """The last active admin cannot be removed, or nobody could administer the tool again."""
+    if losing in active_admin_ids and not remaining_admins(active_admin_ids, losing):
+        raise Conflict(
+            "This is the last active admin: make someone else an admin first.",
+            code="last_admin",
+        )

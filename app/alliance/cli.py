@@ -53,15 +53,19 @@ def _prompt_many(label: str) -> list[str]:
 def init(name, time_zone, partners, areas, admin_email, admin_name, add, base_url):
     """Create the alliance: settings, partners, areas and the first admin.
 
-    Asks for whatever the options leave out, so it runs interactively or fully scripted."""
+    Asks for whatever the options leave out, so it runs interactively or fully scripted; given
+    --name, it is scripted and asks for no lists (partners and areas left out are none)."""
     if admin.has_partners(db.session) and not add:
         raise click.ClickException(
             "This database already has partners. Use --add to add to it, or an empty database."
         )
+    scripted = bool(name)
     name = name or click.prompt("Alliance name")
     time_zone = time_zone or click.prompt("Time zone", default="Europe/London")
-    partners = list(partners) or _prompt_many("Partners, as Name=slug or just a name")
-    areas = list(areas) or _prompt_many("Policy areas")
+    partners = list(partners) or (
+        [] if scripted else _prompt_many("Partners, as Name=slug or just a name")
+    )
+    areas = list(areas) or ([] if scripted else _prompt_many("Policy areas"))
     admin_email = admin_email or click.prompt("First admin's email")
     admin_name = admin_name or click.prompt("First admin's name")
     try:

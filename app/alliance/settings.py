@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -57,20 +57,20 @@ def clock_of(session: Session) -> Clock:
 
 def load_stored(app) -> None:
     """At start-up: the stored settings over the configured ones, once the table exists."""
+    from app.alliance.models import AllianceSettings
     from app.extensions import db
 
     with app.app_context():
         try:
-            with db.engine.connect() as connection:
-                if not inspect(connection).has_table("alliance_settings"):
-                    return  # not migrated yet: the configuration stands
-                row = connection.execute(
-                    text("SELECT name, time_zone FROM alliance_settings WHERE id = 1")
-                ).first()
+            if not inspect(db.engine).has_table(AllianceSettings.__tablename__):
+                return  # not migrated yet: the configuration stands
+            row = db.session.get(AllianceSettings, 1)
+            if row is not None:
+                app.extensions[SETTINGS] = app.extensions[SETTINGS].with_stored(row)
         except SQLAlchemyError:
-            return  # no database yet (a first `db upgrade`): the configuration stands
-        if row is not None:
-            app.extensions[SETTINGS] = app.extensions[SETTINGS].with_stored(row)
+            return  # no database yet (before the first `db upgrade`): the configuration stands
+        finally:
+            db.session.remove()
 
 
 def adopt_stored(session: Session, row) -> None:

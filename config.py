@@ -48,6 +48,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # With no admin yet, start-up makes a one-time set-up token (instance/setup_token) for /setup.
+    SETUP_ON_FIRST_RUN = True
+    SETUP_TOKEN_FILE = None  # default: setup_token in the instance folder
 
     @classmethod
     def resolve(cls) -> dict:
@@ -67,3 +70,4 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # one test turns it on to prove it
+    SETUP_ON_FIRST_RUN = False  # a test that wants the first run calls first_run.prepare itself

@@ -7,6 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
+from app.alliance import first_run
 from app.alliance.settings import Settings, load_stored
 from app.extensions import SETTINGS, csrf, db, limiter, login_manager, migrate
 from app.web import errors, faults
@@ -39,6 +40,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.accounts.views.auth import bp as auth_bp
     from app.accounts.views.settings import bp as account_bp
     from app.alliance.views import bp as alliance_bp
+    from app.alliance.views import setup_bp
     from app.api import bp as api_bp
     from app.audit import models as _audit_models  # noqa: F401  (no blueprint imports it)
     from app.dashboard.views import bp as dashboard_bp
@@ -57,6 +59,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         public_bp,
         admin_bp,
         alliance_bp,
+        setup_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
@@ -75,6 +78,8 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     _register_error_pages(app)
     faults.register(app)  # the database unreachable, full or read-only: 503, text kept
     _register_security_headers(app)
+    first_run.register(app)
+    first_run.prepare(app)
     return app
 
 

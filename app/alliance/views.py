@@ -1,9 +1,11 @@
 """The alliance's admin page: settings, partners and policy areas."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from app.accounts import services as accounts
+from app.alliance import first_run
 from app.alliance.forms import (
     AreaForm,
     EditAreaForm,
@@ -11,13 +13,15 @@ from app.alliance.forms import (
     MergeAreaForm,
     PartnerForm,
     SettingsForm,
+    SetupForm,
 )
 from app.alliance.services import administration as admin
 from app.alliance.settings import settings_of
 from app.drafting.services.consensus import all_partners
 from app.extensions import db
 from app.web.errors import form_refused
-from positions.refusals import Forbidden, Refused
+from positions import alliance as core
+from positions.refusals import Forbidden, NotFound, Refused
 from positions.roles import can_administer_alliance
 
 bp = Blueprint("alliance", __name__, url_prefix="/admin/alliance", template_folder="templates")
@@ -204,3 +208,44 @@ def merge_area(slug: str):
         lambda target: f"Merged {area.name} into {target.name}; {area.name} is retired.",
         fallback="into",
     )
+
+
+# ---- the first run ---------------------------------------------------------------------------
+
+setup_bp = Blueprint("setup", __name__, template_folder="templates")
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@setup_bp.route("/setup", methods=["GET", "POST"])
+def start():
+    if admin.has_admin(db.session):
+        first_run.finished(current_app)  # done, perhaps by another worker
+        raise NotFound("Concord is set up already: sign in instead.")
+    form = SetupForm(token=request.args.get("token", ""))
+    if not first_run.token_matches(form.token.data):
+        return render_template("alliance/setup_locked.html"), 403
+    if not form.is_submitted():
+        return render_template("alliance/setup.html", form=form)
+    status = 400
+    if form.validate_on_submit():
+        try:
+            user = admin.set_up(
+                db.session,
+                name=form.name.data,
+                time_zone=form.time_zone.data,
+                partners=[core.parse_partner_spec(line) for line in _lines(form.partners.data)],
+                areas=_lines(form.areas.data),
+                admin_email=form.admin_email.data,
+                admin_name=form.admin_name.data,
+            )
+        except Refused as error:
+            status = form_refused(form, error, fallback="name")
+        else:
+            first_run.finished(current_app)
+            token = accounts.account_link_token(user, "invite", current_app.config["SECRET_KEY"])
+            flash("Your alliance is set up. Choose your password to sign in.", "success")
+            return redirect(url_for("account.welcome", token=token))
+    return render_template("alliance/setup.html", form=form), status

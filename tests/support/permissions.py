@@ -49,6 +49,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "admin.audit_log": {"GET": ADMINS},
     "admin.people": {"GET": ADMINS, "POST": ADMINS},
     "admin.reset": {"POST": ADMINS},
+    "setup.start": {"GET": NOBODY, "POST": NOBODY},  # 404 once an admin exists
     "alliance.page": {"GET": ADMINS, "POST": ADMINS},  # the alliance's settings
     "alliance.add_partner": {"POST": ADMINS},
     "alliance.edit_partner": {"POST": ADMINS},

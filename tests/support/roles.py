@@ -307,6 +307,12 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
             },
         ),
         ("admin.reset", "POST"): lambda: Case("POST", f"/admin/people/{w.throwaway.id}/reset"),
+        ("setup.start", "GET"): lambda: Case("GET", "/setup?token=guess"),
+        ("setup.start", "POST"): lambda: Case(
+            "POST",
+            "/setup",
+            form={"token": "guess", "name": "Take-over", "partners": "Mine", "time_zone": "UTC"},
+        ),
         ("alliance.page", "GET"): lambda: Case("GET", "/admin/alliance"),
         ("alliance.page", "POST"): lambda: Case("POST", "/admin/alliance", form=w.settings_form()),
         ("alliance.add_partner", "POST"): lambda: Case(

@@ -98,3 +98,13 @@ def check_keeps_an_admin(active_admin_ids: set[int], losing: int) -> None:
             "This is the last active admin: make someone else an admin first.",
             code="last_admin",
         )
+
+
+def check_roles_fit_partner(roles: "frozenset[str] | set[str]", has_partner: bool) -> None:
+    """A chief officer speaks for a partner, so must belong to one."""
+    if "chief_officer" in roles and not has_partner:
+        raise Invalid(
+            "A chief officer must belong to a partner; choose one.",
+            code="chief_needs_partner",
+            field="partner",
+        )

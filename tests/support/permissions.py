@@ -44,11 +44,16 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "account.profile": {"GET": MEMBERS, "POST": MEMBERS},
     "account.tokens": {"GET": MEMBERS, "POST": MEMBERS},
     "account.revoke": {"POST": OWNER},
+    "account.sign_out_everywhere": {"POST": MEMBERS},  # one's own other sessions
     "account.welcome": {"GET": EVERYONE, "POST": EVERYONE},  # the signed link is the key
     # ---- administration -----------------------------------------------------------------------
     "admin.audit_log": {"GET": ADMINS},
     "admin.people": {"GET": ADMINS, "POST": ADMINS},
     "admin.reset": {"POST": ADMINS},
+    "admin.person": {"GET": ADMINS, "POST": ADMINS},
+    "admin.deactivate": {"POST": ADMINS},
+    "admin.reactivate": {"POST": ADMINS},
+    "admin.sign_out": {"POST": ADMINS},  # every session and token of someone else
     "setup.start": {"GET": NOBODY, "POST": NOBODY},  # 404 once an admin exists
     "alliance.page": {"GET": ADMINS, "POST": ADMINS},  # the alliance's settings
     "alliance.add_partner": {"POST": ADMINS},

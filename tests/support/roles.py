@@ -127,6 +127,12 @@ class World:
         db.session.commit()
         return partner.slug
 
+    def spare_person(self, *, active: bool = True) -> int:
+        user = make_user(f"spare{self.n()}@example.org", "policy_officer")
+        user.active = active
+        db.session.commit()
+        return user.id
+
     def spare_area(self) -> str:
         area = administration.add_area(db.session, None, name=f"Spare area {self.n()}")
         db.session.commit()
@@ -312,6 +318,24 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
             "POST",
             "/setup",
             form={"token": "guess", "name": "Take-over", "partners": "Mine", "time_zone": "UTC"},
+        ),
+        ("admin.person", "GET"): lambda: Case("GET", f"/admin/people/{w.throwaway.id}"),
+        ("admin.person", "POST"): lambda: Case(
+            "POST",
+            f"/admin/people/{w.spare_person()}",
+            form={"partner": "harbourside", "roles": ["policy_officer", "comms"]},
+        ),
+        ("admin.deactivate", "POST"): lambda: Case(
+            "POST", f"/admin/people/{w.spare_person()}/deactivate"
+        ),
+        ("admin.reactivate", "POST"): lambda: Case(
+            "POST", f"/admin/people/{w.spare_person(active=False)}/reactivate"
+        ),
+        ("admin.sign_out", "POST"): lambda: Case(
+            "POST", f"/admin/people/{w.spare_person()}/sign-out"
+        ),
+        ("account.sign_out_everywhere", "POST"): lambda: Case(
+            "POST", "/account/sign-out-everywhere"
         ),
         ("alliance.page", "GET"): lambda: Case("GET", "/admin/alliance"),
         ("alliance.page", "POST"): lambda: Case("POST", "/admin/alliance", form=w.settings_form()),

@@ -108,3 +108,48 @@ def check_roles_fit_partner(roles: "frozenset[str] | set[str]", has_partner: boo
             code="chief_needs_partner",
             field="partner",
         )
+
+
+# ---- what a partner joining or leaving does to positions in flight ----------------------------
+
+NOTICE_DAYS = 30  # a join or leave is news for this long before and after its day
+
+
+@dataclass(frozen=True)
+class MembershipChange:
+    partner: str
+    joins: bool  # joins (becomes a signatory) or leaves (stops being one)
+    on: date
+    upcoming: bool
+
+
+def membership_changes(partners, today: date, days: int = NOTICE_DAYS) -> list[MembershipChange]:
+    """Joins and leaves near today, soonest first; `partners` are positions.consensus.Partner."""
+    changes = []
+    for partner in partners:
+        for joins, on in ((True, partner.joined_on), (False, partner.left_on)):
+            if on is not None and abs((on - today).days) <= days:
+                changes.append(MembershipChange(partner.name, joins, on, upcoming=on > today))
+    return sorted(changes, key=lambda c: (c.on, c.partner))
+
+
+def describe_for_drafts(change: MembershipChange, count: int) -> str:
+    """What the change does to the `count` positions in flight, in one plain sentence."""
+    subject = f"{count} draft{'' if count == 1 else 's'}"
+    return _sentence(change, subject, "needs" if count == 1 else "need")
+
+
+def describe_for_position(change: MembershipChange) -> str:
+    """The same news on one position in flight (a published text keeps its signatories)."""
+    return _sentence(change, "this draft", "needs")
+
+
+def _sentence(change: MembershipChange, subject: str, need: str) -> str:
+    when = f"{change.on.day} {change.on.strftime('%B')}"
+    if change.joins:
+        head = f"{change.partner} {'joins' if change.upcoming else 'joined'} on {when}"
+        effect = f"{'' if change.upcoming else 'now '}also {need} its approval"
+    else:
+        head = f"{change.partner} {'leaves' if change.upcoming else 'left'} on {when}"
+        effect = f"no longer {need} its approval"
+    return f"{head}: {'from then ' if change.upcoming else ''}{subject} {effect}."

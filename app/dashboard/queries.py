@@ -11,6 +11,7 @@ from app.drafting.models import Position, Publication, SignOff
 from app.drafting.queries.lists import with_texts
 from app.drafting.services.consensus import all_partners, consensus_for_many
 from app.web.pagination import in_order, rows_by_id
+from positions import alliance as alliance_core
 from positions import consensus as core
 
 OPEN_STATUSES = core.IN_PROGRESS_STATUSES
@@ -25,6 +26,7 @@ class Dashboard:
     due_for_review: list[Position]
     recently_published: list[Publication]
     consensus: dict[int, core.Consensus]
+    membership_news: list[str]  # a partner joining or leaving, and what it does to drafts
 
 
 def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
@@ -36,7 +38,8 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
     newest sign-off of that partner on that position.
     """
     day = clock_of(session).today()
-    required = [p.id for p in core.required_signatories(all_partners(session), day)]
+    partners = all_partners(session)
+    required = [p.id for p in core.required_signatories(partners, day)]
 
     def latest(partner_id) -> object:
         newest = aliased(SignOff)
@@ -139,6 +142,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
     shown = {p.id: p for p in awaiting + stale + objections + ready}
     consensus = consensus_for_many(session, list(shown.values()))
     return Dashboard(
+        membership_news=membership_news(session, partners, day),
         due_for_review=due,
         awaiting_my_partner=awaiting,
         my_stale_approvals=stale,
@@ -147,3 +151,14 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         recently_published=recent,
         consensus=consensus,
     )
+
+
+def membership_news(session: Session, partners, day) -> list[str]:
+    """Partners joining or leaving about now, each with what it does to the drafts in flight."""
+    changes = alliance_core.membership_changes(partners, day)
+    if not changes:
+        return []  # the usual case: no query at all
+    in_flight = session.execute(
+        select(func.count(Position.id)).where(Position.status.in_(OPEN_STATUSES))
+    ).scalar_one()
+    return [alliance_core.describe_for_drafts(change, in_flight) for change in changes]

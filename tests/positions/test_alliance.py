@@ -69,3 +69,25 @@ def test_names_are_tidied_and_required():
         core.clean_name("   ")
     with pytest.raises(Invalid):
         core.clean_name("x" * 121)
+
+
+def test_joins_and_leaves_near_today_are_news_and_say_what_they_do():
+    from positions.consensus import Partner
+
+    today = date(2026, 3, 10)
+    partners = [
+        Partner(1, "harbourside", "Harbourside", True, date(2026, 3, 3), None),
+        Partner(2, "moorland", "Moorland", True, date(2020, 1, 1), date(2026, 4, 1)),
+        Partner(3, "riverbank", "Riverbank", True, date(2020, 1, 1), None),  # old news
+    ]
+    joined, leaving = core.membership_changes(partners, today)
+    assert core.describe_for_drafts(joined, 4) == (
+        "Harbourside joined on 3 March: 4 drafts now also need its approval."
+    )
+    assert core.describe_for_drafts(leaving, 1) == (
+        "Moorland leaves on 1 April: from then 1 draft no longer needs its approval."
+    )
+    assert core.describe_for_position(joined) == (
+        "Harbourside joined on 3 March: this draft now also needs its approval."
+    )
+    assert core.membership_changes(partners, date(2026, 6, 1)) == []

@@ -10,8 +10,14 @@ from app.alliance.settings import clock_of
 from app.divergence.models import Amendment, Stance
 from app.divergence.services.stances import latest_stances
 from app.drafting.models import Position, SignOff
-from app.drafting.services.consensus import consensus_for, get_position, signoff_history
+from app.drafting.services.consensus import (
+    all_partners,
+    consensus_for,
+    get_position,
+    signoff_history,
+)
 from app.drafting.services.editing import revision_count
+from positions import alliance as alliance_rules
 from positions import consensus as core
 from positions import divergence as rules
 from positions import roles
@@ -46,6 +52,7 @@ class PositionPage:
     may_close: bool
     retired: bool  # withdrawn or archived
     review_due: bool
+    membership_news: list[str]  # partners joining or leaving about now, while it is in flight
 
     @property
     def changes_since_my_approval(self) -> int | None:
@@ -101,4 +108,14 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
         may_close=not core.is_retired(status) and roles.can_withdraw(actor),
         retired=core.is_retired(status),
         review_due=rules.review_due(position.review_by, clock_of(session).today()),
+        membership_news=(
+            [
+                alliance_rules.describe_for_position(change)
+                for change in alliance_rules.membership_changes(
+                    all_partners(session), clock_of(session).today()
+                )
+            ]
+            if working
+            else []
+        ),
     )

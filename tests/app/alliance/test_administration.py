@@ -15,7 +15,7 @@ from app.audit.models import AuditEvent
 from app.drafting.services import consensus
 from app.extensions import SETTINGS
 from tests.support.client import api_headers, error_of, login
-from tests.support.factories import make_position
+from tests.support.factories import make_position, publish
 
 
 @pytest.fixture(autouse=True)
@@ -305,3 +305,37 @@ def test_settings_through_the_api(alliance, client):
     assert after["public_introduction"] == "Hello." and after["name"] == before["name"]
     assert after["accountable_partner"] == "moorland"
     error_of(client.get("/api/v1/settings", headers=api_headers(alliance.comms)), 403)
+
+
+# ---- what a join or a leave does to positions in flight ----------------------------------------
+
+
+def test_the_dashboard_and_position_page_say_what_a_join_does(alliance, client, session):
+    drafts = [make_position(alliance.drafter, title=f"Draft {i}") for i in range(3)]
+    login(client, alliance.drafter)
+    page = client.get(f"/positions/{drafts[0].id}")  # kept under its ETag from now on
+    assert "joined on" not in page.get_data(as_text=True)
+    today = consensus.clock_of(session).today()
+    admin.add_partner(session, alliance.admin, name="Estuary Trust", joined_on=today)
+    session.commit()
+    when = f"{today.day} {today.strftime('%B')}"
+    board = client.get("/").get_data(as_text=True)
+    assert f"Estuary Trust joined on {when}: 3 drafts now also need its approval." in board
+    shown = client.get(f"/positions/{drafts[0].id}").get_data(as_text=True)
+    assert f"Estuary Trust joined on {when}: this draft now also needs its approval." in shown
+    assert "Estuary Trust" in shown  # among the partners whose approval it needs
+
+
+def test_a_published_text_keeps_its_signatories_when_a_partner_leaves(alliance, client, session):
+    position = make_position(alliance.drafter)
+    alliance.approve_all(position)
+    publish(alliance.comms, position)
+    session.commit()
+    today = consensus.clock_of(session).today()
+    admin.update_partner(session, alliance.admin, "moorland", left_on=today)
+    session.commit()
+    public = client.get(f"/public/{position.slug}").get_data(as_text=True)
+    assert "Moorland" in public
+    login(client, alliance.drafter)
+    board = client.get("/").get_data(as_text=True)
+    assert "Moorland left on" in board and "no longer need" in board

@@ -1,9 +1,11 @@
 """Starting a real alliance: an empty database leads to the set-up page, which needs its token."""
 
+from datetime import date, timedelta
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.journeys import flash_says, look, sign_in
+from tests.e2e.journeys import ADMIN, flash_says, look, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -47,3 +49,20 @@ def test_first_run_sets_up_an_alliance_and_signs_its_admin_in(open_empty, empty_
     # Set up once: the token no longer opens anything.
     page.goto(f"/setup?token={empty_server.states['setup_token']}")
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Set up your alliance")
+
+
+def test_a_partner_joining_says_what_it_does_to_drafts_in_flight(open_as):
+    page = open_as(ADMIN)
+    page.goto("/admin/alliance")
+    # Joining in a few days: news now, a signatory only from then (other journeys unaffected).
+    joins = date.today() + timedelta(days=5)
+    add = page.locator("form", has=page.get_by_role("button", name="Add partner"))
+    add.get_by_label("Name").fill("Estuary Trust")
+    add.get_by_label("Joined on").fill(joins.isoformat())
+    add.get_by_role("button", name="Add partner").click()
+    flash_says(page, "Added Estuary Trust")
+    page.goto("/")
+    news = page.get_by_role("status").filter(has_text="Estuary Trust joins on")
+    expect(news).to_contain_text(f"Estuary Trust joins on {joins.day} {joins.strftime('%B')}")
+    expect(news).to_contain_text("drafts also need its approval")
+    look(page, "dashboard-partner-joins")

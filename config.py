@@ -48,6 +48,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    CONCORD_URL = os.environ.get("CONCORD_URL")  # where it is served, for links the CLI prints
     # With no admin yet, start-up makes a one-time set-up token (instance/setup_token) for /setup.
     SETUP_ON_FIRST_RUN = True
     SETUP_TOKEN_FILE = None  # default: setup_token in the instance folder

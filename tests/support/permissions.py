@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "account.welcome": {"GET": EVERYONE, "POST": EVERYONE},  # the signed link is the key
     # ---- administration -----------------------------------------------------------------------
     "admin.audit_log": {"GET": ADMINS},
+    "admin.audit_csv": {"GET": ADMINS},
     "admin.people": {"GET": ADMINS, "POST": ADMINS},
     "admin.reset": {"POST": ADMINS},
     "admin.person": {"GET": ADMINS, "POST": ADMINS},

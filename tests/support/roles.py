@@ -300,7 +300,8 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
             form={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
             relogin=True,
         ),
-        ("admin.audit_log", "GET"): lambda: Case("GET", "/admin/audit?verify=1"),
+        ("admin.audit_log", "GET"): lambda: Case("GET", "/admin/audit?verify=1&what=position"),
+        ("admin.audit_csv", "GET"): lambda: Case("GET", "/admin/audit.csv?who=admin"),
         ("admin.people", "GET"): lambda: Case("GET", "/admin/people"),
         ("admin.people", "POST"): lambda: Case(
             "POST",

@@ -1,12 +1,22 @@
 """Administration: people (invitations, password resets) and the audit record."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app.accounts import services as accounts
 from app.accounts.forms import InviteForm, PersonForm, ResetForm
-from app.audit import services as audit
+from app.alliance.settings import clock_of
+from app.audit import queries as audit_queries
 from app.drafting.services.consensus import all_partners
 from app.extensions import db
 from app.web.errors import flash_refused, form_refused
@@ -28,8 +38,23 @@ def require_login():
 def audit_log():
     page = max(1, request.args.get("page", 1, type=bounded_int))
     verify = bool(request.args.get("verify"))
-    log = audit.browse(db.session, current_user, page=page, per_page=PER_PAGE, verify=verify)
-    return render_template("admin/audit.html", log=log)
+    filters = audit_queries.AuditFilters.parse(request.args)
+    log, rows = audit_queries.browse(
+        db.session, current_user, filters, page=page, per_page=PER_PAGE, verify=verify
+    )
+    return render_template("admin/audit.html", log=log, rows=rows, filters=filters)
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    filters = audit_queries.AuditFilters.parse(request.args)
+    body = "".join(audit_queries.as_csv(db.session, current_user, filters))
+    stamp = clock_of(db.session).today().isoformat()
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'},
+    )
 
 
 def _link(user, purpose: str) -> str:

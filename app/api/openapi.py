@@ -27,6 +27,7 @@ PATH_PARAMETERS = {
     "number": "The amendment's number within the position.",
     "partner_slug": "The partner's short name, e.g. harbourside.",
     "area_slug": "The policy area's short name, e.g. housing.",
+    "user_id": "The person's id.",
 }
 
 

@@ -533,6 +533,18 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("api.merge_area", "POST"): lambda: Case(
             "POST", f"{api}/areas/{w.spare_area()}/merge", json={"into": w.spare_area()}
         ),
+        ("api.list_people", "GET"): lambda: Case("GET", f"{api}/people"),
+        ("api.invite_person", "POST"): lambda: Case(
+            "POST",
+            f"{api}/people",
+            json={"email": f"api{w.n()}@example.org", "name": "New", "roles": ["comms"]},
+        ),
+        ("api.update_person", "PATCH"): lambda: Case(
+            "PATCH", f"{api}/people/{w.spare_person()}", json={"active": False}
+        ),
+        ("api.sign_out_person", "POST"): lambda: Case(
+            "POST", f"{api}/people/{w.spare_person()}/sign-out"
+        ),
         ("api.get_settings", "GET"): lambda: Case("GET", f"{api}/settings"),
         ("api.update_settings", "PATCH"): lambda: Case(
             "PATCH", f"{api}/settings", json=w.settings_form()

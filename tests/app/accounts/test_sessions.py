@@ -175,3 +175,36 @@ def test_people_on_the_command_line(alliance, flask_cli, session):
     assert flask_cli("users", "sign-out", email).exit_code == 0
     last = flask_cli("users", "deactivate", alliance.admin.email)
     assert last.exit_code == 1 and "last active admin" in last.output
+
+
+def test_people_through_the_api(app, alliance, client, session):
+    headers = api_headers(alliance.admin)
+    invited = client.post(
+        "/api/v1/people",
+        json={"email": "new@moorland.test", "name": "New Person", "roles": ["policy_officer"],
+              "partner": "moorland"},
+        headers=headers,
+    )  # fmt: skip
+    assert invited.status_code == 201, invited.get_json()
+    body = invited.get_json()
+    assert body["partner"] == "moorland" and "/welcome/" in body["set_password_link"]
+    person = body["id"]
+    moved = client.patch(
+        f"/api/v1/people/{person}", json={"partner": "riverbank"}, headers=headers
+    ).get_json()
+    assert moved["partner"] == "riverbank" and moved["roles"] == ["policy_officer"]
+    chief = client.patch(
+        f"/api/v1/people/{person}", json={"roles": ["chief_officer"], "partner": None},
+        headers=headers,
+    )  # fmt: skip
+    assert error_of(chief, 400, "chief_needs_partner")["field"] == "partner"
+    target = alliance.officers["harbourside"]
+    their_token = api_headers(target)
+    off = client.patch(f"/api/v1/people/{target.id}", json={"active": False}, headers=headers)
+    assert off.get_json()["active"] is False
+    error_of(client.get("/api/v1/partners", headers=their_token), 401)
+    last = client.patch(
+        f"/api/v1/people/{alliance.admin.id}", json={"active": False}, headers=headers
+    )
+    error_of(last, 409, "last_admin")
+    error_of(client.get("/api/v1/people", headers=api_headers(alliance.comms)), 403)

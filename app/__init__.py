@@ -108,7 +108,11 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def globals_for_templates():
         settings = app.extensions[SETTINGS]
-        return {"alliance_name": settings.name, "time_zone": settings.time_zone.key}
+        return {
+            "alliance_name": settings.name,
+            "time_zone": settings.time_zone.key,
+            "alliance_settings": settings,
+        }
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -25,6 +25,8 @@ class Settings:
     name: str
     time_zone: ZoneInfo
     max_body_bytes: int  # a position's text, a statement, a rationale
+    public_introduction: str = ""  # above the public record
+    accountable_body: str | None = None  # the partner answerable for what is published
 
     @classmethod
     def from_config(cls, config) -> "Settings":
@@ -36,7 +38,14 @@ class Settings:
 
     def with_stored(self, row) -> "Settings":
         """These settings with what the stored row says instead."""
-        return replace(self, name=row.name, time_zone=ZoneInfo(row.time_zone))
+        accountable = row.accountable_partner
+        return replace(
+            self,
+            name=row.name,
+            time_zone=ZoneInfo(row.time_zone),
+            public_introduction=row.public_introduction or "",
+            accountable_body=accountable.name if accountable else None,
+        )
 
     @cached_property
     def clock(self) -> Clock:

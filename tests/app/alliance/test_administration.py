@@ -339,3 +339,28 @@ def test_a_published_text_keeps_its_signatories_when_a_partner_leaves(alliance, 
     login(client, alliance.drafter)
     board = client.get("/").get_data(as_text=True)
     assert "Moorland left on" in board and "no longer need" in board
+
+
+def test_the_public_pages_show_the_introduction_and_the_accountable_body(alliance, client, session):
+    position = make_position(alliance.drafter)
+    alliance.approve_all(position)
+    publish(alliance.comms, position)
+    session.commit()
+    before = client.get(f"/public/{position.slug}")
+    assert "Accountable body" not in before.get_data(as_text=True)
+    admin.save_settings(
+        session,
+        alliance.admin,
+        public_introduction="Three trusts, one voice.",
+        accountable_partner="riverbank",
+    )
+    session.commit()
+    index = client.get("/public/").get_data(as_text=True)
+    assert "Three trusts, one voice." in index
+    assert "The accountable body for these positions is Riverbank." in index
+    after = client.get(
+        f"/public/{position.slug}", headers={"If-None-Match": before.headers["ETag"]}
+    )
+    assert after.status_code == 200 and "Accountable body: Riverbank." in after.get_data(
+        as_text=True
+    )

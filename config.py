@@ -48,6 +48,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    SETTINGS_REFRESH_SECONDS = 60  # how soon every worker sees an admin's change to the settings
     CONCORD_URL = os.environ.get("CONCORD_URL")  # where it is served, for links the CLI prints
     # With no admin yet, start-up makes a one-time set-up token (instance/setup_token) for /setup.
     SETUP_ON_FIRST_RUN = True
@@ -72,3 +73,4 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # one test turns it on to prove it
     SETUP_ON_FIRST_RUN = False  # a test that wants the first run calls first_run.prepare itself
+    SETTINGS_REFRESH_SECONDS = None  # no query that comes and goes with the clock in counted pages

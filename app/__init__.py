@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from app.alliance import first_run
-from app.alliance.settings import Settings, load_stored
+from app.alliance.settings import Settings, load_stored, refresh_now_and_then
 from app.extensions import SETTINGS, csrf, db, limiter, login_manager, migrate
 from app.web import errors, faults
 from app.web.params import BoundedIntConverter, refuse_nul_characters
@@ -29,6 +29,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     load_stored(app)
+    refresh_now_and_then(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -2,12 +2,14 @@
 
 Built in create_app from the configuration, overlaid with the stored settings row (set-up and
 the admin's settings page write it) when there is one, and kept in app.extensions: read once per
-process, and replaced in this process when an admin saves the row (`adopt_stored`), so no page
-pays a query for them. Every database session
-the app opens carries them (app/extensions.py), so a service, which takes the session first, finds
-them there: settings_of(session), clock_of(session). Nothing below the views reads Flask's config.
+process, replaced in this process when an admin saves the row (`adopt_stored`) and read again by
+the others now and then (`refresh_now_and_then`), so no page pays a query for them. Every
+database session the app opens carries them (app/extensions.py), so a service, which takes the
+session first, finds them there: settings_of(session), clock_of(session). Nothing below the
+views reads Flask's config.
 """
 
+import time
 from dataclasses import dataclass, replace
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -80,6 +82,29 @@ def load_stored(app) -> None:
             return  # no database yet (before the first `db upgrade`): the configuration stands
         finally:
             db.session.remove()
+
+
+def refresh_now_and_then(app) -> None:
+    """Other processes of the same server see an admin's change within SETTINGS_REFRESH_SECONDS:
+    the first request after that long reads the row again (one query, not one per page)."""
+    from app.alliance.models import AllianceSettings
+    from app.extensions import db
+
+    every = app.config.get("SETTINGS_REFRESH_SECONDS")
+    if not every:
+        return
+    last = {"read": time.monotonic()}  # load_stored has just read it
+
+    @app.before_request
+    def refresh_settings():
+        now = time.monotonic()
+        if now - last["read"] < every:
+            return
+        last["read"] = now
+        row = db.session.get(AllianceSettings, 1)
+        if row is not None:
+            fresh = app.extensions[SETTINGS].with_stored(row)
+            app.extensions[SETTINGS] = db.session.info[SETTINGS] = fresh
 
 
 def adopt_stored(session: Session, row) -> None:

@@ -364,3 +364,15 @@ def test_the_public_pages_show_the_introduction_and_the_accountable_body(allianc
     assert after.status_code == 200 and "Accountable body: Riverbank." in after.get_data(
         as_text=True
     )
+
+
+def test_another_worker_picks_up_changed_settings(alliance, another_app, session):
+    # A second process of the same server, one that re-reads on every request (for the test).
+    worker = another_app(SETTINGS_REFRESH_SECONDS=1e-9)
+    worker_client = worker.test_client()
+    with worker.app_context():
+        assert worker.extensions[SETTINGS].name != "Estuary Alliance"
+    admin.save_settings(session, alliance.admin, name="Estuary Alliance")
+    session.commit()
+    page = worker_client.get("/login").get_data(as_text=True)
+    assert "Estuary Alliance" in page

@@ -55,7 +55,17 @@ db: install
 demo: db
 	$(FLASK) demo load --if-empty
 
-run: demo
+# DEMO=1 (the default) loads the demo alliance into an empty database, the quickest way to try
+# Concord; DEMO=0 loads nothing, so an empty database leads to the first-run set-up page.
+DEMO ?= 1
+run: db
+ifeq ($(DEMO),0)
+	@echo "No demo: on an empty database, open the set-up link the server prints below."
+else
+	$(FLASK) demo load --if-empty
+	@echo "To start your own alliance instead: make run DEMO=0 on an empty database"
+	@echo "(e.g. CONCORD_INSTANCE=$$HOME/concord make run DEMO=0), or flask --app wsgi alliance init."
+endif
 	@echo "Concord is at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -54,6 +54,11 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT")  # "json" or "text"; default: text in a terminal
     SENTRY_DSN = os.environ.get("SENTRY_DSN")  # exceptions go to Sentry only when set
     BACKUP_DIR = os.environ.get("BACKUP_DIR")  # the doctor checks the newest backup's age
+    SETTINGS_REFRESH_SECONDS = 60  # how soon every worker sees an admin's change to the settings
+    CONCORD_URL = os.environ.get("CONCORD_URL")  # where it is served, for links the CLI prints
+    # With no admin yet, start-up makes a one-time set-up token (instance/setup_token) for /setup.
+    SETUP_ON_FIRST_RUN = True
+    SETUP_TOKEN_FILE = None  # default: setup_token in the instance folder
 
     @classmethod
     def resolve(cls) -> dict:
@@ -74,3 +79,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # one test turns it on to prove it
     LOG_QUIET = True  # tests read the log records, not stderr
+    SETUP_ON_FIRST_RUN = False  # a test that wants the first run calls first_run.prepare itself
+    SETTINGS_REFRESH_SECONDS = None  # no query that comes and goes with the clock in counted pages

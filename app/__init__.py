@@ -8,7 +8,8 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from app import operations
-from app.alliance.settings import Settings
+from app.alliance import first_run
+from app.alliance.settings import Settings, load_stored, refresh_now_and_then
 from app.extensions import SETTINGS, csrf, db, limiter, login_manager, migrate
 from app.web import errors, faults
 from app.web.params import BoundedIntConverter, refuse_nul_characters
@@ -28,6 +29,8 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    load_stored(app)
+    refresh_now_and_then(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -38,6 +41,8 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.accounts.views.admin import bp as admin_bp
     from app.accounts.views.auth import bp as auth_bp
     from app.accounts.views.settings import bp as account_bp
+    from app.alliance.views import bp as alliance_bp
+    from app.alliance.views import setup_bp
     from app.api import bp as api_bp
     from app.audit import models as _audit_models  # noqa: F401  (no blueprint imports it)
     from app.dashboard.views import bp as dashboard_bp
@@ -57,6 +62,8 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         meetings_bp,
         public_bp,
         admin_bp,
+        alliance_bp,
+        setup_bp,
         api_bp,
         health_bp,
         metrics_bp,
@@ -65,12 +72,13 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies
 
     from app.accounts.cli import cli as users_cli
+    from app.alliance.cli import cli as alliance_cli
     from app.audit.cli import cli as audit_cli
     from app.backup.cli import cli as backup_cli
     from app.demo.cli import cli as demo_cli
     from app.meetings.cli import cli as flags_cli
 
-    for group in (demo_cli, users_cli, audit_cli, backup_cli, flags_cli):
+    for group in (alliance_cli, demo_cli, users_cli, audit_cli, backup_cli, flags_cli):
         app.cli.add_command(group)
     from app.operations.doctor import doctor
 
@@ -80,6 +88,8 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     _register_error_pages(app)
     faults.register(app)  # the database unreachable, full or read-only: 503, text kept
     _register_security_headers(app)
+    first_run.register(app)
+    first_run.prepare(app)
     return app
 
 
@@ -95,10 +105,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def _register_template_helpers(app: Flask) -> None:
-    settings = app.extensions[SETTINGS]
-
+    # Looked up on each use: an admin may change the settings while the process runs.
     @app.template_filter("localtime")
     def localtime(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M %Z") -> str:
+        settings = app.extensions[SETTINGS]
         if value is None:
             return ""
         if value.tzinfo is None:
@@ -107,7 +117,12 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def globals_for_templates():
-        return {"alliance_name": settings.name, "time_zone": settings.time_zone.key}
+        settings = app.extensions[SETTINGS]
+        return {
+            "alliance_name": settings.name,
+            "time_zone": settings.time_zone.key,
+            "alliance_settings": settings,
+        }
 
 
 def _register_error_pages(app: Flask) -> None:

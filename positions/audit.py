@@ -71,3 +71,37 @@ def verify_chain(records: list[AuditRecord], head_seq: int, head_hash: str) -> l
     if (last_seq, prev_hash) != (head_seq, head_hash if head_seq else GENESIS):
         problems.append(f"the chain ends at event {last_seq} but the head records event {head_seq}")
     return problems
+
+
+# ---- reading the record: words for people, not JSON ------------------------------------------
+
+
+def readable_details(details: str) -> list[tuple[str, str]]:
+    """An event's details as (label, text) pairs: `{"left_on": ["2024-01-01", null]}` reads
+    "Left on: 2024-01-01 → none". Details that are not a JSON object are shown as they are."""
+    try:
+        data = json.loads(details or "{}")
+    except ValueError:
+        return [("Details", details)]
+    if not isinstance(data, dict):
+        return [("Details", str(data))]
+    return [(_label(key), _text(value)) for key, value in sorted(data.items())]
+
+
+def _label(key: str) -> str:
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _text(value) -> str:
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        if len(value) == 2 and not any(isinstance(v, list | dict) for v in value):
+            return f"{_text(value[0])} → {_text(value[1])}"  # a change: before → after
+        return ", ".join(_text(v) for v in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(k).lower()} {_text(v)}" for k, v in sorted(value.items()))
+    return str(value)

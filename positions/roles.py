@@ -144,3 +144,8 @@ def can_read_audit(actor: Actor) -> bool:
 
 def can_manage_people(actor: Actor) -> bool:
     return actor.has(Role.ADMIN)
+
+
+def can_administer_alliance(actor: Actor) -> bool:
+    """Partners, policy areas and the alliance's settings: the admins' (the tool's) work."""
+    return actor.has(Role.ADMIN)

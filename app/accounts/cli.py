@@ -53,3 +53,65 @@ def users_token(email, name):
     token = accounts.issue_token(db.session, user, name)
     db.session.commit()
     click.echo(token)
+
+
+def _person(email: str):
+    user = accounts.find_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No user has the email {email}.")
+    return user
+
+
+def _run(change):
+    try:
+        result = change()
+    except Refused as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    return result
+
+
+@cli.command("update")
+@click.argument("email")
+@click.option("--partner", "partner_slug", default=None, help="Move to this partner's slug.")
+@click.option("--no-partner", is_flag=True, help="Move to the alliance team.")
+@click.option("--role", "roles", multiple=True, help="The new roles (all of them); repeat.")
+def users_update(email, partner_slug, no_partner, roles):
+    """Change someone's roles or partner (the record keeps the old ones)."""
+    user = _person(email)
+    if not roles:
+        roles = [r for r in user.roles.split(",") if r]
+    if partner_slug is None and not no_partner:
+        partner_slug = user.partner.slug if user.partner else None
+    user = _run(
+        lambda: accounts.update_person(
+            db.session, None, user.id, roles=list(roles), partner_slug=partner_slug
+        )
+    )
+    click.echo(f"{user.email}: {user.roles} for {user.affiliation}.")
+
+
+@cli.command("deactivate")
+@click.argument("email")
+def users_deactivate(email):
+    """Deactivate someone: their sessions and API tokens stop working at once."""
+    user = _run(lambda: accounts.set_active(db.session, None, _person(email).id, active=False))
+    click.echo(f"{user.email} is deactivated.")
+
+
+@cli.command("reactivate")
+@click.argument("email")
+def users_reactivate(email):
+    """Let a deactivated person sign in again."""
+    user = _run(lambda: accounts.set_active(db.session, None, _person(email).id, active=True))
+    click.echo(f"{user.email} can sign in again.")
+
+
+@cli.command("sign-out")
+@click.argument("email")
+def users_sign_out(email):
+    """End every session of someone and revoke their API tokens."""
+    user = _person(email)
+    _run(lambda: accounts.sign_out_everywhere(db.session, user, tokens=True, by=None))
+    click.echo(f"{user.email} is signed out everywhere; their API tokens are revoked.")

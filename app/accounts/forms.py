@@ -25,3 +25,16 @@ class InviteForm(FlaskForm):
 
 class ResetForm(FlaskForm):
     """Only the CSRF token."""
+
+
+class PersonForm(FlaskForm):
+    """Someone's partner and roles, as an admin changes them."""
+
+    partner = SelectField("Partner", description="Moving someone keeps their history.")
+    roles = SelectMultipleField(
+        "Roles",
+        choices=[SelectChoice(r.value, r.value.replace("_", " ").capitalize()) for r in Role],
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        validators=[DataRequired("Choose at least one role.")],
+    )

@@ -29,6 +29,12 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    def get_id(self) -> str:
+        # The session cookie names the sign-in, not just the person, so ending a sign-in on
+        # the server (sign-out, a password change, a reset) ends every copy of that cookie.
+        key = getattr(self, "sign_in_key", None)
+        return f"{self.id}:{key}" if key else str(self.id)
+
     @property
     def actor(self) -> Actor:
         return Actor(self.id, self.partner_id, parse_roles(r for r in self.roles.split(",") if r))
@@ -49,3 +55,15 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class SignIn(db.Model):
+    """One signed-in session; it works only while it has not ended. Only the key's hash is kept."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

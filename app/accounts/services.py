@@ -5,14 +5,16 @@ import secrets
 from datetime import timedelta
 
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.models import ApiToken, User
+from app.accounts.models import ApiToken, SignIn, User
 from app.alliance.models import Partner
 from app.audit import services as audit
 from app.extensions import utcnow
+from app.web.params import MAX_ID
+from positions.alliance import check_keeps_an_admin, check_roles_fit_partner
 from positions.passwords import password_problems
 from positions.refusals import Forbidden, Invalid, NotFound
 from positions.roles import can_manage_people, parse_roles
@@ -43,7 +45,88 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def record_logout(session: Session, user: User) -> None:
+    """Signing out ends this sign-in on the server: a copy of its cookie stops working too."""
+    current = _current_sign_in(session, user)
+    if current is not None:
+        current.ended_at = utcnow()
     audit.record(session, "logout", actor=user, object_type="user", object_id=user.id)
+
+
+# ---- sign-ins: each session cookie names one, kept (hashed) on the server --------------------
+
+
+def start_sign_in(session: Session, user: User) -> str:
+    """A new sign-in for `user`; its key goes into the session cookie through user.get_id()."""
+    key = secrets.token_urlsafe(24)
+    session.add(SignIn(user_id=user.id, key_hash=_token_digest(key)))
+    session.flush()
+    user.sign_in_key = key
+    return key
+
+
+def user_for_sign_in(session: Session, cookie_id: str) -> User | None:
+    """The person a session cookie names, while that sign-in has not ended (one query)."""
+    user_id, _, key = cookie_id.partition(":")
+    if not (user_id.isdigit() and key) or int(user_id) > MAX_ID:
+        return None  # a cookie from before sign-ins were kept names none: sign in again
+    user = session.execute(
+        select(User)
+        .join(SignIn, SignIn.user_id == User.id)
+        .where(
+            User.id == int(user_id),
+            SignIn.key_hash == _token_digest(key),
+            SignIn.ended_at.is_(None),
+        )
+    ).scalar_one_or_none()
+    if user is not None:
+        user.sign_in_key = key
+    return user
+
+
+def _current_sign_in(session: Session, user: User) -> SignIn | None:
+    key = getattr(user, "sign_in_key", None)
+    if not key:
+        return None
+    return session.execute(
+        select(SignIn).where(SignIn.key_hash == _token_digest(key))
+    ).scalar_one_or_none()
+
+
+def end_sign_ins(session: Session, user: User, *, keep: User | None = None) -> int:
+    """End every sign-in of `user` (but the one `keep` is signed in with); how many ended."""
+    kept = _current_sign_in(session, keep) if keep is not None else None
+    query = update(SignIn).where(SignIn.user_id == user.id, SignIn.ended_at.is_(None))
+    if kept is not None:
+        query = query.where(SignIn.id != kept.id)
+    return session.execute(query.values(ended_at=utcnow())).rowcount
+
+
+def revoke_all_tokens(session: Session, user: User) -> int:
+    return session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    ).rowcount
+
+
+def sign_out_everywhere(
+    session: Session, user: User, *, tokens: bool = False, by: User | None = None
+) -> None:
+    """Every other sign-in of `user` ends (and, if asked, every API token stops working).
+
+    `by` is an admin doing it for someone (a lost laptop): then every sign-in ends."""
+    if by is not None and by.id != user.id and not can_manage_people(by.actor):
+        raise Forbidden("Only admins sign other people out.")
+    ended = end_sign_ins(session, user, keep=user if by is None or by.id == user.id else None)
+    revoked = revoke_all_tokens(session, user) if tokens else 0
+    audit.record(
+        session,
+        "user.sign_out_everywhere",
+        actor=by or user,
+        object_type="user",
+        object_id=user.id,
+        details={"sessions": ended, "tokens": revoked},
+    )
 
 
 def create_user(
@@ -73,6 +156,7 @@ def create_user(
         ).scalar_one_or_none()
         if partner is None:
             raise NotFound(f"There is no partner {partner_slug!r}.", field="partner")
+    check_roles_fit_partner(role_set, partner is not None)
     user = User(
         email=email,
         name=name.strip() or email,
@@ -139,15 +223,17 @@ def user_for_link(session: Session, token: str, secret_key: str) -> tuple[User, 
 
 def invite_user(
     session: Session,
-    admin: User,
+    admin: User | None,
     *,
     email: str,
     name: str,
     roles: list[str],
     partner_slug: str | None,
 ) -> User:
-    """Create an account with no usable password; the invitation link lets them choose one."""
-    if not can_manage_people(admin.actor):
+    """Create an account with no usable password; the invitation link lets them choose one.
+
+    `admin` None is the command line (set-up's first admin)."""
+    if admin is not None and not can_manage_people(admin.actor):
         raise Forbidden("Only admins invite people.")
     user = create_user(
         session,
@@ -170,7 +256,16 @@ def reset_user(session: Session, admin: User, user_id: int) -> User:
     if user is None:
         raise NotFound(f"There is no user {user_id}.")
     user.password_hash = generate_password_hash(secrets.token_urlsafe(32))
-    audit.record(session, "user.reset", actor=admin, object_type="user", object_id=user.id)
+    # Whoever has the old password may have signed in with it, or made a token: both end.
+    ended, revoked = end_sign_ins(session, user), revoke_all_tokens(session, user)
+    audit.record(
+        session,
+        "user.reset",
+        actor=admin,
+        object_type="user",
+        object_id=user.id,
+        details={"sessions": ended, "tokens": revoked},
+    )
     return user
 
 
@@ -179,18 +274,123 @@ def redeem_link(session: Session, token: str, secret_key: str, password: str) ->
     user, purpose = user_for_link(session, token, secret_key)
     _check_password(password, email=user.email, name=user.name)
     user.password_hash = generate_password_hash(password)
+    end_sign_ins(session, user)
     audit.record(
         session, f"user.{purpose}.redeem", actor=user, object_type="user", object_id=user.id
     )
     return user
 
 
-def change_password(session: Session, user: User, *, current: str, new: str) -> None:
+def change_password(
+    session: Session, user: User, *, current: str, new: str, revoke_tokens: bool = False
+) -> None:
+    """A new password ends every other sign-in; the API tokens too, when asked."""
     if not check_password_hash(user.password_hash, current):
         raise Invalid("Your current password is not right.", code="wrong_password", field="current")
     _check_password(new, email=user.email, name=user.name)
     user.password_hash = generate_password_hash(new)
-    audit.record(session, "user.password", actor=user, object_type="user", object_id=user.id)
+    ended = end_sign_ins(session, user, keep=user)
+    revoked = revoke_all_tokens(session, user) if revoke_tokens else 0
+    audit.record(
+        session,
+        "user.password",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        details={"sessions": ended, "tokens": revoked},
+    )
+
+
+# ---- administering people ----------------------------------------------------------------------
+
+
+def person(session: Session, admin: User | None, user_id: int) -> User:
+    if admin is not None and not can_manage_people(admin.actor):
+        raise Forbidden("Only admins manage people.")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"There is no user {user_id}.")
+    return user
+
+
+def _active_admin_ids(session: Session) -> set[int]:
+    rows = session.execute(select(User.id, User.roles).where(User.active)).all()
+    return {row.id for row in rows if "admin" in row.roles.split(",")}
+
+
+def update_person(
+    session: Session,
+    admin: User | None,
+    user_id: int,
+    *,
+    roles: list[str],
+    partner_slug: str | None,
+) -> User:
+    """Change someone's roles or move them to another partner; the record keeps the old ones."""
+    user = person(session, admin, user_id)
+    try:
+        role_set = parse_roles(roles)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="roles") from None
+    if not role_set:
+        raise Invalid("Choose at least one role.", field="roles")
+    partner = None
+    if partner_slug:
+        partner = session.execute(
+            select(Partner).where(Partner.slug == partner_slug)
+        ).scalar_one_or_none()
+        if partner is None:
+            raise NotFound(f"There is no partner {partner_slug!r}.", field="partner")
+    check_roles_fit_partner(role_set, partner is not None)
+    if "admin" not in role_set and user.active:
+        check_keeps_an_admin(_active_admin_ids(session), user.id)
+    before = {"roles": user.roles, "partner": user.partner.slug if user.partner else None}
+    user.roles = ",".join(sorted(role_set))
+    user.partner = partner
+    after = {"roles": user.roles, "partner": partner.slug if partner else None}
+    if before != after:
+        session.flush()
+        audit.record(
+            session,
+            "user.update",
+            actor=admin,
+            object_type="user",
+            object_id=user.id,
+            details={"before": before, "after": after},
+        )
+    return user
+
+
+def set_active(session: Session, admin: User | None, user_id: int, *, active: bool) -> User:
+    """Deactivate (every sign-in and API token stops at once) or reactivate someone."""
+    user = person(session, admin, user_id)
+    if user.active == active:
+        return user
+    details = {}
+    if not active:
+        check_keeps_an_admin(_active_admin_ids(session), user.id)
+        details = {
+            "sessions": end_sign_ins(session, user),
+            "tokens": revoke_all_tokens(session, user),
+        }
+    user.active = active
+    session.flush()
+    audit.record(
+        session,
+        "user.reactivate" if active else "user.deactivate",
+        actor=admin,
+        object_type="user",
+        object_id=user.id,
+        details=details,
+    )
+    return user
+
+
+def revoke_everything(session: Session, admin: User, user_id: int) -> User:
+    """An admin ends all of someone's sign-ins and tokens (a lost laptop, a leaked token)."""
+    user = person(session, admin, user_id)
+    sign_out_everywhere(session, user, tokens=True, by=admin)
+    return user
 
 
 def people(session: Session, admin: User) -> list[User]:

@@ -25,6 +25,8 @@ def authenticate():
 
 
 # Each feature's routes register on bp when imported.
+from app.accounts import api as _accounts_api  # noqa: E402,F401
+from app.alliance import api as _alliance_api  # noqa: E402,F401
 from app.api import contract, openapi  # noqa: E402,F401
 from app.divergence import api as _divergence_api  # noqa: E402,F401
 from app.drafting import api as _drafting_api  # noqa: E402,F401

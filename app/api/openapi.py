@@ -26,6 +26,8 @@ PATH_PARAMETERS = {
     "flag_id": "The flag's id.",
     "number": "The amendment's number within the position.",
     "partner_slug": "The partner's short name, e.g. harbourside.",
+    "area_slug": "The policy area's short name, e.g. housing.",
+    "user_id": "The person's id.",
 }
 
 

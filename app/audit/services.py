@@ -9,8 +9,6 @@ from app.accounts.models import User
 from app.audit.models import AuditEvent, AuditHead
 from app.extensions import utcnow
 from positions.audit import GENESIS, AuditRecord, canonical_details, event_hash, verify_chain
-from positions.refusals import Forbidden
-from positions.roles import can_read_audit
 
 
 def record(
@@ -106,25 +104,3 @@ class AuditLog:
     @property
     def has_next(self) -> bool:
         return self.page * self.per_page < self.total
-
-
-def browse(
-    session: Session, viewer: User, *, page: int, per_page: int, verify: bool = False
-) -> AuditLog:
-    """The newest events first, for admins only; optionally with a check of the whole chain."""
-    if not can_read_audit(viewer.actor):
-        raise Forbidden("Only admins can read the audit record.")
-    events = session.execute(
-        select(AuditEvent)
-        .order_by(AuditEvent.seq.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).scalars()
-    head = session.get(AuditHead, 1)
-    return AuditLog(
-        list(events),
-        page,
-        per_page,
-        head.seq if head else 0,
-        verify_chain_of(session) if verify else None,
-    )

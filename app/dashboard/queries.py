@@ -18,6 +18,7 @@ from app.drafting.models import (
 from app.drafting.queries.lists import with_texts
 from app.drafting.services.consensus import all_partners, consensus_for_many
 from app.web.pagination import in_order, rows_by_id
+from positions import alliance as alliance_core
 from positions import consensus as core
 from positions import governance as gov
 
@@ -33,6 +34,7 @@ class Dashboard:
     due_for_review: list[Position]
     recently_published: list[Publication]
     consensus: dict[int, core.Consensus]
+    membership_news: list[str]  # a partner joining or leaving, and what it does to drafts
     # Published texts a partner has said it no longer supports (the text stays public).
     no_longer_supported: list[Dissent] = field(default_factory=list)
     # Withdrawals another partner has confirmed that await this person's partner.
@@ -48,7 +50,8 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
     newest sign-off of that partner on that position.
     """
     day = clock_of(session).today()
-    required = [p.id for p in core.required_signatories(all_partners(session), day)]
+    partners = all_partners(session)
+    required = [p.id for p in core.required_signatories(partners, day)]
 
     def latest(partner_id) -> object:
         newest = aliased(SignOff)
@@ -164,6 +167,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
     shown = {p.id: p for p in awaiting + stale + objections + ready}
     consensus = consensus_for_many(session, list(shown.values()))
     return Dashboard(
+        membership_news=membership_news(session, partners, day),
         due_for_review=due,
         awaiting_my_partner=awaiting,
         my_stale_approvals=stale,
@@ -212,3 +216,14 @@ def _withdrawals_awaiting(session: Session, partner_id: int, limit: int) -> list
             .limit(limit)
         ).scalars()
     )
+
+
+def membership_news(session: Session, partners, day) -> list[str]:
+    """Partners joining or leaving about now, each with what it does to the drafts in flight."""
+    changes = alliance_core.membership_changes(partners, day)
+    if not changes:
+        return []  # the usual case: no query at all
+    in_flight = session.execute(
+        select(func.count(Position.id)).where(Position.status.in_(OPEN_STATUSES))
+    ).scalar_one()
+    return [alliance_core.describe_for_drafts(change, in_flight) for change in changes]

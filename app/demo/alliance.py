@@ -259,6 +259,13 @@ def _divergence(session, chiefs, officers, stale, objected, agreed, partly, publ
     lifecycle.set_review_date(session, officers["riverbank"], published.id, date(2025, 6, 30))
 
 
+def present(session: Session) -> bool:
+    """Whether the demo's people are in this database (loaded now or on an earlier run)."""
+    from app.accounts.services import find_by_email
+
+    return find_by_email(session, "admin@alliance.example") is not None
+
+
 def login_lines() -> list[str]:
     """The demo's sign-ins, for `make run` to print."""
     lines = [

@@ -23,6 +23,8 @@ def demo_load(if_empty):
     else:
         db.session.commit()
         click.echo("Demo alliance loaded.")
+    if not demo.present(db.session):
+        return  # a real alliance: its people are not the demo's, and no password is printed
     click.echo(f"Demo sign-ins (password: {demo.DEMO_PASSWORD}):")
     for line in demo.login_lines():
         click.echo("  " + line)

@@ -251,8 +251,10 @@ def _move_versions(session: Session, flush_context, instances) -> None:
         if isinstance(row, Position):
             if row not in session.new and session.is_modified(row):
                 touched.add(row.id)
-        elif isinstance(row, Partner) and row not in session.new:
-            everything = everything or session.is_modified(row)
+        elif isinstance(row, Partner):  # a new partner is a new signatory of every draft
+            everything = everything or row in session.new or session.is_modified(row)
+        elif isinstance(row, PolicyArea) and row not in session.new:
+            everything = everything or session.is_modified(row)  # its name shows on the page
         elif isinstance(row, User) and row not in session.new:
             everything = everything or inspect(row).attrs.name.history.has_changes()
         elif isinstance(getattr(row, "position_id", None), int):

@@ -36,8 +36,9 @@ def require_login():
     """Every drafting page is for signed-in members only."""
 
 
-def _areas() -> list[SelectChoice]:
-    return [SelectChoice(a.id, a.name) for a in drafting.policy_areas(db.session)]
+def _areas(*, current_only: bool = False) -> list[SelectChoice]:
+    areas = drafting.policy_areas(db.session, current_only=current_only)
+    return [SelectChoice(a.id, a.name) for a in areas]
 
 
 @bp.get("/")
@@ -61,7 +62,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = PositionForm()
-    form.area.choices = _areas()
+    form.area.choices = _areas(current_only=True)  # a retired area takes no new position
     status = 200
     if form.validate_on_submit():
         try:

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, render_template, request
 
+from app.alliance.settings import settings_of
 from app.extensions import db
 from app.public import queries
 from app.web.caching import conditional, etag_of, kept, viewer
@@ -26,7 +27,8 @@ def position(slug: str):
     if version is None:
         abort(404)
     who = viewer()
-    etag = etag_of(*version, *who)
+    # The accountable body is on the page: a new one (kept in memory, no query) is a new page.
+    etag = etag_of(*version, *who, settings_of(db.session).accountable_body)
 
     def render() -> str:
         record = queries.public_record(db.session, slug)

@@ -121,6 +121,39 @@ def live_server(tmp_path_factory) -> LiveServer:
 
 
 @pytest.fixture(scope="session")
+def empty_server(tmp_path_factory) -> LiveServer:
+    """The app on an empty, migrated database with no admin: start-up makes the set-up token."""
+    instance = tmp_path_factory.mktemp("e2e-empty")
+    database = f"sqlite:///{instance / 'concord.db'}"
+    env = {**os.environ, "CONCORD_INSTANCE": str(instance), "DATABASE_URL": database}
+    _flask(["db", "upgrade"], env)
+
+    app = create_app(
+        E2EConfig,
+        SQLALCHEMY_DATABASE_URI=database,
+        SETUP_TOKEN_FILE=str(instance / "setup_token"),
+    )
+    with live(app, "e2e-empty-server") as url:
+        server = LiveServer(url=url, app=app)
+        server.states["setup_token"] = (instance / "setup_token").read_text().strip()
+        yield server
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def open_empty(browser, empty_server):
+    """`open_empty()`: an anonymous tab on the empty server."""
+    context = browser.new_context(base_url=empty_server.url, viewport=journeys.DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    watcher = journeys.watch(page)
+    yield page
+    context.close()
+    assert not watcher.problems, "the browser reported:\n" + "\n".join(watcher.problems)
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, driven by Playwright (its own browser download cannot work here)."""
     if not CHROMIUM.exists():

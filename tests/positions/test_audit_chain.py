@@ -116,3 +116,21 @@ def test_appending_a_forged_record_is_detected_by_the_head():
 def test_canonical_details_are_sorted_and_compact():
     assert canonical_details({"b": 1, "a": [1, 2]}) == '{"a":[1,2],"b":1}'
     assert canonical_details(None) == canonical_details({}) == "{}"
+
+
+def test_details_read_as_words_not_json():
+    from positions.audit import readable_details
+
+    assert readable_details('{"left_on":["2024-01-01",null],"name":"Moor","retired":true}') == [
+        ("Left on", "2024-01-01 → none"),
+        ("Name", "Moor"),
+        ("Retired", "yes"),
+    ]
+    assert readable_details('{"roles":["admin","comms","policy_officer"]}') == [
+        ("Roles", "admin, comms, policy_officer")
+    ]
+    assert readable_details('{"after":{"partner":"moorland","roles":"comms"}}') == [
+        ("After", "partner moorland; roles comms")
+    ]
+    assert readable_details("not json") == [("Details", "not json")]
+    assert readable_details("{}") == []

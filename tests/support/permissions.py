@@ -44,11 +44,24 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "account.profile": {"GET": MEMBERS, "POST": MEMBERS},
     "account.tokens": {"GET": MEMBERS, "POST": MEMBERS},
     "account.revoke": {"POST": OWNER},
+    "account.sign_out_everywhere": {"POST": MEMBERS},  # one's own other sessions
     "account.welcome": {"GET": EVERYONE, "POST": EVERYONE},  # the signed link is the key
     # ---- administration -----------------------------------------------------------------------
     "admin.audit_log": {"GET": ADMINS},
+    "admin.audit_csv": {"GET": ADMINS},
     "admin.people": {"GET": ADMINS, "POST": ADMINS},
     "admin.reset": {"POST": ADMINS},
+    "admin.person": {"GET": ADMINS, "POST": ADMINS},
+    "admin.deactivate": {"POST": ADMINS},
+    "admin.reactivate": {"POST": ADMINS},
+    "admin.sign_out": {"POST": ADMINS},  # every session and token of someone else
+    "setup.start": {"GET": NOBODY, "POST": NOBODY},  # 404 once an admin exists
+    "alliance.page": {"GET": ADMINS, "POST": ADMINS},  # the alliance's settings
+    "alliance.add_partner": {"POST": ADMINS},
+    "alliance.edit_partner": {"POST": ADMINS},
+    "alliance.add_area": {"POST": ADMINS},
+    "alliance.edit_area": {"POST": ADMINS},
+    "alliance.merge_area": {"POST": ADMINS},
     # ---- positions on the web -----------------------------------------------------------------
     "dashboard.index": {"GET": MEMBERS},
     "drafting.index": {"GET": MEMBERS},
@@ -107,6 +120,18 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "metrics.metrics": {"GET": NOBODY},  # 404 without METRICS_TOKEN; 401 without the token
     "api.published": {"GET": EVERYONE},
     "api.partners": {"GET": MEMBERS},
+    "api.create_partner": {"POST": ADMINS},
+    "api.update_partner": {"PATCH": ADMINS},
+    "api.list_areas": {"GET": MEMBERS},
+    "api.create_area": {"POST": ADMINS},
+    "api.update_area": {"PATCH": ADMINS},
+    "api.merge_area": {"POST": ADMINS},
+    "api.list_people": {"GET": ADMINS},
+    "api.invite_person": {"POST": ADMINS},
+    "api.update_person": {"PATCH": ADMINS},
+    "api.sign_out_person": {"POST": ADMINS},
+    "api.get_settings": {"GET": ADMINS},
+    "api.update_settings": {"PATCH": ADMINS},
     "api.list_positions": {"GET": MEMBERS},
     "api.create_position": {"POST": DRAFTERS},
     "api.show_position": {"GET": MEMBERS},

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
 
 from app.accounts import services as accounts
+from app.alliance.services import administration
 from app.divergence.services import amendments, differ, stances
 from app.drafting.models import Position
 from app.drafting.services import governance
@@ -44,6 +46,7 @@ from tests.support.world import Alliance
 
 SECRET = "zq-internal-7731"  # in every internal record; never in an answer to a signed-out tab
 NEW_PASSWORD = "a different long passphrase 42"
+FAR_FUTURE = date(2999, 1, 1)
 
 
 @dataclass
@@ -116,6 +119,34 @@ class World:
 
     def n(self) -> int:
         return next(self.serial)
+
+    def future_partner(self) -> str:
+        """A partner joining far in the future: never a signatory of the world's positions."""
+        partner = administration.add_partner(
+            db.session, None, name=f"Future {self.n()}", joined_on=FAR_FUTURE
+        )
+        db.session.commit()
+        return partner.slug
+
+    def spare_person(self, *, active: bool = True) -> int:
+        user = make_user(f"spare{self.n()}@example.org", "policy_officer")
+        user.active = active
+        db.session.commit()
+        return user.id
+
+    def spare_area(self) -> str:
+        area = administration.add_area(db.session, None, name=f"Spare area {self.n()}")
+        db.session.commit()
+        return area.slug
+
+    def settings_form(self) -> dict:
+        """The configured name and zone again (the app keeps them for every later test)."""
+        return {
+            "name": current_app.config["ALLIANCE_NAME"],
+            "time_zone": current_app.config["ALLIANCE_TIMEZONE"],
+            "public_introduction": "We speak together.",
+            "accountable_partner": "harbourside",
+        }
 
     # ---- fresh data for one try ---------------------------------------------------------------
 
@@ -285,7 +316,8 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
             form={"new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
             relogin=True,
         ),
-        ("admin.audit_log", "GET"): lambda: Case("GET", "/admin/audit?verify=1"),
+        ("admin.audit_log", "GET"): lambda: Case("GET", "/admin/audit?verify=1&what=position"),
+        ("admin.audit_csv", "GET"): lambda: Case("GET", "/admin/audit.csv?who=admin"),
         ("admin.people", "GET"): lambda: Case("GET", "/admin/people"),
         ("admin.people", "POST"): lambda: Case(
             "POST",
@@ -298,6 +330,64 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
             },
         ),
         ("admin.reset", "POST"): lambda: Case("POST", f"/admin/people/{w.throwaway.id}/reset"),
+        ("setup.start", "GET"): lambda: Case("GET", "/setup?token=guess"),
+        ("setup.start", "POST"): lambda: Case(
+            "POST",
+            "/setup",
+            form={"token": "guess", "name": "Take-over", "partners": "Mine", "time_zone": "UTC"},
+        ),
+        ("admin.person", "GET"): lambda: Case("GET", f"/admin/people/{w.throwaway.id}"),
+        ("admin.person", "POST"): lambda: Case(
+            "POST",
+            f"/admin/people/{w.spare_person()}",
+            form={"partner": "harbourside", "roles": ["policy_officer", "comms"]},
+        ),
+        ("admin.deactivate", "POST"): lambda: Case(
+            "POST", f"/admin/people/{w.spare_person()}/deactivate"
+        ),
+        ("admin.reactivate", "POST"): lambda: Case(
+            "POST", f"/admin/people/{w.spare_person(active=False)}/reactivate"
+        ),
+        ("admin.sign_out", "POST"): lambda: Case(
+            "POST", f"/admin/people/{w.spare_person()}/sign-out"
+        ),
+        ("account.sign_out_everywhere", "POST"): lambda: Case(
+            "POST", "/account/sign-out-everywhere"
+        ),
+        ("alliance.page", "GET"): lambda: Case("GET", "/admin/alliance"),
+        ("alliance.page", "POST"): lambda: Case("POST", "/admin/alliance", form=w.settings_form()),
+        ("alliance.add_partner", "POST"): lambda: Case(
+            "POST",
+            "/admin/alliance/partners",
+            form={
+                "new-partner-name": f"New partner {w.n()}",
+                "new-partner-joined_on": "2999-01-01",
+            },
+        ),
+        ("alliance.edit_partner", "POST"): lambda: (
+            lambda slug: Case(
+                "POST",
+                f"/admin/alliance/partners/{slug}",
+                form={f"p-{slug}-name": f"Renamed {w.n()}", f"p-{slug}-joined_on": "2999-01-01"},
+            )
+        )(w.future_partner()),
+        ("alliance.add_area", "POST"): lambda: Case(
+            "POST", "/admin/alliance/areas", form={"new-area-name": f"New area {w.n()}"}
+        ),
+        ("alliance.edit_area", "POST"): lambda: (
+            lambda slug: Case(
+                "POST",
+                f"/admin/alliance/areas/{slug}",
+                form={f"a-{slug}-name": f"Renamed area {w.n()}", f"a-{slug}-retired": "y"},
+            )
+        )(w.spare_area()),
+        ("alliance.merge_area", "POST"): lambda: (
+            lambda slug: Case(
+                "POST",
+                f"/admin/alliance/areas/{slug}/merge",
+                form={f"merge-{slug}-into": w.spare_area()},
+            )
+        )(w.spare_area()),
         # positions on the web
         ("dashboard.index", "GET"): lambda: Case("GET", "/"),
         ("drafting.index", "GET"): lambda: Case("GET", "/positions/?q=draft"),
@@ -457,6 +547,40 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("metrics.metrics", "GET"): lambda: Case("GET", "/metrics"),
         ("api.published", "GET"): lambda: Case("GET", f"{api}/published"),
         ("api.partners", "GET"): lambda: Case("GET", f"{api}/partners"),
+        ("api.create_partner", "POST"): lambda: Case(
+            "POST",
+            f"{api}/partners",
+            json={"name": f"API partner {w.n()}", "joined_on": "2999-01-01"},
+        ),
+        ("api.update_partner", "PATCH"): lambda: Case(
+            "PATCH", f"{api}/partners/{w.future_partner()}", json={"name": f"Renamed {w.n()}"}
+        ),
+        ("api.list_areas", "GET"): lambda: Case("GET", f"{api}/areas"),
+        ("api.create_area", "POST"): lambda: Case(
+            "POST", f"{api}/areas", json={"name": f"API area {w.n()}"}
+        ),
+        ("api.update_area", "PATCH"): lambda: Case(
+            "PATCH", f"{api}/areas/{w.spare_area()}", json={"retired": True}
+        ),
+        ("api.merge_area", "POST"): lambda: Case(
+            "POST", f"{api}/areas/{w.spare_area()}/merge", json={"into": w.spare_area()}
+        ),
+        ("api.list_people", "GET"): lambda: Case("GET", f"{api}/people"),
+        ("api.invite_person", "POST"): lambda: Case(
+            "POST",
+            f"{api}/people",
+            json={"email": f"api{w.n()}@example.org", "name": "New", "roles": ["comms"]},
+        ),
+        ("api.update_person", "PATCH"): lambda: Case(
+            "PATCH", f"{api}/people/{w.spare_person()}", json={"active": False}
+        ),
+        ("api.sign_out_person", "POST"): lambda: Case(
+            "POST", f"{api}/people/{w.spare_person()}/sign-out"
+        ),
+        ("api.get_settings", "GET"): lambda: Case("GET", f"{api}/settings"),
+        ("api.update_settings", "PATCH"): lambda: Case(
+            "PATCH", f"{api}/settings", json=w.settings_form()
+        ),
         ("api.list_positions", "GET"): lambda: Case("GET", f"{api}/positions"),
         ("api.create_position", "POST"): lambda: Case(
             "POST",

@@ -1,15 +1,25 @@
 """Administration: people (invitations, password resets) and the audit record."""
 
-from flask import Blueprint, current_app, flash, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app.accounts import services as accounts
-from app.accounts.forms import InviteForm, ResetForm
-from app.audit import services as audit
+from app.accounts.forms import InviteForm, PersonForm, ResetForm
+from app.alliance.settings import clock_of
+from app.audit import queries as audit_queries
 from app.drafting.services.consensus import all_partners
 from app.extensions import db
-from app.web.errors import form_refused
+from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int
 from positions.refusals import Refused
 
@@ -28,8 +38,23 @@ def require_login():
 def audit_log():
     page = max(1, request.args.get("page", 1, type=bounded_int))
     verify = bool(request.args.get("verify"))
-    log = audit.browse(db.session, current_user, page=page, per_page=PER_PAGE, verify=verify)
-    return render_template("admin/audit.html", log=log)
+    filters = audit_queries.AuditFilters.parse(request.args)
+    log, rows = audit_queries.browse(
+        db.session, current_user, filters, page=page, per_page=PER_PAGE, verify=verify
+    )
+    return render_template("admin/audit.html", log=log, rows=rows, filters=filters)
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    filters = audit_queries.AuditFilters.parse(request.args)
+    body = "".join(audit_queries.as_csv(db.session, current_user, filters))
+    stamp = clock_of(db.session).today().isoformat()
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'},
+    )
 
 
 def _link(user, purpose: str) -> str:
@@ -93,4 +118,80 @@ def reset(user_id: int):
         form=_invite_form(formdata=None),
         link=_link(user, "reset"),
         reset_form=ResetForm(),
+    )
+
+
+def _partner_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "Alliance team (no partner)")] + [
+        SelectChoice(p.slug, p.name) for p in all_partners(db.session)
+    ]
+
+
+@bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+def person(user_id: int):
+    accounts.people(db.session, current_user)  # refuses non-admins
+    user = accounts.person(db.session, current_user, user_id)
+    form = PersonForm(
+        partner=user.partner.slug if user.partner else "",
+        roles=[r for r in user.roles.split(",") if r],
+    )
+    form.partner.choices = _partner_choices()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accounts.update_person(
+                db.session,
+                current_user,
+                user_id,
+                roles=form.roles.data,
+                partner_slug=form.partner.data or None,
+            )
+            flash(f"Saved {user.name}'s partner and roles.", "success")
+            return redirect(url_for(".person", user_id=user_id))
+        except Refused as error:
+            status = form_refused(form, error, fallback="roles")
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "admin/person.html", person=user, form=form, action_form=ResetForm()
+    ), status
+
+
+def _person_action(user_id: int, act, done: str):
+    """A button on someone's page: do it, or say why not, and go back to the page."""
+    if not ResetForm().validate():
+        flash("That request was incomplete; try again.", "error")
+    else:
+        try:
+            user = act()
+            flash(done.format(name=user.name), "success")
+        except Refused as error:
+            flash_refused(error)
+    return redirect(url_for(".person", user_id=user_id))
+
+
+@bp.post("/people/<int:user_id>/deactivate")
+def deactivate(user_id: int):
+    return _person_action(
+        user_id,
+        lambda: accounts.set_active(db.session, current_user, user_id, active=False),
+        "{name} is deactivated: their sessions and API tokens no longer work.",
+    )
+
+
+@bp.post("/people/<int:user_id>/reactivate")
+def reactivate(user_id: int):
+    return _person_action(
+        user_id,
+        lambda: accounts.set_active(db.session, current_user, user_id, active=True),
+        "{name} can sign in again.",
+    )
+
+
+@bp.post("/people/<int:user_id>/sign-out")
+def sign_out(user_id: int):
+    return _person_action(
+        user_id,
+        lambda: accounts.revoke_everything(db.session, current_user, user_id),
+        "{name} is signed out everywhere and their API tokens are revoked.",
     )

@@ -26,7 +26,7 @@ bp = Blueprint("auth", __name__, template_folder="../templates")
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return accounts.user_for_sign_in(db.session, user_id)
 
 
 class LoginForm(FlaskForm):
@@ -60,6 +60,7 @@ def login():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
             session.clear()  # a fresh session at sign-in: nothing carried over from before
+            accounts.start_sign_in(db.session, user)
             login_user(user)
             flash(f"Signed in as {user.name}.", "success")
             return redirect(_safe_next(request.args.get("next")))

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.accounts import services as accounts
@@ -24,6 +24,7 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(
         "New password again", validators=[EqualTo("new", "The two passwords differ.")]
     )
+    revoke_tokens = BooleanField("Also revoke my API tokens")
 
 
 class SetPasswordForm(FlaskForm):
@@ -55,15 +56,30 @@ def profile():
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                db.session, current_user, current=form.current.data, new=form.new.data
+                db.session,
+                current_user,
+                current=form.current.data,
+                new=form.new.data,
+                revoke_tokens=form.revoke_tokens.data,
             )
-            flash("Password changed.", "success")
+            flash("Password changed. You are signed out everywhere else.", "success")
             return redirect(url_for(".profile"))
         except Refused as error:
             status = form_refused(form, error, fallback="new")
     elif form.is_submitted():
         status = 400
-    return render_template("account/profile.html", form=form), status
+    return render_template("account/profile.html", form=form, everywhere_form=RevokeForm()), status
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if not RevokeForm().validate():
+        flash("That request was incomplete; try again.", "error")
+        return redirect(url_for(".profile"))
+    accounts.sign_out_everywhere(db.session, current_user)
+    flash("Signed out everywhere else.", "success")
+    return redirect(url_for(".profile"))
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])

@@ -12,8 +12,14 @@ from app.divergence.services.differ import reopening_state
 from app.divergence.services.stances import latest_stances
 from app.drafting.models import Dissent, Position, SignOff
 from app.drafting.services import governance
-from app.drafting.services.consensus import consensus_for, get_position, signoff_history
+from app.drafting.services.consensus import (
+    all_partners,
+    consensus_for,
+    get_position,
+    signoff_history,
+)
 from app.drafting.services.editing import revision_count
+from positions import alliance as alliance_rules
 from positions import consensus as core
 from positions import divergence as rules
 from positions import roles
@@ -56,6 +62,7 @@ class PositionPage:
     dissents: list[Dissent]  # partners that no longer support the published text
     may_state_dissent: bool
     may_retract_dissent: bool
+    membership_news: list[str]  # partners joining or leaving about now, while it is in flight
 
     @property
     def changes_since_my_approval(self) -> int | None:
@@ -131,6 +138,16 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
         dissents=dissents,
         may_state_dissent=withdrawable and chief_here and not mine_dissents,
         may_retract_dissent=chief_here and mine_dissents,
+        membership_news=(
+            [
+                alliance_rules.describe_for_position(change)
+                for change in alliance_rules.membership_changes(
+                    all_partners(session), clock_of(session).today()
+                )
+            ]
+            if working
+            else []
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
 from app.web.params import MAX_ID
 from positions import diffing
+from positions.alliance import check_new_position_area
 from positions.hashing import content_hash
 from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 from positions.rendering import render_markdown
@@ -33,8 +34,12 @@ def _check_may_draft(user: User) -> None:
         raise Forbidden("Only policy officers and chief officers write positions.")
 
 
-def policy_areas(session: Session) -> list[PolicyArea]:
-    return list(session.execute(select(PolicyArea).order_by(PolicyArea.name)).scalars())
+def policy_areas(session: Session, *, current_only: bool = False) -> list[PolicyArea]:
+    """Every area, or only those a new position may take (retired ones stay on old ones)."""
+    query = select(PolicyArea).order_by(PolicyArea.name)
+    if current_only:
+        query = query.where(PolicyArea.retired.is_(False))
+    return list(session.execute(query).scalars())
 
 
 def find_area(session: Session, ref: str | int) -> PolicyArea:
@@ -79,6 +84,7 @@ def create_position(
     _check_may_draft(author)
     check_position_text(title, body, note, settings_of(session).max_body_bytes)
     policy_area = find_area(session, area)
+    check_new_position_area(policy_area.as_core())
     position = Position(
         title=title.strip(),
         slug=_unique_slug(session, title),

@@ -38,10 +38,11 @@ def api(alliance, client):
 def test_partners_are_listed_alphabetically(alliance, api):
     response = api(alliance.drafter).get("/partners")
     assert response.status_code == 200
+    member = {"active": True, "joined_on": "2020-01-01", "left_on": None}
     assert response.get_json() == [
-        {"slug": "harbourside", "name": "Harbourside", "active": True},
-        {"slug": "moorland", "name": "Moorland", "active": True},
-        {"slug": "riverbank", "name": "Riverbank", "active": True},
+        {"slug": "harbourside", "name": "Harbourside", **member},
+        {"slug": "moorland", "name": "Moorland", **member},
+        {"slug": "riverbank", "name": "Riverbank", **member},
     ]
 
 

@@ -42,3 +42,10 @@ def test_demo_load_if_empty_skips_quietly(flask_cli, session):
     assert result.exit_code == 0, result.output
     assert committed_count(Partner) == 1
     assert flask_cli("demo", "load", "--if-empty").exit_code == 0
+    assert "concord-demo" not in result.output  # no demo sign-ins for a database without them
+
+
+def test_demo_sign_ins_are_printed_again_where_the_demo_is(flask_cli, session):
+    assert flask_cli("demo", "load").exit_code == 0
+    again = flask_cli("demo", "load", "--if-empty")
+    assert "not loaded again" in again.output and "concord-demo" in again.output

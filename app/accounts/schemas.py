@@ -1,0 +1,46 @@
+"""People in the JSON API (admins): who they are, their partner and roles, and access."""
+
+from pydantic import BaseModel, ConfigDict, StrictBool
+
+from app.api.fields import Body, Slug, Text
+
+
+class Person(BaseModel):
+    id: int
+    email: str
+    name: str
+    partner: Slug | None
+    roles: list[str]
+    active: bool
+
+    @classmethod
+    def of(cls, user) -> "Person":
+        return cls(
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            partner=user.partner.slug if user.partner else None,
+            roles=[r for r in user.roles.split(",") if r],
+            active=user.active,
+        )
+
+
+class Invited(Person):
+    set_password_link: str  # works once, for 7 days: pass it on
+
+
+class NewPerson(Body):
+    email: Text
+    name: Text
+    roles: list[str]
+    partner: Slug | None = None  # none: the alliance team
+
+
+class PersonChanges(Body):
+    """Only the fields sent change; `partner: null` moves someone to the alliance team."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    roles: list[str] = []
+    partner: Slug | None = None
+    active: StrictBool = True

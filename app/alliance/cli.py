@@ -1,0 +1,159 @@
+"""`flask --app wsgi alliance ...`: set up an alliance from nothing, and administer it."""
+
+import click
+from flask import current_app, url_for
+from flask.cli import AppGroup
+
+from app.accounts import services as accounts
+from app.alliance.services import administration as admin
+from app.extensions import db
+from positions import alliance as core
+from positions.refusals import Refused
+
+cli = AppGroup("alliance", help="Set up the alliance; its partners, policy areas and settings.")
+
+BASE_URL_HELP = "Where Concord is served, for the printed link (default: $CONCORD_URL or local)."
+
+
+def _run(change):
+    """One command, one commit; a refusal is a clear message and exit status 1."""
+    try:
+        result = change()
+    except Refused as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    return result
+
+
+def set_password_link(user, base_url: str | None) -> str:
+    base = base_url or current_app.config.get("CONCORD_URL") or "http://127.0.0.1:5000"
+    token = accounts.account_link_token(user, "invite", current_app.config["SECRET_KEY"])
+    with current_app.test_request_context(base_url=base):
+        return url_for("account.welcome", token=token, _external=True)
+
+
+def _prompt_many(label: str) -> list[str]:
+    click.echo(f"{label} (one a line; an empty line ends the list):")
+    answers = []
+    while answer := click.prompt(" ", default="", show_default=False).strip():
+        answers.append(answer)
+    return answers
+
+
+@cli.command("init")
+@click.option("--name", help="The alliance's name.")
+@click.option("--timezone", "time_zone", help="Its time zone, e.g. Europe/London.")
+@click.option("--partner", "partners", multiple=True, help='"Name=slug" (or a name); repeat.')
+@click.option("--area", "areas", multiple=True, help="A policy area's name; repeat.")
+@click.option("--admin-email", help="The first admin's email.")
+@click.option("--admin-name", help="The first admin's name.")
+@click.option("--add", is_flag=True, help="Add to a database that already has partners.")
+@click.option("--base-url", help=BASE_URL_HELP)
+def init(name, time_zone, partners, areas, admin_email, admin_name, add, base_url):
+    """Create the alliance: settings, partners, areas and the first admin.
+
+    Asks for whatever the options leave out, so it runs interactively or fully scripted; given
+    --name, it is scripted and asks for no lists (partners and areas left out are none)."""
+    if admin.has_partners(db.session) and not add:
+        raise click.ClickException(
+            "This database already has partners. Use --add to add to it, or an empty database."
+        )
+    scripted = bool(name)
+    name = name or click.prompt("Alliance name")
+    time_zone = time_zone or click.prompt("Time zone", default="Europe/London")
+    partners = list(partners) or (
+        [] if scripted else _prompt_many("Partners, as Name=slug or just a name")
+    )
+    areas = list(areas) or ([] if scripted else _prompt_many("Policy areas"))
+    admin_email = admin_email or click.prompt("First admin's email")
+    admin_name = admin_name or click.prompt("First admin's name")
+    try:
+        specs = [core.parse_partner_spec(spec) for spec in partners]
+    except Refused as exc:
+        raise click.ClickException(exc.message) from None
+    user = _run(
+        lambda: admin.set_up(
+            db.session,
+            name=name,
+            time_zone=time_zone,
+            partners=specs,
+            areas=areas,
+            admin_email=admin_email,
+            admin_name=admin_name,
+            add=add,
+        )
+    )
+    click.echo(f"{name}: {len(specs)} partners, {len(areas)} policy areas.")
+    click.echo(f"{user.name} <{user.email}> sets a password (once, within 7 days) at:")
+    click.echo(set_password_link(user, base_url))
+
+
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@cli.command("partner-add")
+@click.argument("name")
+@click.option("--slug", help="Its stable address; made from the name when left out.")
+@click.option("--joined", type=DAY, help="YYYY-MM-DD: it must sign from this day.")
+def partner_add(name, slug, joined):
+    """Add a partner."""
+    partner = _run(
+        lambda: admin.add_partner(
+            db.session, None, name=name, slug=slug, joined_on=joined.date() if joined else None
+        )
+    )
+    click.echo(f"Added {partner.name} ({partner.slug}).")
+
+
+@cli.command("partner-update")
+@click.argument("slug")
+@click.option("--name", help="A new name (the slug stays).")
+@click.option("--joined", type=DAY, help="YYYY-MM-DD it joined.")
+@click.option("--left", type=DAY, help="YYYY-MM-DD it leaves: no longer a signatory from then.")
+def partner_update(slug, name, joined, left):
+    """Rename a partner or record when it joined or left."""
+    changes = {}
+    if name:
+        changes["name"] = name
+    if joined:
+        changes["joined_on"] = joined.date()
+    if left:
+        changes["left_on"] = left.date()
+    partner = _run(lambda: admin.update_partner(db.session, None, slug, **changes))
+    click.echo(
+        f"{partner.name} ({partner.slug}): joined {partner.joined_on or '-'}, "
+        f"left {partner.left_on or '-'}."
+    )
+
+
+@cli.command("area-add")
+@click.argument("name")
+def area_add(name):
+    """Add a policy area."""
+    area = _run(lambda: admin.add_area(db.session, None, name=name))
+    click.echo(f"Added {area.name} ({area.slug}).")
+
+
+@cli.command("area-update")
+@click.argument("slug")
+@click.option("--name", help="A new name (the slug stays).")
+@click.option("--retire/--restore", default=None, help="Offer it for new positions or not.")
+def area_update(slug, name, retire):
+    """Rename a policy area, retire it or bring it back."""
+    changes = {}
+    if name:
+        changes["name"] = name
+    if retire is not None:
+        changes["retired"] = retire
+    area = _run(lambda: admin.update_area(db.session, None, slug, **changes))
+    click.echo(f"{area.name} ({area.slug}){' — retired' if area.retired else ''}.")
+
+
+@cli.command("area-merge")
+@click.argument("slug")
+@click.argument("into")
+def area_merge(slug, into):
+    """Move everything filed under SLUG to INTO, and retire SLUG."""
+    target = _run(lambda: admin.merge_areas(db.session, None, slug, into=into))
+    click.echo(f"Merged {slug} into {target.name} ({target.slug}).")

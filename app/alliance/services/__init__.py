@@ -1,0 +1,1 @@
+"""Commands that change the alliance: set-up, partners, policy areas, settings."""

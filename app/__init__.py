@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.alliance.settings import Settings
 from app.extensions import SETTINGS, csrf, db, limiter, login_manager, migrate
-from app.web import errors, faults
+from app.web import caching, errors, faults
 from app.web.params import BoundedIntConverter, refuse_nul_characters
 from app.web.transaction import TransactionalFlask
 from config import BASE_DIR, INSTANCE_DIR, Config
@@ -136,4 +136,4 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+        return caching.cache_policy(response)

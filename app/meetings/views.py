@@ -31,6 +31,7 @@ from app.meetings.queries import exports as export
 from app.meetings.queries import log
 from app.meetings.services import appearances, feeds, mandates
 from app.meetings.services import meetings as meeting_service
+from app.web.caching import never_stored
 from app.web.errors import flash_refused, form_refused
 from positions import mandate as core
 from positions import meetings as meeting_rules
@@ -497,6 +498,7 @@ def mandates_page():
 
 @bp.route("/calendar", methods=["GET", "POST"])
 @login_required
+@never_stored
 def calendar_links():
     form = FeedForm()
     created = None

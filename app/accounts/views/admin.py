@@ -9,6 +9,7 @@ from app.accounts.forms import InviteForm, ResetForm
 from app.audit import services as audit
 from app.drafting.services.consensus import all_partners
 from app.extensions import db
+from app.web.caching import never_stored
 from app.web.errors import form_refused
 from app.web.params import bounded_int
 from positions.refusals import Refused
@@ -46,6 +47,7 @@ def _invite_form(**kwargs) -> InviteForm:
 
 
 @bp.route("/people", methods=["GET", "POST"])
+@never_stored
 def people():
     everyone = accounts.people(db.session, current_user)  # refuses non-admins
     form = _invite_form()
@@ -77,6 +79,7 @@ def people():
 
 
 @bp.post("/people/<int:user_id>/reset")
+@never_stored
 def reset(user_id: int):
     if not ResetForm().validate():
         flash("That request was incomplete; try again.", "error")

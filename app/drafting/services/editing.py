@@ -1,8 +1,10 @@
 """Writing positions: create, revise (merging concurrent edits), and read revisions back."""
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
@@ -73,20 +75,43 @@ def _unique_slug(session: Session, title: str) -> str:
     return slug
 
 
+SLUG_ATTEMPTS = 5
+
+
+def _insert_with_free_slug(session: Session, make, title: str) -> Position:
+    """Insert the position under a slug no other has, even when others create the same title at
+    the same moment: the free slug seen here may be taken by a commit this transaction cannot
+    see yet, so a clash is retried (in a savepoint) with a random suffix."""
+    slug = _unique_slug(session, title)
+    for _ in range(SLUG_ATTEMPTS):
+        position = make(slug)
+        try:
+            with session.begin_nested():
+                session.add(position)
+                session.flush()
+            return position
+        except IntegrityError:
+            slug = f"{slugify(title)}-{secrets.token_hex(3)}"
+    raise Conflict(
+        "Many positions with this title are being created at once; try again.",
+        code="slug_taken",
+        field="title",
+    )
+
+
 def create_position(
     session: Session, author: User, *, title: str, body: str, area: str | int, note: str = ""
 ) -> Position:
     _check_may_draft(author)
     check_position_text(title, body, note, settings_of(session).max_body_bytes)
     policy_area = find_area(session, area)
-    position = Position(
-        title=title.strip(),
-        slug=_unique_slug(session, title),
-        area=policy_area,
-        created_by_id=author.id,
+    position = _insert_with_free_slug(
+        session,
+        lambda slug: Position(
+            title=title.strip(), slug=slug, area=policy_area, created_by_id=author.id
+        ),
+        title,
     )
-    session.add(position)
-    session.flush()
     revision = _new_revision(position, 1, title, body, author, note=note.strip() or "First draft")
     session.add(revision)
     session.flush()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
@@ -168,8 +169,20 @@ def resolve_organisation(session: Session, user: User, name: str) -> Organisatio
     if found is not None:
         return found
     org = Organisation(name=name, name_key=meeting_rules.normalise_name(name))
-    session.add(org)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(org)
+            session.flush()
+    except IntegrityError:
+        # Someone else created it since we looked; theirs is the one (and audited by them).
+        found = find_organisation(session, name)
+        if found is None:
+            raise Conflict(
+                f"{name} is being added by someone else right now; try again.",
+                code="organisation_busy",
+                field="organisation",
+            ) from None
+        return found
     audit.record(
         session,
         "organisation.create",

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from app.accounts.models import User
 from app.alliance.models import PolicyArea
@@ -15,6 +15,7 @@ from app.drafting.models import Position, Revision
 from app.drafting.services.consensus import ensure_open, refresh_status
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
+from app.web.pagination import Page, paginate, rows_by_id
 from app.web.params import MAX_ID
 from positions import diffing
 from positions.hashing import content_hash
@@ -230,6 +231,25 @@ def revisions(session: Session, position_id: int) -> list[Revision]:
             .where(Revision.position_id == position_id)
             .order_by(Revision.number.desc())
         ).scalars()
+    )
+
+
+def revisions_page(
+    session: Session, position_id: int, *, page: int, per_page: int, with_bodies: bool
+) -> Page[Revision]:
+    """One page of a position's revisions, newest first; the texts stay in the database unless
+    asked for, so a long history never passes through memory whole."""
+    load = select(Revision)
+    if not with_bodies:
+        load = load.options(defer(Revision.body), defer(Revision.body_html))
+    return paginate(
+        session,
+        select(Revision.id)
+        .where(Revision.position_id == position_id)
+        .order_by(Revision.number.desc()),
+        rows_by_id(session, load),
+        page=page,
+        per_page=per_page,
     )
 
 

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from app.alliance.settings import Settings
 from app.extensions import SETTINGS, csrf, db, limiter, login_manager, migrate
 from app.web import caching, errors, faults
-from app.web.params import BoundedIntConverter, refuse_nul_characters
+from app.web.params import BoundedIntConverter, StrictJSONProvider, refuse_nul_characters
 from app.web.transaction import TransactionalFlask
 from config import BASE_DIR, INSTANCE_DIR, Config
 from positions.refusals import Refused
@@ -18,6 +18,7 @@ from positions.refusals import Refused
 
 def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app = TransactionalFlask(__name__, instance_path=str(INSTANCE_DIR))
+    app.json = StrictJSONProvider(app)  # one reader for every JSON body (app/web/params.py)
     app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(refuse_nul_characters)  # 400, before PostgreSQL would answer 500
     app.config.from_object(config_class)

@@ -33,6 +33,7 @@ from app.meetings.services import appearances, feeds, mandates
 from app.meetings.services import meetings as meeting_service
 from app.web.caching import never_stored
 from app.web.errors import flash_refused, form_refused
+from app.web.params import bounded_int
 from positions import mandate as core
 from positions import meetings as meeting_rules
 from positions import roles
@@ -80,7 +81,7 @@ def index():
         db.session,
         _viewer(),
         filters,
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=bounded_int),
         per_page=PER_PAGE,
     )
     return render_template(
@@ -316,7 +317,7 @@ def _log_page(template: str, filters, status: int, **context):
         db.session,
         viewer,
         filters,
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=bounded_int),
         per_page=PER_PAGE,
     )
     choices = log.filter_choices(db.session, viewer)
@@ -400,7 +401,7 @@ def audience(organisation_id: int):
         db.session,
         _viewer(),
         filters,
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=bounded_int),
         per_page=PER_PAGE,
     )
     if _viewer() is None and not page.total:
@@ -422,7 +423,9 @@ def audience(organisation_id: int):
 @bp.get("/flags")
 @login_required
 def flags():
-    queue = log.review_queue(db.session, current_user, page=request.args.get("page", 1, type=int))
+    queue = log.review_queue(
+        db.session, current_user, page=request.args.get("page", 1, type=bounded_int)
+    )
     return render_template("meetings/flags.html", queue=queue, form=ReviewForm(), **_labels())
 
 

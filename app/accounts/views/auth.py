@@ -20,13 +20,15 @@ from wtforms.validators import DataRequired
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.extensions import db, limiter, login_manager
+from app.web.params import row_id
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    number = row_id(user_id)
+    return db.session.get(User, number) if number else None
 
 
 class LoginForm(FlaskForm):

@@ -16,7 +16,7 @@ from app.drafting.services.consensus import ensure_open, refresh_status
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
 from app.web.pagination import Page, paginate, rows_by_id
-from app.web.params import MAX_ID
+from app.web.params import MAX_ID, is_number
 from positions import diffing
 from positions.hashing import content_hash
 from positions.refusals import Conflict, Forbidden, Invalid, NotFound
@@ -42,7 +42,7 @@ def policy_areas(session: Session) -> list[PolicyArea]:
 
 def find_area(session: Session, ref: str | int) -> PolicyArea:
     # An id arrives as text from JSON; PostgreSQL will not compare an integer column with text.
-    is_id = str(ref).isdigit() and int(ref) <= MAX_ID  # a bigger number is no row's id
+    is_id = is_number(str(ref)) and int(ref) <= MAX_ID  # a bigger number is no row's id
     column, value = (PolicyArea.id, int(ref)) if is_id else (PolicyArea.slug, str(ref))
     area = session.execute(select(PolicyArea).where(column == value)).scalar_one_or_none()
     if area is None:

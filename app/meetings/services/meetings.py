@@ -21,6 +21,7 @@ from app.meetings.models import (
     Organisation,
     OrganisationAlias,
 )
+from app.web.params import is_number
 from positions import meetings as meeting_rules
 from positions import roles
 from positions.clock import Clock
@@ -128,8 +129,8 @@ def find_areas(session: Session, refs: Iterable) -> list[PolicyArea]:
     refs = [r for r in refs if r not in (None, "")]
     if not refs:
         return []
-    ids = {int(r) for r in refs if isinstance(r, int) or str(r).isdigit()}
-    slugs = {str(r) for r in refs if not (isinstance(r, int) or str(r).isdigit())}
+    ids = {int(r) for r in refs if isinstance(r, int) or is_number(str(r))}
+    slugs = {str(r) for r in refs if not (isinstance(r, int) or is_number(str(r)))}
     if any(not 0 < i <= MAX_ID for i in ids):
         raise Invalid("There is no such policy area.", code="unknown_area", field="areas")
     found = list(

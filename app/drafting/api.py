@@ -31,7 +31,7 @@ def partners():
 )
 def list_positions(query: s.PositionsQuery):
     page = lists.list_positions(
-        db.session, status=query.status, page=query.page, per_page=query.per_page
+        db.session, status=query.status, page=query.page, per_page=query.page_size
     )
     return s.PositionPage.of(
         page, lambda p: s.Position.of(p, page.consensus[p.id], bodies=query.with_bodies)
@@ -107,7 +107,7 @@ def list_revisions(position_id: int, query: s.RevisionsQuery):
         position.id,
         position.current_revision_id,
         query.page,
-        query.per_page,
+        query.page_size,
         query.with_bodies,
     )
 
@@ -116,7 +116,7 @@ def list_revisions(position_id: int, query: s.RevisionsQuery):
             db.session,
             position_id,
             page=query.page,
-            per_page=query.per_page,
+            per_page=query.page_size,
             with_bodies=query.with_bodies,
         )
         return answer_with(

@@ -56,28 +56,36 @@ StatusFilter = text_filter({"type": "string", "enum": [s.value for s in core.Pos
 # Lists leave the (possibly very long) bodies out unless asked: a page of 200 positions with
 # 200 KB texts would be 40 MB.
 Include = text_filter({"type": "string", "enum": ["body"]})
-INCLUDE_HELP = "include=body to have each revision's body in the list."
+MAX_PER_PAGE_WITH_BODIES = 20  # 20 texts of 200 KB: 4 MB, where 200 would be 40 MB
+INCLUDE_HELP = (
+    "include=body to have each revision's body in the list "
+    f"(then at most {MAX_PER_PAGE_WITH_BODIES} per page)."
+)
 
 
-class PositionsQuery(Body):
+class WithBodies(Body):
+    """A list query that may ask for bodies, and then gets smaller pages."""
+
+    @property
+    def with_bodies(self) -> bool:
+        return self.include == "body"
+
+    @property
+    def page_size(self) -> int:
+        return min(self.per_page, MAX_PER_PAGE_WITH_BODIES) if self.with_bodies else self.per_page
+
+
+class PositionsQuery(WithBodies):
     status: StatusFilter = Field(None, description="Only positions in this status.")
     page: paging(1, MAX_PAGE, "Page number, from 1.")
     per_page: paging(50, MAX_PER_PAGE, f"Items per page (at most {MAX_PER_PAGE}).")
     include: Include = Field(None, description=INCLUDE_HELP)
 
-    @property
-    def with_bodies(self) -> bool:
-        return self.include == "body"
 
-
-class RevisionsQuery(Body):
+class RevisionsQuery(WithBodies):
     page: paging(1, MAX_PAGE, "Page number, from 1.")
     per_page: paging(50, MAX_PER_PAGE, f"Revisions per page (at most {MAX_PER_PAGE}).")
     include: Include = Field(None, description=INCLUDE_HELP)
-
-    @property
-    def with_bodies(self) -> bool:
-        return self.include == "body"
 
 
 class PublishedQuery(Body):

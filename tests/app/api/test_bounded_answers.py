@@ -67,3 +67,13 @@ def test_one_position_keeps_its_body(alliance, client, session):
     session.commit()
     answer = client.get(f"{API}/positions/{position.id}", headers=api_headers(alliance.drafter))
     assert answer.get_json()["current_revision"]["body"] == LONG
+
+
+def test_pages_with_bodies_are_smaller(alliance, client, session):
+    position = _history(alliance, 22)
+    session.commit()
+    answer = client.get(
+        f"{API}/positions/{position.id}/revisions?include=body&per_page=200",
+        headers=api_headers(alliance.drafter),
+    ).get_json()
+    assert answer["total"] == 22 and len(answer["items"]) == 20 and answer["pages"] == 2

@@ -315,8 +315,14 @@ def _pg_restore(engine: Engine, source_path: Path, target_version: str | None) -
     server = create_engine(url.set(database=MAINTENANCE_DATABASE), isolation_level="AUTOCOMMIT")
     created = False
     try:
-        with server.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {_quoted(candidate_name)}"))
+        try:
+            with server.connect() as connection:
+                connection.execute(text(f"CREATE DATABASE {_quoted(candidate_name)}"))
+        except DBAPIError as exc:
+            raise BackupError(
+                "A restore first restores into a fresh database on the same server, and that "
+                f"could not be created ({exc.orig}). The database user needs CREATEDB."
+            ) from None
         created = True
         _run(
             [

@@ -140,3 +140,15 @@ def test_a_restore_refuses_while_others_are_connected_and_changes_nothing(live, 
     assert "other connection" in result.output and "not changed" in result.output
     db.engine.dispose()
     assert snapshot(db.engine) == before
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the scratch database is PostgreSQL's")
+def test_no_scratch_database_means_no_restore_and_no_traceback(live, good_backup, monkeypatch):
+    before = snapshot(db.engine)
+    db.session.remove()
+    monkeypatch.setattr(backup, "MAINTENANCE_DATABASE", "no_such_maintenance_database")
+    result = live.test_cli_runner().invoke(args=["backup", "restore", "--force", str(good_backup)])
+    assert result.exit_code != 0 and isinstance(result.exception, SystemExit)
+    assert "CREATEDB" in result.output and "not changed" in result.output
+    db.engine.dispose()
+    assert snapshot(db.engine) == before

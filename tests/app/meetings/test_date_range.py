@@ -57,3 +57,15 @@ def test_one_row_at_the_edge_of_the_calendar_does_not_break_the_lists(client, al
     for url in ("/meetings/", f"/meetings/{meeting.id}", "/meetings/log"):
         response = client.get(url)
         assert response.status_code in (200, 404), url
+
+
+def test_moving_a_meeting_outside_the_calendar_is_refused(client, alliance):
+    meeting = make_meeting(alliance.comms)
+    db.session.commit()
+    response = client.patch(
+        f"/api/v1/meetings/{meeting.id}",
+        json={"starts_at": "9999-12-31T23:30:00-05:00"},
+        headers=api_headers(alliance.comms),
+    )
+    assert response.status_code == 400 and error_of(response)["field"] == "starts_at"
+    assert client.get("/api/v1/meetings", headers=api_headers(alliance.comms)).status_code == 200

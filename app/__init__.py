@@ -11,8 +11,8 @@ from app import operations
 from app.alliance import first_run
 from app.alliance.settings import Settings, load_stored, refresh_now_and_then
 from app.extensions import SETTINGS, csrf, db, limiter, login_manager, migrate
-from app.web import errors, faults
-from app.web.params import BoundedIntConverter, refuse_nul_characters
+from app.web import caching, errors, faults
+from app.web.params import BoundedIntConverter, StrictJSONProvider, refuse_nul_characters
 from app.web.transaction import TransactionalFlask
 from config import BASE_DIR, INSTANCE_DIR, Config
 from positions.refusals import Refused
@@ -20,6 +20,7 @@ from positions.refusals import Refused
 
 def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app = TransactionalFlask(__name__, instance_path=str(INSTANCE_DIR))
+    app.json = StrictJSONProvider(app)  # one reader for every JSON body (app/web/params.py)
     app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(refuse_nul_characters)  # 400, before PostgreSQL would answer 500
     app.config.from_object(config_class)
@@ -160,4 +161,4 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+        return caching.cache_policy(response)

@@ -13,6 +13,18 @@ from zoneinfo import ZoneInfo
 
 from positions.refusals import Invalid
 
+# Moments the alliance can mean: anything outside is a typing slip, and years 1 and 9999 overflow
+# when moved between zones.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+
+
+def check_year(value: date, field: str) -> None:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise Invalid(
+            f"Give a date between {EARLIEST_YEAR} and {LATEST_YEAR}.", "date_out_of_range", field
+        )
+
 
 @dataclass(frozen=True)
 class Clock:
@@ -26,8 +38,15 @@ class Clock:
         return self.local_date(self.now())
 
     def local(self, moment: datetime) -> datetime:
-        """An aware moment as wall-clock time in the alliance's zone."""
-        return moment.astimezone(self.zone)
+        """An aware moment as wall-clock time in the alliance's zone.
+
+        A moment at the very edge of the calendar (an old row from before dates were checked)
+        has no wall-clock time; it is shown in UTC rather than breaking the page that lists it.
+        """
+        try:
+            return moment.astimezone(self.zone)
+        except OverflowError:
+            return moment
 
     def local_date(self, moment: datetime) -> date:
         return self.local(moment).date()
@@ -39,8 +58,10 @@ class Clock:
     def to_utc(self, value: datetime, field: str = "starts_at") -> datetime:
         """An aware datetime as UTC; a naive one is read as wall-clock time in the zone.
 
-        A wall-clock time the clocks skip (spring forward) is refused rather than guessed.
+        A wall-clock time the clocks skip (spring forward) is refused rather than guessed, and
+        so is a year outside EARLIEST_YEAR..LATEST_YEAR.
         """
+        check_year(value, field)
         if value.tzinfo is not None:
             return value.astimezone(UTC)
         local = value.replace(tzinfo=self.zone)

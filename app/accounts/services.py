@@ -13,7 +13,7 @@ from app.accounts.models import ApiToken, SignIn, User
 from app.alliance.models import Partner
 from app.audit import services as audit
 from app.extensions import utcnow
-from app.web.params import MAX_ID
+from app.web.params import row_id
 from positions.alliance import check_keeps_an_admin, check_roles_fit_partner
 from positions.passwords import password_problems
 from positions.refusals import Forbidden, Invalid, NotFound
@@ -67,13 +67,14 @@ def start_sign_in(session: Session, user: User) -> str:
 def user_for_sign_in(session: Session, cookie_id: str) -> User | None:
     """The person a session cookie names, while that sign-in has not ended (one query)."""
     user_id, _, key = cookie_id.partition(":")
-    if not (user_id.isdigit() and key) or int(user_id) > MAX_ID:
+    number = row_id(user_id)
+    if number is None or not key:
         return None  # a cookie from before sign-ins were kept names none: sign in again
     user = session.execute(
         select(User)
         .join(SignIn, SignIn.user_id == User.id)
         .where(
-            User.id == int(user_id),
+            User.id == number,
             SignIn.key_hash == _token_digest(key),
             SignIn.ended_at.is_(None),
         )

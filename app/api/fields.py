@@ -18,7 +18,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from app.web.params import MAX_ID
+from app.web.params import MAX_ID, row_id
 
 
 class Body(BaseModel):
@@ -130,8 +130,7 @@ def paging(default: int, most: int, description: str) -> Any:
 
 
 def _id_or_none(value: Any) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ID else None
+    return row_id(str(value or ""))
 
 
 # A filter by id that ignores what cannot be an id, as the divergence board always has.

@@ -32,12 +32,13 @@ def backup_create(path, force):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
 def backup_restore(path, force):
-    """Replace the database's contents with the backup at PATH (one transaction)."""
+    """Replace the database's contents with the backup at PATH, once it is checked."""
     db.session.remove()
     try:
         summary = backup.restore(db.engine, path, force=force)
     except backup.BackupError as exc:
-        raise click.ClickException(str(exc)) from None
+        # Every refusal comes before the switch, so the operator can be told so plainly.
+        raise click.ClickException(f"{exc} The database was not changed.") from None
     click.echo(f"Restored {summary.path} into the {summary.kind} database: {summary.describe()}.")
     result = audit.verify_chain_of(db.session)
     db.session.remove()

@@ -1,13 +1,15 @@
 """Back up and restore the whole database: SQLite's online backup API, PostgreSQL's pg_dump.
 
 A backup is one file: a SQLite database (a consistent copy taken while the app keeps running), or
-a pg_dump archive in custom format. A restore replaces everything in the target database, in one
-transaction, so a failed restore changes nothing; it refuses a target that holds data unless
-forced. The connection comes from the app's database URL; a PostgreSQL password reaches pg_dump
-and psql through the environment, never the command line.
+a pg_dump archive in custom format. A restore replaces everything in the target database, all or
+nothing: the backup is restored elsewhere and checked first, so a damaged or foreign file changes
+nothing; it refuses a target that holds data unless forced. The connection comes from the app's
+database URL; a PostgreSQL password reaches pg_dump and pg_restore through the environment, never
+the command line.
 """
 
 import os
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -15,8 +17,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, inspect, literal, select, table
+from sqlalchemy import create_engine, func, inspect, literal, select, table, text
 from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
@@ -34,21 +38,6 @@ _LIBPQ_QUERY_OPTIONS = {
     "connect_timeout": "PGCONNECT_TIMEOUT",
     "application_name": "PGAPPNAME",
 }
-
-# Run inside the restore's transaction: empty the target, so the archive lands on a clean slate.
-_DROP_EVERYTHING = """
-DO $$
-DECLARE r record;
-BEGIN
-  FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
-    EXECUTE format('DROP TABLE IF EXISTS public.%I CASCADE', r.tablename);
-  END LOOP;
-  FOR r IN SELECT sequence_name FROM information_schema.sequences
-           WHERE sequence_schema = 'public' LOOP
-    EXECUTE format('DROP SEQUENCE IF EXISTS public.%I CASCADE', r.sequence_name);
-  END LOOP;
-END $$;
-"""
 
 
 class BackupError(Exception):
@@ -174,6 +163,16 @@ def _pg_dump(url: URL, target_path: Path) -> None:
 
 
 # ---- restore -----------------------------------------------------------------------------------
+#
+# A restore never works on the live database until the backup has been restored somewhere else
+# and checked there: on SQLite into a scratch file beside the target, on PostgreSQL into a fresh
+# database on the same server. Only a copy that has the app's schema, the target's schema
+# version and an intact audit chain is switched in: SQLite's backup API replaces the target's
+# pages in one write transaction; on PostgreSQL two renames in one transaction swap the
+# databases. Any failure before the switch leaves the target exactly as it was.
+
+# The server's maintenance database, where databases are created, renamed and dropped.
+MAINTENANCE_DATABASE = "postgres"
 
 
 def restore(engine: Engine, path: str | os.PathLike, *, force: bool = False) -> Summary:
@@ -191,67 +190,221 @@ def restore(engine: Engine, path: str | os.PathLike, *, force: bool = False) -> 
             f"{' and more' if len(full) > 5 else ''}). A restore replaces all of it: "
             "pass --force to do that."
         )
+    version = schema_version(engine)
     engine.dispose()  # no pooled connection may hold on to the old contents
     if kind == "sqlite":
-        _sqlite_restore(engine, path)
+        _sqlite_restore(engine, path, version)
     else:
-        _pg_restore(engine.url, path)
+        _pg_restore(engine, path, version)
     engine.dispose()
     return Summary(path, kind, path.stat().st_size, row_counts(engine))
 
 
-def _sqlite_restore(engine: Engine, source_path: Path) -> None:
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
-    try:
-        _check_sqlite(source, source_path)
-        raw = engine.raw_connection()
-        try:
-            source.backup(raw.driver_connection)  # the target's pages, replaced in one go
-        finally:
-            raw.close()
-    finally:
-        source.close()
+def schema_version(engine: Engine) -> str | None:
+    """The Alembic revision the database is at; None for a schema made without Alembic."""
+    if "alembic_version" not in inspect(engine).get_table_names():
+        return None
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _pg_restore(url: URL, source_path: Path) -> None:
-    """pg_restore writes the archive as SQL; psql runs it after emptying the target, in one
-    transaction with ON_ERROR_STOP, so the target is either fully replaced or untouched."""
-    with tempfile.TemporaryDirectory(prefix="concord-restore-") as scratch:
-        prelude = Path(scratch) / "prelude.sql"
-        prelude.write_text(_DROP_EVERYTHING)
-        errors = Path(scratch) / "pg_restore.err"
-        with errors.open("wb") as err:
-            script = subprocess.Popen(
-                [
-                    _tool("pg_restore"),
-                    "--no-owner",
-                    "--no-privileges",
-                    "--file=-",
-                    str(source_path),
-                ],
-                stdout=subprocess.PIPE,
-                stderr=err,
+def check_restored(candidate: Engine, path: Path, target_version: str | None) -> dict[str, int]:
+    """Refuse a restored copy that the app could not run on, or whose record is not intact."""
+    from app.audit.services import verify_chain_of
+    from app.extensions import db
+
+    inspector = inspect(candidate)
+    present = set(inspector.get_table_names())
+    missing = [t.name for t in db.metadata.sorted_tables if t.name not in present]
+    if missing:
+        raise BackupError(
+            f"{path} is not a Concord backup, or one of another version: it has no "
+            f"{', '.join(missing[:5])}{' and more' if len(missing) > 5 else ''} table."
+        )
+    for model_table in db.metadata.sorted_tables:
+        columns = {c["name"] for c in inspector.get_columns(model_table.name)}
+        if lacking := [c.name for c in model_table.columns if c.name not in columns]:
+            raise BackupError(
+                f"{path} is from another version of Concord: its {model_table.name} table has no "
+                f"{', '.join(lacking)}."
             )
+    version = schema_version(candidate)
+    if target_version is not None and version != target_version:
+        raise BackupError(
+            f"{path} is at schema version {version or 'unknown'}, this database at "
+            f"{target_version}. Restore it into a database at that version, then run "
+            "`flask db upgrade`."
+        )
+    with Session(candidate) as session:
+        verification = verify_chain_of(session)
+    if not verification.intact:
+        raise BackupError(
+            f"{path} holds a broken audit chain ({'; '.join(verification.problems[:3])})."
+        )
+    return row_counts(candidate)
+
+
+def _sqlite_restore(engine: Engine, source_path: Path, target_version: str | None) -> None:
+    target_path = Path(engine.url.database or "")
+    if not target_path.name or str(target_path) == ":memory:":
+        raise BackupError("A restore needs a SQLite database in a file.")
+    source = _open_sqlite_backup(source_path)
+    scratch_dir = tempfile.mkdtemp(prefix=".concord-restore-", dir=target_path.parent)
+    scratch_path = Path(scratch_dir) / "candidate.db"
+    try:
+        try:
+            expected = _sqlite_row_counts(source)
+            copy = sqlite3.connect(scratch_path)
             try:
-                _run(
-                    [
-                        _tool("psql"),
-                        "--no-psqlrc",
-                        "--quiet",
-                        "--single-transaction",
-                        "--set=ON_ERROR_STOP=1",
-                        f"--file={prelude}",
-                        "--file=-",
-                    ],
-                    env=libpq_environment(url),
-                    stdin=script.stdout,
-                    what="psql",
-                )
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode=DELETE")
             finally:
-                script.stdout.close()
-                script.wait(TIMEOUT_SECONDS)
-        if script.returncode != 0:
-            raise BackupError(f"pg_restore failed: {errors.read_text().strip()}")
+                copy.close()
+        finally:
+            source.close()
+        candidate = create_engine(f"sqlite:///{scratch_path}")
+        try:
+            restored = check_restored(candidate, source_path, target_version)
+        finally:
+            candidate.dispose()
+        if {t: restored.get(t) for t in expected} != expected:
+            raise BackupError(f"{source_path} did not copy completely.")
+        copy = sqlite3.connect(f"file:{scratch_path}?mode=ro", uri=True)
+        try:
+            raw = engine.raw_connection()
+            try:
+                copy.backup(raw.driver_connection)  # the target's pages, replaced in one go
+            finally:
+                raw.close()
+        finally:
+            copy.close()
+    finally:
+        shutil.rmtree(scratch_dir, ignore_errors=True)
+
+
+def _open_sqlite_backup(path: Path) -> sqlite3.Connection:
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        _check_sqlite(source, path)
+    except BaseException:
+        source.close()
+        raise
+    return source
+
+
+def _sqlite_row_counts(connection: sqlite3.Connection) -> dict[str, int]:
+    names = [
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        if name not in NOT_DATA
+    ]
+    return {
+        name: connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names
+    }
+
+
+def _pg_restore(engine: Engine, source_path: Path, target_version: str | None) -> None:
+    """pg_restore into a fresh database, checked, then swapped in for the target by renaming."""
+    url = engine.url
+    target = url.database
+    _check_pg_archive(source_path)
+    candidate_name = f"{target[:40]}_restoring_{secrets.token_hex(4)}"
+    previous_name = f"{target[:40]}_replaced_{secrets.token_hex(4)}"
+    server = create_engine(url.set(database=MAINTENANCE_DATABASE), isolation_level="AUTOCOMMIT")
+    created = False
+    try:
+        try:
+            with server.connect() as connection:
+                connection.execute(text(f"CREATE DATABASE {_quoted(candidate_name)}"))
+        except DBAPIError as exc:
+            raise BackupError(
+                "A restore first restores into a fresh database on the same server, and that "
+                f"could not be created ({exc.orig}). The database user needs CREATEDB."
+            ) from None
+        created = True
+        _run(
+            [
+                _tool("pg_restore"),
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                f"--dbname={candidate_name}",
+                str(source_path),
+            ],
+            env=libpq_environment(url.set(database=candidate_name)),
+            what="pg_restore (into a fresh database; the target is untouched)",
+        )
+        candidate = create_engine(url.set(database=candidate_name))
+        try:
+            check_restored(candidate, source_path, target_version)
+        finally:
+            candidate.dispose()
+        _swap_databases(server, target, candidate_name, previous_name)
+        created = False  # the candidate is the target now
+        with server.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {_quoted(previous_name)}"))
+    finally:
+        if created:
+            with server.connect() as connection:
+                connection.execute(
+                    text(f"DROP DATABASE IF EXISTS {_quoted(candidate_name)} WITH (FORCE)")
+                )
+        server.dispose()
+
+
+def _check_pg_archive(path: Path) -> None:
+    """The archive's table of contents must be readable and hold the data of every table."""
+    from app.extensions import db
+
+    listing = _run([_tool("pg_restore"), "--list", str(path)], what="Reading the archive")
+    data = {
+        parts[parts.index("DATA") + 2]
+        for line in listing.splitlines()
+        if not line.startswith(";") and "TABLE DATA" in line
+        for parts in [line.split()]
+    }
+    missing = [t.name for t in db.metadata.sorted_tables if t.name not in data]
+    if missing:
+        raise BackupError(
+            f"{path} is not a Concord backup, or one of another version: it holds no data for "
+            f"{', '.join(missing[:5])}{' and more' if len(missing) > 5 else ''}."
+        )
+
+
+def _swap_databases(server: Engine, target: str, candidate: str, previous: str) -> None:
+    """Both renames in one transaction: the target is either the old database or the new."""
+    with server.connect() as connection:
+        others = connection.execute(
+            text(
+                "SELECT COUNT(*) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": target},
+        ).scalar_one()
+        if others:
+            raise BackupError(
+                f"{others} other connection(s) are open to {target}: stop the app and any other "
+                "clients, then run the restore again."
+            )
+        try:
+            connection.exec_driver_sql("BEGIN")
+            connection.execute(
+                text(f"ALTER DATABASE {_quoted(target)} RENAME TO {_quoted(previous)}")
+            )
+            connection.execute(
+                text(f"ALTER DATABASE {_quoted(candidate)} RENAME TO {_quoted(target)}")
+            )
+            connection.exec_driver_sql("COMMIT")
+        except DBAPIError as exc:
+            connection.exec_driver_sql("ROLLBACK")
+            raise BackupError(f"Could not switch to the restored database ({exc.orig}).") from None
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 # ---- running the PostgreSQL tools ---------------------------------------------------------------
@@ -284,7 +437,7 @@ def _tool(name: str) -> str:
     return found
 
 
-def _run(command: list[str], *, what: str, env: dict | None = None, stdin=None) -> None:
+def _run(command: list[str], *, what: str, env: dict | None = None, stdin=None) -> str:
     try:
         result = subprocess.run(
             command,
@@ -299,3 +452,4 @@ def _run(command: list[str], *, what: str, env: dict | None = None, stdin=None) 
         raise BackupError(f"{what} did not finish within {TIMEOUT_SECONDS} seconds.") from None
     if result.returncode != 0:
         raise BackupError(f"{what} failed: {result.stderr.strip() or result.stdout.strip()}")
+    return result.stdout

@@ -2,9 +2,10 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectChoice, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from app.web.params import MAX_ID
 from positions.divergence import VIEW_LABELS
 
 
@@ -20,7 +21,11 @@ class StanceForm(FlaskForm):
 
 
 class AmendmentForm(FlaskForm):
-    base_revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    # A number no revision can have (tampered with, or 10**30) is refused here, before
+    # PostgreSQL would fail to compare it with an integer column.
+    base_revision = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(1, MAX_ID)]
+    )
     body = TextAreaField("Proposed text (Markdown)", validators=[DataRequired("Write the text.")])
     reason = TextAreaField("Why this wording", validators=[DataRequired("Give a reason.")])
 

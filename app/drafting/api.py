@@ -31,9 +31,11 @@ def partners():
 )
 def list_positions(query: s.PositionsQuery):
     page = lists.list_positions(
-        db.session, status=query.status, page=query.page, per_page=query.per_page
+        db.session, status=query.status, page=query.page, per_page=query.page_size
     )
-    return s.PositionPage.of(page, lambda p: s.Position.of(p, page.consensus[p.id]))
+    return s.PositionPage.of(
+        page, lambda p: s.Position.of(p, page.consensus[p.id], bodies=query.with_bodies)
+    )
 
 
 @operation(
@@ -93,18 +95,35 @@ def create_revision(position_id: int, body: s.NewRevision):
 @operation(
     "GET",
     "/positions/<int:position_id>/revisions",
-    summary="Every revision, newest first.",
-    answer=list[s.Revision],
+    summary="The revisions, newest first, a page at a time; bodies only with include=body.",
+    answer=s.RevisionPage,
+    query=s.RevisionsQuery,
 )
-def list_revisions(position_id: int):
+def list_revisions(position_id: int, query: s.RevisionsQuery):
     position = consensus.get_position(db.session, position_id)
     # Revisions are only ever added: the current one dates the list.
-    return conditional(
-        etag_of("revisions", position.id, position.current_revision_id),
-        lambda: answer_with(
-            [s.Revision.of(r) for r in drafting.revisions(db.session, position_id)]
-        ),
+    etag = etag_of(
+        "revisions",
+        position.id,
+        position.current_revision_id,
+        query.page,
+        query.page_size,
+        query.with_bodies,
     )
+
+    def render():
+        page = drafting.revisions_page(
+            db.session,
+            position_id,
+            page=query.page,
+            per_page=query.page_size,
+            with_bodies=query.with_bodies,
+        )
+        return answer_with(
+            s.RevisionPage.of(page, lambda r: s.Revision.of(r, body=query.with_bodies))
+        )
+
+    return conditional(etag, render)
 
 
 @operation(

@@ -9,9 +9,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from app.web.params import MAX_ID
 from positions.validation import NOTE_MAX, TITLE_MAX
 
 
@@ -38,11 +39,17 @@ class EditForm(FlaskForm):
         validators=[Length(max=NOTE_MAX)],
         description="A short note for the history, e.g. 'Tightened paragraph 2'.",
     )
-    base_revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    # A number no revision can have (tampered with, or 10**30) is refused here, before
+    # PostgreSQL would fail to compare it with an integer column.
+    base_revision = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(1, MAX_ID)]
+    )
 
 
 class SignOffForm(FlaskForm):
-    revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    revision = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(1, MAX_ID)]
+    )
     decision = RadioField(
         "Your decision",
         choices=[SelectChoice("approve", "Approve this text"), SelectChoice("object", "Object")],

@@ -63,10 +63,39 @@ class ReasonRequest(Body):
 StatusFilter = text_filter({"type": "string", "enum": [s.value for s in core.PositionStatus]})
 
 
-class PositionsQuery(Body):
+# Lists leave the (possibly very long) bodies out unless asked: a page of 200 positions with
+# 200 KB texts would be 40 MB.
+Include = text_filter({"type": "string", "enum": ["body"]})
+MAX_PER_PAGE_WITH_BODIES = 20  # 20 texts of 200 KB: 4 MB, where 200 would be 40 MB
+INCLUDE_HELP = (
+    "include=body to have each revision's body in the list "
+    f"(then at most {MAX_PER_PAGE_WITH_BODIES} per page)."
+)
+
+
+class WithBodies(Body):
+    """A list query that may ask for bodies, and then gets smaller pages."""
+
+    @property
+    def with_bodies(self) -> bool:
+        return self.include == "body"
+
+    @property
+    def page_size(self) -> int:
+        return min(self.per_page, MAX_PER_PAGE_WITH_BODIES) if self.with_bodies else self.per_page
+
+
+class PositionsQuery(WithBodies):
     status: StatusFilter = Field(None, description="Only positions in this status.")
     page: paging(1, MAX_PAGE, "Page number, from 1.")
     per_page: paging(50, MAX_PER_PAGE, f"Items per page (at most {MAX_PER_PAGE}).")
+    include: Include = Field(None, description=INCLUDE_HELP)
+
+
+class RevisionsQuery(WithBodies):
+    page: paging(1, MAX_PAGE, "Page number, from 1.")
+    per_page: paging(50, MAX_PER_PAGE, f"Revisions per page (at most {MAX_PER_PAGE}).")
+    include: Include = Field(None, description=INCLUDE_HELP)
 
 
 class PublishedQuery(Body):
@@ -85,20 +114,24 @@ class Revision(BaseModel):
     number: RowId
     title: str
     hash: str
-    body: str
+    body: str | None = Field(
+        None,
+        exclude_if=lambda body: body is None,
+        description="The Markdown text: always for one position, in lists with include=body.",
+    )
     author: str
     note: str
     created_at: Timestamp
 
     @classmethod
-    def of(cls, revision: models.Revision | None) -> "Revision | None":
+    def of(cls, revision: models.Revision | None, *, body: bool = True) -> "Revision | None":
         if revision is None:
             return None
         return cls(
             number=revision.number,
             title=revision.title,
             hash=revision.content_hash,
-            body=revision.body,
+            body=revision.body if body else None,
             author=revision.author.name,
             note=revision.note,
             created_at=revision.created_at,
@@ -137,21 +170,27 @@ class Position(BaseModel):
     consensus: Consensus
 
     @classmethod
-    def of(cls, position: models.Position, state: core.Consensus) -> "Position":
+    def of(
+        cls, position: models.Position, state: core.Consensus, *, bodies: bool = True
+    ) -> "Position":
         return cls(
             id=position.id,
             title=position.title,
             slug=position.slug,
             area=position.area.slug,
             status=position.status,
-            current_revision=Revision.of(position.current_revision),
-            published_revision=Revision.of(position.published_revision),
+            current_revision=Revision.of(position.current_revision, body=bodies),
+            published_revision=Revision.of(position.published_revision, body=bodies),
             consensus=Consensus.of(state),
         )
 
 
 class PositionPage(Paged[Position]):
     """A page of positions, most recently changed first."""
+
+
+class RevisionPage(Paged[Revision]):
+    """A page of a position's revisions, newest first."""
 
 
 class SavedRevision(BaseModel):

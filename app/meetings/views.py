@@ -31,7 +31,9 @@ from app.meetings.queries import exports as export
 from app.meetings.queries import log
 from app.meetings.services import appearances, feeds, mandates
 from app.meetings.services import meetings as meeting_service
+from app.web.caching import never_stored
 from app.web.errors import flash_refused, form_refused
+from app.web.params import bounded_int
 from positions import mandate as core
 from positions import meetings as meeting_rules
 from positions import roles
@@ -79,7 +81,7 @@ def index():
         db.session,
         _viewer(),
         filters,
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=bounded_int),
         per_page=PER_PAGE,
     )
     return render_template(
@@ -315,7 +317,7 @@ def _log_page(template: str, filters, status: int, **context):
         db.session,
         viewer,
         filters,
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=bounded_int),
         per_page=PER_PAGE,
     )
     choices = log.filter_choices(db.session, viewer)
@@ -399,7 +401,7 @@ def audience(organisation_id: int):
         db.session,
         _viewer(),
         filters,
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=bounded_int),
         per_page=PER_PAGE,
     )
     if _viewer() is None and not page.total:
@@ -421,7 +423,9 @@ def audience(organisation_id: int):
 @bp.get("/flags")
 @login_required
 def flags():
-    queue = log.review_queue(db.session, current_user, page=request.args.get("page", 1, type=int))
+    queue = log.review_queue(
+        db.session, current_user, page=request.args.get("page", 1, type=bounded_int)
+    )
     return render_template("meetings/flags.html", queue=queue, form=ReviewForm(), **_labels())
 
 
@@ -497,6 +501,7 @@ def mandates_page():
 
 @bp.route("/calendar", methods=["GET", "POST"])
 @login_required
+@never_stored
 def calendar_links():
     form = FeedForm()
     created = None

@@ -6,12 +6,13 @@ rendered once is kept (per app, bounded in size) under its ETag, so the next vis
 same view of it gets the same bytes without the queries and the template.
 """
 
+import functools
 import hashlib
 import threading
 from collections.abc import Callable
 
 from cachetools import LRUCache
-from flask import Response, current_app, make_response, request, session
+from flask import Response, current_app, g, make_response, request, session
 from flask_login import current_user
 
 
@@ -116,4 +117,40 @@ def conditional(
         f"{scope}, max-age={max_age}, immutable" if max_age else f"{scope}, no-cache"
     )
     response.headers["Vary"] = "Cookie" if public else "Cookie, Authorization"
+    return response
+
+
+def never_stored(view: Callable) -> Callable:
+    """For a page that shows a secret (a new API token, an invitation or reset link, a private
+    calendar link): no cache, not even the browser's history, may keep a copy."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        g.never_store = True
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def cache_policy(response: Response) -> Response:
+    """Signed-in answers are private to the person who asked; secret pages are never stored.
+
+    A response that set its own Cache-Control (the ETag pages, the calendar feeds) keeps it,
+    except that nothing seen signed in is ever marked public: a shared cache would hand one
+    person's page to the next.
+    """
+    if g.get("never_store"):
+        response.headers["Cache-Control"] = "no-store, private"
+        return response
+    # The session cookie, not current_user: no query after the view (the database may be gone).
+    signed_in = "_user_id" in session or "Authorization" in request.headers
+    if not signed_in:
+        return response
+    current = response.headers.get("Cache-Control")
+    if current is None:
+        response.headers["Cache-Control"] = "private, no-cache"
+    elif "public" in current:
+        response.headers["Cache-Control"] = current.replace("public", "private")
+    if "Cookie" not in response.headers.get("Vary", ""):
+        response.vary.add("Cookie")
     return response

@@ -1,6 +1,10 @@
 """Reading requests: numbers from URLs that no row can have, and text no database can store."""
 
+import json
+import re
+
 from flask import request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
 from positions.refusals import Invalid
@@ -8,8 +12,30 @@ from positions.refusals import Invalid
 MAX_ID = 2**31 - 1  # the largest id a 32-bit INTEGER column holds, on SQLite and PostgreSQL
 
 
+def is_number(value: object) -> bool:
+    """Written in ASCII digits 0-9 only. str.isdigit() also says yes to '²' and other Unicode
+    digits, which int() then refuses (a 500 where a 400 belongs), and int() reads Arabic-Indic
+    digits nobody types into an id; so every number from a request is checked here."""
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
+def row_id(value: object) -> int | None:
+    """The row id that `value` (an int, or digits as text) names; None if it can name none."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and is_number(value.strip()):
+        number = int(value.strip())
+    else:
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
 def bounded_int(value: str) -> int:
     """For `request.args.get(name, default, type=bounded_int)`: out of range acts as missing."""
+    if not is_number(value.strip()):
+        raise ValueError(f"{value!r} is not a number")
     number = int(value)
     if not 0 <= number <= MAX_ID:
         raise ValueError(f"{value} is out of range")
@@ -52,3 +78,58 @@ def refuse_nul_characters() -> None:
             sent.append(request.get_json(silent=True))
     if any(_has_nul(part) for part in sent):
         raise Invalid("Text may not contain NUL (\\u0000) characters.", code="bad_text")
+
+
+# ---- JSON bodies -------------------------------------------------------------------------------
+
+MAX_JSON_DEPTH = (
+    32  # the deepest request the API takes is 3 levels; Python's parser dies near 1,000
+)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise Invalid(f"The key {key!r} appears twice in one object.", code="bad_json")
+        seen[key] = value
+    return seen
+
+
+def check_json(value: object) -> None:
+    """Refuse what parsed but cannot be used: nesting too deep for anything that walks it, and
+    text holding half of a UTF-16 pair (no database can store it). Walks without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise Invalid(
+                f"JSON nested deeper than {MAX_JSON_DEPTH} levels is not accepted.", code="bad_json"
+            )
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                raise Invalid(
+                    "Text may not contain lone surrogates (such as \\udc80): send valid Unicode.",
+                    code="bad_text",
+                )
+        elif isinstance(item, dict):
+            stack.extend((k, depth) for k in item)
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Every JSON body the app reads goes through here: duplicate keys, excessive nesting and
+    lone surrogates are refused with a 400 naming the problem, before any view sees the data."""
+
+    def loads(self, s: str | bytes, **kwargs) -> object:
+        try:
+            value = json.loads(s, object_pairs_hook=_refuse_duplicates, **kwargs)
+        except RecursionError:
+            raise Invalid(
+                f"JSON nested deeper than {MAX_JSON_DEPTH} levels is not accepted.", code="bad_json"
+            ) from None
+        check_json(value)
+        return value

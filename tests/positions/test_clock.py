@@ -67,3 +67,23 @@ def test_a_time_the_clocks_skip_is_refused_not_guessed():
         clock.to_utc(datetime(2026, 3, 29, 1, 30), "ends_at")  # 01:00 GMT jumps to 02:00 BST
     assert (refused.value.code, refused.value.field) == ("nonexistent_time", "ends_at")
     assert "Europe/London" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(1, 1, 1, 0, 30, tzinfo=ZoneInfo("Asia/Kolkata")),
+        datetime(9999, 12, 31, 23, 30, tzinfo=ZoneInfo("America/New_York")),
+        datetime(1899, 12, 31, 23, 59),
+        datetime(2201, 1, 1),
+    ],
+)
+def test_moments_outside_1900_to_2200_are_refused_not_overflowed(value):
+    with pytest.raises(Invalid) as refused:
+        at(datetime(2026, 1, 1, tzinfo=UTC)).to_utc(value, "starts_at")
+    assert refused.value.code == "date_out_of_range" and refused.value.field == "starts_at"
+
+
+def test_a_moment_at_the_edge_of_the_calendar_is_shown_in_utc_rather_than_failing():
+    edge = datetime(1, 1, 1, tzinfo=UTC)
+    assert at(datetime(2026, 1, 1, tzinfo=UTC)).local(edge) == edge

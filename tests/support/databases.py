@@ -200,8 +200,8 @@ def commits_stay_committed(connection: Connection) -> Iterator[None]:
             writing.discard(session)
 
     def after_commit(committed):
-        if committed not in sessions:
-            return
+        if committed not in sessions or committed.get_nested_transaction() is not None:
+            return  # not this connection's, or a savepoint of the session's own (begin_nested)
         for other in sessions:
             if other is not committed and (other in writing or other.new or other.dirty):
                 raise RuntimeError(

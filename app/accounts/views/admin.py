@@ -19,6 +19,7 @@ from app.alliance.settings import clock_of
 from app.audit import queries as audit_queries
 from app.drafting.services.consensus import all_partners
 from app.extensions import db
+from app.web.caching import never_stored
 from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int
 from positions.refusals import Refused
@@ -71,6 +72,7 @@ def _invite_form(**kwargs) -> InviteForm:
 
 
 @bp.route("/people", methods=["GET", "POST"])
+@never_stored
 def people():
     everyone = accounts.people(db.session, current_user)  # refuses non-admins
     form = _invite_form()
@@ -102,6 +104,7 @@ def people():
 
 
 @bp.post("/people/<int:user_id>/reset")
+@never_stored
 def reset(user_id: int):
     if not ResetForm().validate():
         flash("That request was incomplete; try again.", "error")

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.accounts import services as accounts
 from app.extensions import db
+from app.web.caching import never_stored
 from app.web.errors import form_refused
 from positions.refusals import Refused
 
@@ -84,6 +85,7 @@ def sign_out_everywhere():
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
 @login_required
+@never_stored
 def tokens():
     form = TokenForm()
     new_token = None

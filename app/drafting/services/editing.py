@@ -1,9 +1,11 @@
 """Writing positions: create, revise (merging concurrent edits), and read revisions back."""
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, defer
 
 from app.accounts.models import User
 from app.alliance.models import PolicyArea
@@ -13,7 +15,8 @@ from app.drafting.models import Position, Revision
 from app.drafting.services.consensus import ensure_open, refresh_status
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
-from app.web.params import MAX_ID
+from app.web.pagination import Page, paginate, rows_by_id
+from app.web.params import MAX_ID, is_number
 from positions import diffing
 from positions.alliance import check_new_position_area
 from positions.hashing import content_hash
@@ -44,7 +47,7 @@ def policy_areas(session: Session, *, current_only: bool = False) -> list[Policy
 
 def find_area(session: Session, ref: str | int) -> PolicyArea:
     # An id arrives as text from JSON; PostgreSQL will not compare an integer column with text.
-    is_id = str(ref).isdigit() and int(ref) <= MAX_ID  # a bigger number is no row's id
+    is_id = is_number(str(ref)) and int(ref) <= MAX_ID  # a bigger number is no row's id
     column, value = (PolicyArea.id, int(ref)) if is_id else (PolicyArea.slug, str(ref))
     area = session.execute(select(PolicyArea).where(column == value)).scalar_one_or_none()
     if area is None:
@@ -78,6 +81,30 @@ def _unique_slug(session: Session, title: str) -> str:
     return slug
 
 
+SLUG_ATTEMPTS = 5
+
+
+def _insert_with_free_slug(session: Session, make, title: str) -> Position:
+    """Insert the position under a slug no other has, even when others create the same title at
+    the same moment: the free slug seen here may be taken by a commit this transaction cannot
+    see yet, so a clash is retried (in a savepoint) with a random suffix."""
+    slug = _unique_slug(session, title)
+    for _ in range(SLUG_ATTEMPTS):
+        position = make(slug)
+        try:
+            with session.begin_nested():
+                session.add(position)
+                session.flush()
+            return position
+        except IntegrityError:
+            slug = f"{slugify(title)}-{secrets.token_hex(3)}"
+    raise Conflict(
+        "Many positions with this title are being created at once; try again.",
+        code="slug_taken",
+        field="title",
+    )
+
+
 def create_position(
     session: Session, author: User, *, title: str, body: str, area: str | int, note: str = ""
 ) -> Position:
@@ -85,14 +112,13 @@ def create_position(
     check_position_text(title, body, note, settings_of(session).max_body_bytes)
     policy_area = find_area(session, area)
     check_new_position_area(policy_area.as_core())
-    position = Position(
-        title=title.strip(),
-        slug=_unique_slug(session, title),
-        area=policy_area,
-        created_by_id=author.id,
+    position = _insert_with_free_slug(
+        session,
+        lambda slug: Position(
+            title=title.strip(), slug=slug, area=policy_area, created_by_id=author.id
+        ),
+        title,
     )
-    session.add(position)
-    session.flush()
     revision = _new_revision(position, 1, title, body, author, note=note.strip() or "First draft")
     session.add(revision)
     session.flush()
@@ -211,6 +237,25 @@ def revisions(session: Session, position_id: int) -> list[Revision]:
             .where(Revision.position_id == position_id)
             .order_by(Revision.number.desc())
         ).scalars()
+    )
+
+
+def revisions_page(
+    session: Session, position_id: int, *, page: int, per_page: int, with_bodies: bool
+) -> Page[Revision]:
+    """One page of a position's revisions, newest first; the texts stay in the database unless
+    asked for, so a long history never passes through memory whole."""
+    load = select(Revision)
+    if not with_bodies:
+        load = load.options(defer(Revision.body), defer(Revision.body_html))
+    return paginate(
+        session,
+        select(Revision.id)
+        .where(Revision.position_id == position_id)
+        .order_by(Revision.number.desc()),
+        rows_by_id(session, load),
+        page=page,
+        per_page=per_page,
     )
 
 

@@ -34,10 +34,11 @@ from app.meetings.services.meetings import (
     get_organisation,
 )
 from app.web.pagination import Page, paginate, rows_by_id
+from app.web.params import is_number
 from positions import consensus, roles
 from positions import mandate as core
 from positions import meetings as meeting_rules
-from positions.clock import Clock
+from positions.clock import Clock, check_year
 from positions.refusals import Forbidden, Invalid, NotFound
 
 # ---- filters ---------------------------------------------------------------------------------
@@ -75,7 +76,7 @@ def _int(args: Mapping, name: str) -> int | None:
     value = (args.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit() or int(value) > MAX_ID:
+    if not is_number(value) or int(value) > MAX_ID:
         raise Invalid(f"The {name} filter takes a row number, not {value!r}.", field=name)
     return int(value)
 
@@ -85,11 +86,13 @@ def _day(args: Mapping, name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise Invalid(
             f"The {name.replace('_', ' ')} filter takes a date such as 2026-03-31.", field=name
         ) from None
+    check_year(day, name)  # 9999-12-31 has no next day to end the range at
+    return day
 
 
 def _one_of(args: Mapping, name: str, enum) -> str | None:

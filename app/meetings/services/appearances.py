@@ -18,6 +18,7 @@ from app.drafting.models import Dissent, Position, Publication, Revision
 from app.extensions import utcnow
 from app.meetings.models import Appearance, AppearancePosition, Flag, Mandate, Meeting
 from app.meetings.services.meetings import MAX_ID, get_meeting
+from app.web.params import is_number
 from positions import consensus, roles
 from positions import mandate as core
 from positions import meetings as meeting_rules
@@ -29,7 +30,7 @@ from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 def find_speaker(session: Session, ref: object) -> User:
     """A speaker by user id or email; anyone else is refused with a clear message."""
     user = None
-    if isinstance(ref, str) and ref.strip().isdigit():
+    if isinstance(ref, str) and is_number(ref.strip()):
         ref = int(ref.strip())
     if isinstance(ref, int) and not isinstance(ref, bool):
         user = session.get(User, ref) if 0 < ref <= MAX_ID else None
@@ -83,7 +84,7 @@ def find_capacity(session: Session, ref: object, speaker: User, day) -> Partner 
 def find_positions(session: Session, refs: Iterable) -> list[Position]:
     ids: set[int] = set()
     for ref in refs or ():
-        if isinstance(ref, bool) or not (isinstance(ref, int) or str(ref).strip().isdigit()):
+        if isinstance(ref, bool) or not (isinstance(ref, int) or is_number(str(ref).strip())):
             raise Invalid(
                 f"Positions are given by number; {ref!r} is not one.",
                 code="unknown_position",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
@@ -20,6 +21,7 @@ from app.meetings.models import (
     Organisation,
     OrganisationAlias,
 )
+from app.web.params import is_number
 from positions import meetings as meeting_rules
 from positions import roles
 from positions.clock import Clock
@@ -127,8 +129,8 @@ def find_areas(session: Session, refs: Iterable) -> list[PolicyArea]:
     refs = [r for r in refs if r not in (None, "")]
     if not refs:
         return []
-    ids = {int(r) for r in refs if isinstance(r, int) or str(r).isdigit()}
-    slugs = {str(r) for r in refs if not (isinstance(r, int) or str(r).isdigit())}
+    ids = {int(r) for r in refs if isinstance(r, int) or is_number(str(r))}
+    slugs = {str(r) for r in refs if not (isinstance(r, int) or is_number(str(r)))}
     if any(not 0 < i <= MAX_ID for i in ids):
         raise Invalid("There is no such policy area.", code="unknown_area", field="areas")
     found = list(
@@ -168,8 +170,20 @@ def resolve_organisation(session: Session, user: User, name: str) -> Organisatio
     if found is not None:
         return found
     org = Organisation(name=name, name_key=meeting_rules.normalise_name(name))
-    session.add(org)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(org)
+            session.flush()
+    except IntegrityError:
+        # Someone else created it since we looked; theirs is the one (and audited by them).
+        found = find_organisation(session, name)
+        if found is None:
+            raise Conflict(
+                f"{name} is being added by someone else right now; try again.",
+                code="organisation_busy",
+                field="organisation",
+            ) from None
+        return found
     audit.record(
         session,
         "organisation.create",

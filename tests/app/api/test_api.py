@@ -258,7 +258,7 @@ def test_post_revision_is_201_with_number(alliance, api, session):
     assert (data["number"], data["merged"]) == (2, False)
     assert data["hash"] == content_hash("Fair rents", "New text.")
     revisions = api(alliance.drafter).get(f"/positions/{position.id}/revisions").get_json()
-    assert [(r["number"], r["title"], r["note"]) for r in revisions] == [
+    assert [(r["number"], r["title"], r["note"]) for r in revisions["items"]] == [
         (2, "Fair rents", "why"),
         (1, "Fair rents", "First draft"),
     ]
@@ -501,5 +501,6 @@ def test_the_whole_story_through_the_api(alliance, api, session):
     for chief in alliance.chiefs.values():
         api(chief).post(f"/positions/{pid}/signoffs", {"revision": 2, "decision": "approve"})
     assert comms.post(f"/positions/{pid}/publish", {"revision": 2}).status_code == 200
-    [entry] = api(alliance.comms).get("/positions?status=published").get_json()["items"]
+    listed = api(alliance.comms).get("/positions?status=published&include=body").get_json()
+    [entry] = listed["items"]
     assert entry["published_revision"]["body"] == "Two."

@@ -6,9 +6,27 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.audit.models import AuditEvent, AuditHead
+from app.alliance.models import Partner
+from app.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from app.extensions import utcnow
-from positions.audit import GENESIS, AuditRecord, canonical_details, event_hash, verify_chain
+from positions.audit import (
+    GENESIS,
+    HASH_VERSION,
+    AuditRecord,
+    Checkpoint,
+    PublicationFact,
+    RevisionFact,
+    SignOffFact,
+    active_on,
+    against_checkpoint,
+    canonical_details,
+    checkpoint_signed,
+    cross_check,
+    event_hash,
+    sign_checkpoint,
+    verify_chain,
+)
+from positions.hashing import content_hash
 from positions.refusals import Forbidden
 from positions.roles import can_read_audit
 
@@ -44,11 +62,12 @@ def record(
         object_id=str(object_id),
         details=canonical_details(details),
     )
-    digest = event_hash(head.hash, **fields)
+    actor_id = actor.id if actor else None
+    digest = event_hash(head.hash, **fields, actor_id="" if actor_id is None else str(actor_id))
     event = AuditEvent(
         seq=head.seq,
         at=at,
-        actor_id=actor.id if actor else None,
+        actor_id=actor_id,
         actor_label=label,
         action=action,
         object_type=object_type,
@@ -56,6 +75,7 @@ def record(
         details=fields["details"],
         prev_hash=head.hash,
         hash=digest,
+        hash_version=HASH_VERSION,
     )
     session.add(event)
     head.hash = digest
@@ -74,6 +94,8 @@ def as_record(event: AuditEvent) -> AuditRecord:
         event.details,
         event.prev_hash,
         event.hash,
+        actor_id="" if event.actor_id is None else str(event.actor_id),
+        version=event.hash_version,
     )
 
 
@@ -87,12 +109,84 @@ class Verification:
         return not self.problems
 
 
-def verify_chain_of(session: Session) -> Verification:
+def _facts(session: Session):
+    """The rows the chain must account for, as the core's plain facts."""
+    from app.drafting.models import Publication, Revision, SignOff  # drafting imports audit
+
+    revisions = [
+        RevisionFact(r.position_id, r.number, r.content_hash, content_hash(r.title, r.body))
+        for r in session.execute(select(Revision).order_by(Revision.id)).scalars()
+    ]
+    signoffs = [
+        SignOffFact(
+            s.position_id,
+            s.partner.slug,
+            s.revision.number,
+            s.decision,
+            s.content_hash,
+            s.created_at,
+        )
+        for s in session.execute(select(SignOff).order_by(SignOff.id)).scalars()
+    ]
+    partners = list(session.execute(select(Partner)).scalars())
+    publications = []
+    for p in session.execute(select(Publication).order_by(Publication.id)).scalars():
+        # The alliance's day of publication is close enough to UTC's for who was a member.
+        day = p.published_at.date()
+        members = frozenset(
+            partner.slug
+            for partner in partners
+            if active_on(partner.joined_on, partner.left_on, day)
+        )
+        publications.append(
+            PublicationFact(
+                p.position_id, p.revision.number, p.revision.content_hash, p.published_at, members
+            )
+        )
+    return revisions, signoffs, publications
+
+
+def verify_chain_of(session: Session, checkpoint: Checkpoint | None = None) -> Verification:
+    """The chain, the data against it, and (if given) a checkpoint a partner holds."""
     events = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()
     records = [as_record(e) for e in events]
     head = session.get(AuditHead, 1)
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
-    return Verification(len(records), verify_chain(records, head_seq, head_hash))
+    problems = verify_chain(records, head_seq, head_hash)
+    problems += cross_check(records, *_facts(session))
+    for held in [checkpoint] if checkpoint else latest_checkpoints(session):
+        problems += against_checkpoint(records, held)
+    return Verification(len(records), problems)
+
+
+def latest_checkpoints(session: Session, limit: int = 1) -> list[Checkpoint]:
+    rows = session.execute(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc()).limit(limit)
+    ).scalars()
+    return [as_checkpoint(row) for row in rows]
+
+
+def as_checkpoint(row: AuditCheckpoint) -> Checkpoint:
+    return Checkpoint(
+        row.seq, row.head_hash, row.at.replace(tzinfo=None).isoformat(), row.signature
+    )
+
+
+def make_checkpoint(session: Session, key: bytes) -> Checkpoint:
+    """Sign the head as it stands (after recording that it was signed) and keep the checkpoint."""
+    record(session, "audit.checkpoint")
+    head = session.get(AuditHead, 1)
+    at = utcnow()
+    signed = sign_checkpoint(key, head.seq, head.hash, at.replace(tzinfo=None).isoformat())
+    session.add(
+        AuditCheckpoint(seq=signed.seq, head_hash=signed.hash, at=at, signature=signed.signature)
+    )
+    session.flush()
+    return signed
+
+
+def checkpoint_is_genuine(key: bytes, checkpoint: Checkpoint) -> bool:
+    return checkpoint_signed(key, checkpoint)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ def index():
         db.session, page=request.args.get("page", 1, type=bounded_int)
     )
     return render_template(
-        "public/index.html", page=page, differ=queries.differ_positions(db.session)
+        "public/index.html",
+        page=page,
+        differ=queries.differ_positions(db.session),
+        checkpoint=queries.latest_checkpoint(db.session),
     )
 
 

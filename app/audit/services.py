@@ -113,9 +113,18 @@ def _facts(session: Session):
     """The rows the chain must account for, as the core's plain facts."""
     from app.drafting.models import Publication, Revision, SignOff  # drafting imports audit
 
+    # Columns, streamed: only one batch of (possibly long) bodies is held at a time.
+    rows = session.execute(
+        select(
+            Revision.position_id, Revision.number, Revision.content_hash, Revision.title,
+            Revision.body,
+        )
+        .order_by(Revision.id)
+        .execution_options(yield_per=500)
+    )  # fmt: skip
     revisions = [
-        RevisionFact(r.position_id, r.number, r.content_hash, content_hash(r.title, r.body))
-        for r in session.execute(select(Revision).order_by(Revision.id)).scalars()
+        RevisionFact(position_id, number, stored, content_hash(title, body))
+        for position_id, number, stored, title, body in rows
     ]
     signoffs = [
         SignOffFact(

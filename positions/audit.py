@@ -19,7 +19,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 GENESIS = "0" * 64
 HASH_VERSION = 2  # events written from now on; version 1 (a separator join) only verifies before
@@ -235,10 +235,6 @@ def not_approving(publication: PublicationFact, signoffs: Iterable[SignOffFact])
         if (found := latest.get(partner)) is None
         or (found.decision, found.content_hash) != ("approve", publication.content_hash)
     }
-
-
-def active_on(joined_on: date | None, left_on: date | None, day: date) -> bool:
-    return (joined_on is None or joined_on <= day) and (left_on is None or day < left_on)
 
 
 # ---- checkpoints ---------------------------------------------------------------------------------

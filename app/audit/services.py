@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.alliance.models import Partner
+from app.alliance.settings import clock_of
 from app.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from app.extensions import utcnow
 from positions.audit import (
@@ -17,7 +18,6 @@ from positions.audit import (
     PublicationFact,
     RevisionFact,
     SignOffFact,
-    active_on,
     against_checkpoint,
     canonical_details,
     checkpoint_signed,
@@ -26,6 +26,7 @@ from positions.audit import (
     sign_checkpoint,
     verify_chain,
 )
+from positions.consensus import is_member_on
 from positions.hashing import content_hash
 from positions.refusals import Forbidden
 from positions.roles import can_read_audit
@@ -138,14 +139,13 @@ def _facts(session: Session):
         for s in session.execute(select(SignOff).order_by(SignOff.id)).scalars()
     ]
     partners = list(session.execute(select(Partner)).scalars())
+    clock = clock_of(session)
     publications = []
     for p in session.execute(select(Publication).order_by(Publication.id)).scalars():
-        # The alliance's day of publication is close enough to UTC's for who was a member.
-        day = p.published_at.date()
+        # Who had to sign that day, by the same rule as publishing (in the alliance's zone).
+        day = clock.local(p.published_at).date()
         members = frozenset(
-            partner.slug
-            for partner in partners
-            if active_on(partner.joined_on, partner.left_on, day)
+            partner.slug for partner in partners if is_member_on(partner.as_core(), day)
         )
         publications.append(
             PublicationFact(

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.accounts import services as accounts
+from app.audit import services as audit
 from app.divergence.services import amendments, differ, stances
 from app.drafting.models import Position
 from app.extensions import db
@@ -111,6 +112,7 @@ class World:
             for role, user in self.users.items()
             if user is not None
         }
+        audit.make_checkpoint(db.session, b"test-checkpoint-key-not-for-production")
         db.session.commit()
 
     def n(self) -> int:
@@ -358,6 +360,7 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         # the public record
         ("public.index", "GET"): lambda: Case("GET", "/public/"),
         ("public.position", "GET"): lambda: Case("GET", f"/public/{p.slug}"),
+        ("public.checkpoint", "GET"): lambda: Case("GET", "/public/checkpoint.json"),
         ("static", "GET"): lambda: Case("GET", "/static/concord.css"),
         # the spokesperson log
         ("meetings.index", "GET"): lambda: Case("GET", "/meetings/?when=past"),

@@ -247,3 +247,17 @@ def test_the_public_page_shows_the_latest_checkpoint(story, session, client):
     session.commit()
     page = client.get("/public/").get_data(as_text=True)
     assert held.hash in page and held.signature in page and str(held.seq) in page
+
+
+def test_a_checkpoint_downloaded_from_the_public_site_verifies(
+    story, session, client, flask_cli, tmp_path
+):
+    assert client.get("/public/checkpoint.json").status_code == 404  # none signed yet
+    held = audit.make_checkpoint(session, KEY)
+    session.commit()
+    answer = client.get("/public/checkpoint.json")
+    assert answer.status_code == 200 and answer.get_json()["hash"] == held.hash
+    path = tmp_path / "downloaded.json"
+    path.write_bytes(answer.get_data())
+    result = flask_cli("audit", "verify", "--checkpoint", str(path))
+    assert result.exit_code == 0, result.output

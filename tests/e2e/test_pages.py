@@ -39,6 +39,8 @@ def test_a_text_too_complex_to_render_says_so_in_the_preview_and_is_kept(open_as
     )
     expect(page.get_by_label("Text (Markdown)")).to_have_value(hostile)
     look(page, "position-new-too-complex")
+    # The preview's 422 is the refusal this test asks for, not a broken request.
+    page.watcher.problems[:] = [p for p in page.watcher.problems if not p.startswith("422 ")]
 
 
 def test_timeline_of_a_position(open_as):

@@ -677,6 +677,7 @@ class _Builder:
         self.insert(AuditHead.__table__, [dict(id=1, seq=len(rows), hash=prev)])
 
     def finish(self) -> None:
+        self.audit_events()  # explicit ids too: before the sequences are moved past them
         if self.dialect == "postgresql":  # explicit ids: move each sequence past them
             for table in db.metadata.sorted_tables:
                 if table.name not in self.report.counts or "id" not in table.c:
@@ -687,7 +688,6 @@ class _Builder:
                         f"(SELECT COALESCE(MAX(id), 1) FROM {table.name}))"
                     )
                 )
-        self.audit_events()
         self.connection.execute(text("ANALYZE"))  # plan queries with the real row counts
         audit.record(
             self.session,

@@ -261,3 +261,18 @@ def test_a_checkpoint_downloaded_from_the_public_site_verifies(
     path.write_bytes(answer.get_data())
     result = flask_cli("audit", "verify", "--checkpoint", str(path))
     assert result.exit_code == 0, result.output
+
+
+def test_each_partners_chief_officer_is_handed_the_latest_checkpoint(
+    story, session, client, alliance
+):
+    from tests.support.client import login
+
+    held = audit.make_checkpoint(session, KEY)
+    session.commit()
+    login(client, alliance.chiefs["moorland"])
+    page = client.get("/").get_data(as_text=True)
+    assert f"Download checkpoint {held.seq}" in page and "/public/checkpoint.json" in page
+    client.post("/logout")
+    login(client, alliance.drafter)
+    assert "Keep the audit checkpoint" not in client.get("/").get_data(as_text=True)

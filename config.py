@@ -20,6 +20,22 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def checkpoint_key() -> bytes:
+    """The key audit checkpoints are signed with: CONCORD_CHECKPOINT_KEY, else instance/.
+
+    Kept outside the database on purpose: whoever can rewrite the database must not also be
+    able to sign a checkpoint for the rewritten chain. Never committed.
+    """
+    if key := os.environ.get("CONCORD_CHECKPOINT_KEY"):
+        return key.encode()
+    path = INSTANCE_DIR / "checkpoint_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
@@ -59,6 +75,7 @@ class Config:
     # With no admin yet, start-up makes a one-time set-up token (instance/setup_token) for /setup.
     SETUP_ON_FIRST_RUN = True
     SETUP_TOKEN_FILE = None  # default: setup_token in the instance folder
+    CHECKPOINT_KEY = None  # resolved when a checkpoint is signed or checked (checkpoint_key)
 
     @classmethod
     def resolve(cls) -> dict:
@@ -76,6 +93,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
+    CHECKPOINT_KEY = b"test-checkpoint-key-not-for-production"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # one test turns it on to prove it
     LOG_QUIET = True  # tests read the log records, not stderr

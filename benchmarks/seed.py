@@ -9,7 +9,9 @@ through the per-row services: their rules are not needed to build consistent dat
 service call per row would take an hour. Consistency is kept by construction instead: every
 revision's hash is `content_hash` of its text, its HTML is what the renderer gives (see
 corpus.py), each position's status follows from its latest sign-offs as the consensus rules
-say, and a publication carries the approvals of its revision. The audit record gets one event.
+say, and a publication carries the approvals of its revision. The audit record gets the events
+the app would have written for each revision, sign-off and publication (verify cross-checks the
+data against them), hashed in one pass at the end.
 """
 
 import random
@@ -27,10 +29,12 @@ from werkzeug.security import generate_password_hash
 from app.accounts.models import User
 from app.alliance.models import Partner, PolicyArea
 from app.audit import services as audit
+from app.audit.models import AuditEvent, AuditHead
 from app.divergence.models import Stance
 from app.drafting.models import Position, Publication, Revision, SignOff, publication_signatories
 from app.extensions import db
 from benchmarks import corpus
+from positions.audit import GENESIS, HASH_VERSION, canonical_details, event_hash
 from positions.hashing import content_hash
 
 PASSWORD = "bench-password"
@@ -613,7 +617,67 @@ class _Builder:
         if cited_table is not None:
             self.insert(cited_table, cited)
 
+    def audit_events(self) -> None:
+        """The events the services write for revisions, sign-offs and publications, in order."""
+        c = self.connection
+        emails = dict(c.execute(select(User.id, User.email)).all())
+        slugs = dict(c.execute(select(Partner.id, Partner.slug)).all())
+        numbers = dict(c.execute(select(Revision.id, Revision.number)).all())
+        facts = []  # (at, tie-break, actor id, action, position id, details)
+        for r in c.execute(
+            select(
+                Revision.created_at, Revision.id, Revision.author_id, Revision.position_id,
+                Revision.number, Revision.content_hash,
+            )
+        ):  # fmt: skip
+            action = "position.create" if r.number == 1 else "revision.create"
+            details = {"revision": r.number, "hash": r.content_hash}
+            facts.append((r.created_at, 0, r.id, r.author_id, action, r.position_id, details))
+        for s in c.execute(select(SignOff)):
+            details = {
+                "partner": slugs[s.partner_id],
+                "revision": numbers[s.revision_id],
+                "hash": s.content_hash,
+                "comment": s.comment,
+            }
+            action = f"signoff.{s.decision}"
+            facts.append((s.created_at, 1, s.id, s.user_id, action, s.position_id, details))
+        for p in c.execute(select(Publication)):
+            revision = c.execute(
+                select(Revision.number, Revision.content_hash).where(Revision.id == p.revision_id)
+            ).one()
+            details = {"revision": revision.number, "hash": revision.content_hash}
+            facts.append(
+                (p.published_at, 2, p.id, p.published_by_id, "position.publish", p.position_id,
+                 details)
+            )  # fmt: skip
+        facts.sort(key=lambda f: f[:3])
+        rows, prev = [], GENESIS
+        for seq, (at, _, _, actor_id, action, position_id, details) in enumerate(facts, 1):
+            fields = dict(
+                seq=seq,
+                at=at.replace(tzinfo=None).isoformat(),
+                actor=emails[actor_id],
+                action=action,
+                object_type="position",
+                object_id=str(position_id),
+                details=canonical_details(details),
+            )
+            digest = event_hash(prev, **fields, actor_id=str(actor_id))
+            rows.append(
+                dict(
+                    id=seq, seq=seq, at=at, actor_id=actor_id, actor_label=fields["actor"],
+                    action=action, object_type="position", object_id=fields["object_id"],
+                    details=fields["details"], prev_hash=prev, hash=digest,
+                    hash_version=HASH_VERSION,
+                )
+            )  # fmt: skip
+            prev = digest
+        self.insert(AuditEvent.__table__, rows)
+        self.insert(AuditHead.__table__, [dict(id=1, seq=len(rows), hash=prev)])
+
     def finish(self) -> None:
+        self.audit_events()  # explicit ids too: before the sequences are moved past them
         if self.dialect == "postgresql":  # explicit ids: move each sequence past them
             for table in db.metadata.sorted_tables:
                 if table.name not in self.report.counts or "id" not in table.c:

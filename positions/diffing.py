@@ -631,6 +631,24 @@ def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _any_overlap(mine: list[tuple[int, int, str]], theirs: list[tuple[int, int, str]]) -> bool:
+    """Whether any of my edits overlaps any of theirs: one sweep over both, in base order.
+
+    Each list comes in base order without overlaps of its own (from _edits), so the edit that
+    ends first can meet nothing later on the other side (which starts after the other's current
+    edit ends): step past it. Linear, where trying every pair was quadratic.
+    """
+    i = j = 0
+    while i < len(mine) and j < len(theirs):
+        if _overlap(mine[i], theirs[j]):
+            return True
+        if mine[i][1] <= theirs[j][1]:
+            i += 1
+        else:
+            j += 1
+    return False
+
+
 def three_way_merge(base: str, mine: str, theirs: str) -> Merge:
     """Apply my edits (base to mine) onto their text (base to theirs).
 
@@ -644,8 +662,9 @@ def three_way_merge(base: str, mine: str, theirs: str) -> Merge:
         return Merge(mine, True)
     their_edits = _edits(word_diff(base, theirs))
     # An edit both sides made identically is agreement, not a conflict: apply it once.
-    my_edits = [e for e in _edits(word_diff(base, mine)) if e not in set(their_edits)]
-    if any(_overlap(mine_edit, other) for mine_edit in my_edits for other in their_edits):
+    agreed = set(their_edits)
+    my_edits = [e for e in _edits(word_diff(base, mine)) if e not in agreed]
+    if _any_overlap(my_edits, their_edits):
         return Merge(mine, False)
     pieces, pos = [], 0
     for start, end, added in sorted(my_edits + their_edits):

@@ -24,6 +24,20 @@ class AuditEvent(db.Model):
     details: Mapped[str] = mapped_column(Text, default="{}")  # JSON, exactly as hashed
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # 1: events from before the hash covered the actor's id (a separator join); 2: from then on.
+    hash_version: Mapped[int] = mapped_column(server_default="1")
+
+
+class AuditCheckpoint(db.Model):
+    """A signed head of the chain, as published and sent to the partners' chief officers."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    head_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signature: Mapped[str] = mapped_column(String(64))
 
 
 class AuditHead(db.Model):

@@ -7,9 +7,28 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, scoped_session
 
 from app.accounts.models import User
-from app.audit.models import AuditEvent, AuditHead
+from app.alliance.models import Partner
+from app.alliance.settings import clock_of
+from app.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from app.extensions import utcnow
-from positions.audit import GENESIS, AuditRecord, canonical_details, event_hash, verify_chain
+from positions.audit import (
+    GENESIS,
+    HASH_VERSION,
+    AuditRecord,
+    Checkpoint,
+    PublicationFact,
+    RevisionFact,
+    SignOffFact,
+    against_checkpoint,
+    canonical_details,
+    checkpoint_signed,
+    cross_check,
+    event_hash,
+    sign_checkpoint,
+    verify_chain,
+)
+from positions.consensus import is_member_on
+from positions.hashing import content_hash
 
 
 def record(
@@ -43,11 +62,12 @@ def record(
         object_id=str(object_id),
         details=canonical_details(details),
     )
-    digest = event_hash(head.hash, **fields)
+    actor_id = actor.id if actor else None
+    digest = event_hash(head.hash, **fields, actor_id="" if actor_id is None else str(actor_id))
     event = AuditEvent(
         seq=head.seq,
         at=at,
-        actor_id=actor.id if actor else None,
+        actor_id=actor_id,
         actor_label=label,
         action=action,
         object_type=object_type,
@@ -55,6 +75,7 @@ def record(
         details=fields["details"],
         prev_hash=head.hash,
         hash=digest,
+        hash_version=HASH_VERSION,
     )
     session.add(event)
     head.hash = digest
@@ -73,6 +94,8 @@ def as_record(event: AuditEvent) -> AuditRecord:
         event.details,
         event.prev_hash,
         event.hash,
+        actor_id="" if event.actor_id is None else str(event.actor_id),
+        version=event.hash_version,
     )
 
 
@@ -86,11 +109,56 @@ class Verification:
         return not self.problems
 
 
-def verify_chain_of(session: Session) -> Verification:
-    """Check the whole chain against the head, as one consistent picture while others append.
+def _facts(session: Session):
+    """The rows the chain must account for, as the core's plain facts."""
+    from app.drafting.models import Publication, Revision, SignOff  # drafting imports audit
 
-    The events and the head must be read in one snapshot, or a writer committing in between
-    makes an intact chain look broken. A session with no transaction yet (the command line)
+    # Columns, streamed: only one batch of (possibly long) bodies is held at a time.
+    rows = session.execute(
+        select(
+            Revision.position_id, Revision.number, Revision.content_hash, Revision.title,
+            Revision.body,
+        )
+        .order_by(Revision.id)
+        .execution_options(yield_per=500)
+    )  # fmt: skip
+    revisions = [
+        RevisionFact(position_id, number, stored, content_hash(title, body))
+        for position_id, number, stored, title, body in rows
+    ]
+    signoffs = [
+        SignOffFact(
+            s.position_id,
+            s.partner.slug,
+            s.revision.number,
+            s.decision,
+            s.content_hash,
+            s.created_at,
+        )
+        for s in session.execute(select(SignOff).order_by(SignOff.id)).scalars()
+    ]
+    partners = list(session.execute(select(Partner)).scalars())
+    clock = clock_of(session)
+    publications = []
+    for p in session.execute(select(Publication).order_by(Publication.id)).scalars():
+        # Who had to sign that day, by the same rule as publishing (in the alliance's zone).
+        day = clock.local(p.published_at).date()
+        members = frozenset(
+            partner.slug for partner in partners if is_member_on(partner.as_core(), day)
+        )
+        publications.append(
+            PublicationFact(
+                p.position_id, p.revision.number, p.revision.content_hash, p.published_at, members
+            )
+        )
+    return revisions, signoffs, publications
+
+
+def verify_chain_of(session: Session, checkpoint: Checkpoint | None = None) -> Verification:
+    """The chain, the data against it, and (if given) a checkpoint a partner holds.
+
+    The events and the head are read in one snapshot, or a writer committing in between would
+    make an intact chain look broken. A session with no transaction yet (the command line)
     opens one: REPEATABLE READ on PostgreSQL, an explicit BEGIN on SQLite (whose driver
     otherwise reads each statement in a snapshot of its own). A session already inside a
     transaction that may not be a snapshot reads the head first and leaves out events appended
@@ -103,7 +171,41 @@ def verify_chain_of(session: Session) -> Verification:
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     events = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()
     records = [as_record(e) for e in events if snapshot or e.seq <= head_seq]
-    return Verification(len(records), verify_chain(records, head_seq, head_hash))
+    problems = verify_chain(records, head_seq, head_hash)
+    problems += cross_check(records, *_facts(session))
+    for held in [checkpoint] if checkpoint else latest_checkpoints(session):
+        problems += against_checkpoint(records, held)
+    return Verification(len(records), problems)
+
+
+def latest_checkpoints(session: Session, limit: int = 1) -> list[Checkpoint]:
+    rows = session.execute(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc()).limit(limit)
+    ).scalars()
+    return [as_checkpoint(row) for row in rows]
+
+
+def as_checkpoint(row: AuditCheckpoint) -> Checkpoint:
+    return Checkpoint(
+        row.seq, row.head_hash, row.at.replace(tzinfo=None).isoformat(), row.signature
+    )
+
+
+def make_checkpoint(session: Session, key: bytes) -> Checkpoint:
+    """Sign the head as it stands (after recording that it was signed) and keep the checkpoint."""
+    record(session, "audit.checkpoint")
+    head = session.get(AuditHead, 1)
+    at = utcnow()
+    signed = sign_checkpoint(key, head.seq, head.hash, at.replace(tzinfo=None).isoformat())
+    session.add(
+        AuditCheckpoint(seq=signed.seq, head_hash=signed.hash, at=at, signature=signed.signature)
+    )
+    session.flush()
+    return signed
+
+
+def checkpoint_is_genuine(key: bytes, checkpoint: Checkpoint) -> bool:
+    return checkpoint_signed(key, checkpoint)
 
 
 def _begin_snapshot(session: Session) -> bool:

@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import create_engine, func, inspect, literal, select, table, text
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
@@ -211,7 +212,7 @@ def schema_version(engine: Engine) -> str | None:
 def check_restored(candidate: Engine, path: Path, target_version: str | None) -> dict[str, int]:
     """Refuse a restored copy that the app could not run on, or whose record is not intact."""
     from app.audit.services import verify_chain_of
-    from app.extensions import db
+    from app.extensions import SETTINGS, db
 
     inspector = inspect(candidate)
     present = set(inspector.get_table_names())
@@ -235,7 +236,8 @@ def check_restored(candidate: Engine, path: Path, target_version: str | None) ->
             f"{target_version}. Restore it into a database at that version, then run "
             "`flask db upgrade`."
         )
-    with Session(candidate) as session:
+    # A session of its own on the candidate, carrying the app's settings like db.session does.
+    with Session(candidate, info={SETTINGS: current_app.extensions[SETTINGS]}) as session:
         verification = verify_chain_of(session)
     if not verification.intact:
         raise BackupError(

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import escape
 from wtforms import SelectChoice
 
 from app.alliance.settings import clock_of
@@ -22,10 +23,10 @@ from app.extensions import db
 from app.web.caching import conditional, kept, private_etag
 from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int
+from app.web.rendering import render_bounded
 from positions import consensus as core
 from positions.divergence import VIEW_LABELS
 from positions.refusals import Conflict, Invalid, TooLarge
-from positions.rendering import render_markdown
 
 bp = Blueprint("drafting", __name__, url_prefix="/positions", template_folder="templates")
 
@@ -297,9 +298,13 @@ def publish(position_id: int):
 
 @bp.post("/preview")
 def preview():
-    """The live preview: the same sanitised rendering the saved revision will get."""
-    return (
-        render_markdown(request.form.get("body", "")),
-        200,
-        {"Content-Type": "text/html; charset=utf-8"},
-    )
+    """The live preview: the same sanitised rendering the saved revision will get.
+
+    A text that cannot be rendered in time answers 422 with the reason, shown in the preview's
+    place; the text itself stays in the editor.
+    """
+    try:
+        html, status = render_bounded(request.form.get("body", "")), 200
+    except Invalid as refused:
+        html, status = f'<p class="preview-refused">{escape(refused.message)}</p>', 422
+    return html, status, {"Content-Type": "text/html; charset=utf-8"}

@@ -111,3 +111,12 @@ def differ_positions(session: Session) -> list[Position]:
             .order_by(Position.title)
         ).scalars()
     )
+
+
+def latest_checkpoint(session: Session):
+    """The newest signed checkpoint of the audit record, for anyone to note down and compare."""
+    from app.audit.models import AuditCheckpoint
+
+    return session.execute(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc()).limit(1)
+    ).scalar_one_or_none()

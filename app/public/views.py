@@ -1,8 +1,9 @@
 """The public record: published positions, readable by anyone, no sign-in."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from app.alliance.settings import settings_of
+from app.audit.services import as_checkpoint
 from app.extensions import db
 from app.public import queries
 from app.web.caching import conditional, etag_of, kept, viewer
@@ -17,8 +18,23 @@ def index():
         db.session, page=request.args.get("page", 1, type=bounded_int)
     )
     return render_template(
-        "public/index.html", page=page, differ=queries.differ_positions(db.session)
+        "public/index.html",
+        page=page,
+        differ=queries.differ_positions(db.session),
+        checkpoint=queries.latest_checkpoint(db.session),
     )
+
+
+@bp.get("/checkpoint.json")
+def checkpoint():
+    """The latest signed checkpoint as a file a partner keeps, for `audit verify --checkpoint`."""
+    row = queries.latest_checkpoint(db.session)
+    if row is None:
+        abort(404)
+    held = as_checkpoint(row)
+    answer = jsonify(seq=held.seq, hash=held.hash, at=held.at, signature=held.signature)
+    answer.headers["Content-Disposition"] = f'attachment; filename="checkpoint-{held.seq}.json"'
+    return answer
 
 
 @bp.get("/<slug>")

@@ -17,7 +17,8 @@
       var body = new URLSearchParams({ body: textarea.value, csrf_token: csrfToken(form) });
       fetch(editor.dataset.previewUrl, { method: "POST", body: body, credentials: "same-origin",
         headers: { "X-CSRFToken": csrfToken(form) } })
-        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        // 422: the text is too complex to render in time; the answer says so in the preview.
+        .then(function (r) { return r.ok || r.status === 422 ? r.text() : Promise.reject(r.status); })
         .then(function (html) { target.innerHTML = html; preview.hidden = false; })
         .catch(function () { /* the preview is a comfort; the form still works */ });
     }

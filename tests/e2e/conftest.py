@@ -105,6 +105,7 @@ def live_server(tmp_path_factory) -> LiveServer:
     }
     _flask(["db", "upgrade"], env)
     _flask(["demo", "load"], env)
+    _flask(["audit", "checkpoint"], env)  # as a scheduled job would: the public page shows it
 
     app = create_app(E2EConfig, SQLALCHEMY_DATABASE_URI=database)
     with live(app, "e2e-server") as url:

@@ -20,9 +20,27 @@ def test_public_record_needs_no_sign_in(open_as):
     # Times are in the alliance's zone, and the zone is named.
     expect(page.locator(".published-list .item-meta").first).to_contain_text("Published")
     expect(page.locator("footer")).to_contain_text("Europe/London")
+    # The audit record's latest signed checkpoint, for anyone to note down and compare.
+    checkpoint = page.get_by_role("region", name="Checkpoint of the audit record")
+    expect(checkpoint).to_contain_text("HMAC-SHA256")
+    expect(checkpoint.locator("code.hash").first).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
     look(page, "public-index")
     page.get_by_role("link", name="Community asset transfer: a fair process").click()
     expect(page.locator(".meta")).to_contain_text(re.compile(r"published .* (GMT|BST)"))
+
+
+def test_a_text_too_complex_to_render_says_so_in_the_preview_and_is_kept(open_as):
+    page = open_as(policy("harbourside"))
+    page.goto("/positions/new")
+    hostile = "[" * 20_000
+    page.get_by_label("Text (Markdown)").fill(hostile)
+    expect(page.locator(".preview-body")).to_contain_text(
+        "could not be turned into a page in time", timeout=15_000
+    )
+    expect(page.get_by_label("Text (Markdown)")).to_have_value(hostile)
+    look(page, "position-new-too-complex")
+    # The preview's 422 is the refusal this test asks for, not a broken request.
+    page.watcher.problems[:] = [p for p in page.watcher.problems if not p.startswith("422 ")]
 
 
 def test_timeline_of_a_position(open_as):

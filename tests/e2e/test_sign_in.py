@@ -1,5 +1,7 @@
 """Signing in and out, and finding one's way by keyboard."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -70,6 +72,8 @@ def test_dashboard_says_what_needs_me(open_as):
     expect(
         page.get_by_role("heading", name="Awaiting Harbourside Tenants Federation")
     ).to_be_visible()
+    # The audit record's latest checkpoint, handed to each partner's chief officer to keep.
+    expect(page.get_by_role("link", name=re.compile(r"^Download checkpoint \d+$"))).to_be_visible()
     look(page, "dashboard-chief")
 
     admin = open_as(ADMIN)

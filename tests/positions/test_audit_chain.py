@@ -134,3 +134,90 @@ def test_details_read_as_words_not_json():
     ]
     assert readable_details("not json") == [("Details", "not json")]
     assert readable_details("{}") == []
+
+
+# ---- issue 12: the canonical encoding, cross-checks and checkpoints ----------------------------
+
+
+def test_version_1_joins_let_a_field_be_re_split_and_version_2_does_not():
+    from positions.audit import event_hash as hash_of
+
+    sep = "\x1f"
+    crafted = sep.join(["chief@x.test", "signoff.approve", "position", "1", "{}"])
+    as_failed_login = ("p", 7, "t", crafted, "login.failed", "", "", "{}")
+    re_split = ("p", 7, "t", "chief@x.test", "signoff.approve", "position", "1",
+                sep.join(["{}", "login.failed", "", "", "{}"]))  # fmt: skip
+    assert hash_of(*as_failed_login, version=1) == hash_of(*re_split, version=1)
+    assert hash_of(*as_failed_login) != hash_of(*re_split)
+
+
+def test_the_actor_id_is_covered_by_the_hash():
+    records = chain()
+    forged = replace(records[2], actor_id="99")
+    problems = verify([*records[:2], forged, *records[3:]], records[-1])
+    assert any("altered" in p for p in problems)
+
+
+def test_an_old_format_event_after_a_new_one_is_a_forgery():
+    first = record(1, GENESIS)
+    values = {f: getattr(first, f) for f in ("at", "actor", "action", "object_type")}
+    values |= {"object_id": first.object_id, "details": first.details}
+    old = AuditRecord(
+        seq=2, prev_hash=first.hash, version=1,
+        hash=event_hash(first.hash, 2, **values, version=1), **values,
+    )  # fmt: skip
+    problems = verify_chain([first, old], 2, old.hash)
+    assert any("hash format" in p for p in problems)
+
+
+def test_old_format_events_before_new_ones_still_verify():
+    values = {
+        "at": "t",
+        "actor": "a",
+        "action": "x",
+        "object_type": "",
+        "object_id": "",
+        "details": "{}",
+    }
+    old = AuditRecord(seq=1, prev_hash=GENESIS, version=1,
+                      hash=event_hash(GENESIS, 1, **values, version=1), **values)  # fmt: skip
+    new = record(2, old.hash)
+    assert verify_chain([old, new], 2, new.hash) == []
+
+
+def test_a_checkpoint_signed_with_the_key_verifies_and_a_changed_one_does_not():
+    from positions.audit import checkpoint_signed, sign_checkpoint
+
+    signed = sign_checkpoint(b"key", 5, "a" * 64, "2026-11-26T18:00:00")
+    assert checkpoint_signed(b"key", signed)
+    assert not checkpoint_signed(b"other key", signed)
+    assert not checkpoint_signed(b"key", replace(signed, seq=4))
+
+
+def test_a_chain_rewritten_before_a_checkpoint_no_longer_matches_it():
+    from positions.audit import Checkpoint, against_checkpoint
+
+    records = chain()
+    held = Checkpoint(3, records[2].hash, "then", "")
+    assert against_checkpoint(records, held) == []
+    assert against_checkpoint(records[:2], held)  # the tail cut back past it
+    rewritten = chain()[:2] + [record(3, records[1].hash, actor="someone else")]
+    assert against_checkpoint(rewritten, held)
+
+
+def test_a_publication_without_every_members_approval_of_that_hash_is_named():
+    from datetime import datetime
+
+    from positions.audit import PublicationFact, SignOffFact, not_approving
+
+    t0, t1, t2 = (datetime(2026, 1, d) for d in (1, 2, 3))
+    pub = PublicationFact(1, 2, "h2", t2, frozenset({"a", "b", "c"}))
+    signoffs = [
+        SignOffFact(1, "a", 2, "approve", "h2", t1),
+        SignOffFact(1, "b", 1, "approve", "h1", t0),  # an earlier text: stale
+        SignOffFact(1, "c", 2, "approve", "h2", t0),
+        SignOffFact(1, "c", 2, "object", "h2", t1),  # the latest decision counts
+    ]
+    assert not_approving(pub, signoffs) == {"b", "c"}
+    later = SignOffFact(1, "b", 2, "approve", "h2", datetime(2026, 1, 4))  # after: does not count
+    assert "b" in not_approving(pub, [*signoffs, later])

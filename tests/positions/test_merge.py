@@ -112,3 +112,44 @@ def test_an_edit_both_sides_made_identically_merges_once_beside_other_edits():
     merge = three_way_merge(base, mine, theirs)
     assert merge.clean
     assert merge.text == "We call for fair rents and warm homes."
+
+
+def _edit_lists(draw_ints: list[int]) -> list[tuple[int, int, str]]:
+    """Edits as _edits makes them: in base order, none overlapping, points and spans mixed."""
+    edits, pos = [], 0
+    for step in draw_ints:
+        start = pos + step // 3
+        end = start + step % 3  # 0: an insertion at a point
+        edits.append((start, end, "x"))
+        pos = end + 1  # an equal stretch between two edits of one side is never empty
+    return edits
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=8), max_size=30),
+    st.lists(st.integers(min_value=0, max_value=8), max_size=30),
+)
+@PROPERTY
+def test_the_overlap_sweep_finds_exactly_what_checking_every_pair_finds(mine, theirs):
+    from positions.diffing import _any_overlap, _overlap
+
+    mine_edits, their_edits = _edit_lists(mine), _edit_lists(theirs)
+    every_pair = any(_overlap(m, t) for m in mine_edits for t in their_edits)
+    assert _any_overlap(mine_edits, their_edits) == every_pair
+
+
+def test_a_merge_of_thousands_of_edits_compares_each_edit_a_bounded_number_of_times(monkeypatch):
+    """Issue 12: every pair was compared (28 s on a 27,000-word text); now one sweep."""
+    from positions import diffing
+
+    words = [f"w{i}" for i in range(8000)]
+    base = " ".join(words)
+    mine = " ".join(w.upper() if i % 4 == 0 else w for i, w in enumerate(words))
+    theirs = " ".join(w.upper() if i % 4 == 2 else w for i, w in enumerate(words))
+    calls = []
+    real = diffing._overlap
+    monkeypatch.setattr(diffing, "_overlap", lambda a, b: calls.append(1) or real(a, b))
+    merged = three_way_merge(base, mine, theirs)
+    assert merged.clean
+    assert merged.text == " ".join(w.upper() if i % 4 in (0, 2) else w for i, w in enumerate(words))
+    assert len(calls) <= 2 * 4000

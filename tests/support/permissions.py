@@ -91,6 +91,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     # ---- the public record --------------------------------------------------------------------
     "public.index": {"GET": EVERYONE},
     "public.position": {"GET": EVERYONE},  # a published position; drafts answer 404 to all
+    "public.checkpoint": {"GET": EVERYONE},  # the audit record's latest signed checkpoint
     "static": {"GET": EVERYONE},
     # ---- the spokesperson log -----------------------------------------------------------------
     "meetings.index": {"GET": EVERYONE},  # signed out: public meetings only

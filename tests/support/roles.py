@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from app.accounts import services as accounts
 from app.alliance.services import administration
+from app.audit import services as audit
 from app.divergence.services import amendments, differ, stances
 from app.drafting.models import Position
 from app.drafting.services import governance
@@ -115,6 +116,7 @@ class World:
             for role, user in self.users.items()
             if user is not None
         }
+        audit.make_checkpoint(db.session, b"test-checkpoint-key-not-for-production")
         db.session.commit()
 
     def n(self) -> int:
@@ -477,6 +479,7 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         # the public record
         ("public.index", "GET"): lambda: Case("GET", "/public/"),
         ("public.position", "GET"): lambda: Case("GET", f"/public/{p.slug}"),
+        ("public.checkpoint", "GET"): lambda: Case("GET", "/public/checkpoint.json"),
         ("static", "GET"): lambda: Case("GET", "/static/concord.css"),
         # the spokesperson log
         ("meetings.index", "GET"): lambda: Case("GET", "/meetings/?when=past"),

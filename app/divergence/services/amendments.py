@@ -12,6 +12,7 @@ from app.divergence.models import Amendment
 from app.drafting.services import editing as drafting
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
+from app.web.caching import BoundedCache
 from positions import diffing
 from positions.divergence import (
     AmendmentCheck,
@@ -80,6 +81,35 @@ def get_amendment(session: Session, position_id: int, number: int) -> Amendment:
     return amendment
 
 
+def _weight(entry) -> int:
+    """About 8 bytes per character of the texts held (the key's and the answer's)."""
+    key, _ = entry
+    return 8 * sum(map(len, key)) + 2_000
+
+
+# Checks and diffs already made in this process, keyed by the texts themselves (an amendment's
+# base and wording, the current text): one merge per amendment and current revision, never a
+# stale answer. A page of open amendments on a long text was a merge each per view.
+_checks = BoundedCache(24_000_000, _weight)
+
+
+def _remembered(kind: str, texts: tuple[str, ...], compute):
+    key = (kind, *texts)
+    found = _checks.get(key)
+    if found is None:
+        found = (texts, compute(*texts))
+        _checks.put(key, found)
+    return found[1]
+
+
+def amendment_check(base_body: str, body: str, current_body: str) -> AmendmentCheck:
+    return _remembered("check", (base_body, body, current_body), check_amendment)
+
+
+def amendment_changes(base_body: str, body: str) -> list[diffing.Change]:
+    return _remembered("diff", (base_body, body), diffing.word_diff)
+
+
 def list_amendments(session: Session, position_id: int, current_body: str) -> list[AmendmentView]:
     rows = session.execute(
         select(Amendment).where(Amendment.position_id == position_id).order_by(Amendment.number)
@@ -87,8 +117,8 @@ def list_amendments(session: Session, position_id: int, current_body: str) -> li
     return [
         AmendmentView(
             a,
-            diffing.word_diff(a.base_revision.body, a.body),
-            check_amendment(a.base_revision.body, a.body, current_body)
+            amendment_changes(a.base_revision.body, a.body),
+            amendment_check(a.base_revision.body, a.body, current_body)
             if a.status == AmendmentStatus.OPEN
             else None,
         )
@@ -96,20 +126,29 @@ def list_amendments(session: Session, position_id: int, current_body: str) -> li
     ]
 
 
-def _decidable(session: Session, user: User, position_id: int, number: int) -> Amendment:
+def _decidable(
+    session: Session, user: User, position_id: int, number: int, *, lock: bool = True
+) -> Amendment:
     if not can_decide_amendment(user.actor):
         raise Forbidden("Only policy officers and chief officers decide on amendments.")
-    lock_position(session, position_id)
+    if lock:
+        lock_position(session, position_id)
     amendment = get_amendment(session, position_id, number)
+    if lock:
+        session.refresh(amendment)  # decided by someone else before we took the lock?
     check_amendment_open(AmendmentStatus(amendment.status))
     return amendment
 
 
 def accept(session: Session, user: User, position_id: int, number: int) -> Amendment:
-    """Merge the amendment onto the current text as a new revision that credits its partner."""
-    amendment = _decidable(session, user, position_id, number)
+    """Merge the amendment onto the current text as a new revision that credits its partner.
+
+    The merge and the rendering run before the position is locked (save_revision locks it, and
+    refuses if the text changed meanwhile); only the amendment's status is checked again after.
+    """
+    amendment = _decidable(session, user, position_id, number, lock=False)
     current = drafting.current_revision(session, position_id)
-    result = check_amendment(amendment.base_revision.body, amendment.body, current.body)
+    result = amendment_check(amendment.base_revision.body, amendment.body, current.body)
     if result.fit is AmendmentFit.CONFLICTS:
         raise Conflict(
             f"Amendment {number} changes wording that has changed since revision "
@@ -132,6 +171,8 @@ def accept(session: Session, user: User, position_id: int, number: int) -> Amend
         note=f"Amendment {number} from {amendment.credit} accepted",
         amendment_id=amendment.id,
     )
+    session.refresh(amendment)  # now under the lock: decided by someone else meanwhile?
+    check_amendment_open(AmendmentStatus(amendment.status))
     amendment.status = AmendmentStatus.ACCEPTED
     amendment.decided_by_id = user.id
     amendment.decided_at = utcnow()

@@ -14,12 +14,12 @@ from app.drafting.services import governance
 from app.drafting.services.consensus import all_partners, refresh_status
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
+from app.web.rendering import render_bounded
 from positions import divergence as rules
 from positions import roles
 from positions.consensus import PositionStatus, closing_reason
 from positions.governance import MotionState, reopening_of
 from positions.refusals import Forbidden
-from positions.rendering import render_markdown
 
 
 @dataclass(frozen=True)
@@ -71,13 +71,14 @@ def write_statement(
     if partner_id is None or not roles.can_write_differ_statement(user.actor, partner_id):
         raise Forbidden("Only a partner's own policy and chief officers write its statement.")
     stripped = rules.check_statement(text, settings_of(session).max_body_bytes)
+    text_html = render_bounded(text, field="text")  # before the lock: nobody waits on Markdown
     position = lock_position(session, position_id)
     rules.check_differ_open(PositionStatus(position.status))
     statement = DifferStatement(
         position_id=position.id,
         partner_id=partner_id,
         text=stripped,
-        text_html=render_markdown(text),
+        text_html=text_html,
         user_id=user.id,
     )
     session.add(statement)

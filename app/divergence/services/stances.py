@@ -11,10 +11,10 @@ from app.alliance.settings import settings_of
 from app.audit import services as audit
 from app.divergence.models import Stance
 from app.drafting.services.consensus import get_position
+from app.web.rendering import render_bounded
 from positions import divergence as rules
 from positions.consensus import PositionStatus
 from positions.refusals import Forbidden, NotFound
-from positions.rendering import render_markdown
 from positions.roles import can_set_stance
 
 
@@ -62,7 +62,7 @@ def set_stance(
         partner_id=partner.id,
         view=chosen.value,
         rationale=rationale.strip(),
-        rationale_html=render_markdown(rationale),
+        rationale_html=render_bounded(rationale, field="rationale"),
         user_id=user.id,
     )
     session.add(stance)

@@ -17,11 +17,11 @@ from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
 from app.web.pagination import Page, paginate, rows_by_id
 from app.web.params import MAX_ID, is_number
+from app.web.rendering import render_bounded
 from positions import diffing
 from positions.alliance import check_new_position_area
 from positions.hashing import content_hash
 from positions.refusals import Conflict, Forbidden, Invalid, NotFound
-from positions.rendering import render_markdown
 from positions.roles import can_draft
 from positions.validation import check_position_text, slugify
 
@@ -56,14 +56,14 @@ def find_area(session: Session, ref: str | int) -> PolicyArea:
 
 
 def _new_revision(
-    position: Position, number: int, title: str, body: str, author: User, **extra
+    position: Position, number: int, title: str, body: str, body_html: str, author: User, **extra
 ) -> Revision:
     return Revision(
         position_id=position.id,
         number=number,
         title=title.strip(),
         body=body,
-        body_html=render_markdown(body),  # rendered once, here, never per request
+        body_html=body_html,  # rendered once, before saving, never per request
         content_hash=content_hash(title.strip(), body),
         author=author,
         **extra,
@@ -112,6 +112,9 @@ def create_position(
     check_position_text(title, body, note, settings_of(session).max_body_bytes)
     policy_area = find_area(session, area)
     check_new_position_area(policy_area.as_core())
+    # Before the first write: on SQLite that takes the database's write lock, which nobody else
+    # should wait on while Markdown renders.
+    body_html = render_bounded(body)
     position = _insert_with_free_slug(
         session,
         lambda slug: Position(
@@ -119,7 +122,9 @@ def create_position(
         ),
         title,
     )
-    revision = _new_revision(position, 1, title, body, author, note=note.strip() or "First draft")
+    revision = _new_revision(
+        position, 1, title, body, body_html, author, note=note.strip() or "First draft"
+    )
     session.add(revision)
     session.flush()
     position.current_revision = revision
@@ -152,6 +157,25 @@ def _merge_title(base: str, mine: str, theirs: str) -> str | None:
     return None
 
 
+def _merge_edit(base: Revision, current: Revision, title: str, body: str) -> tuple[str, str, bool]:
+    """An edit begun from base, as it applies to the current text: (title, body, merged?)."""
+    if base.id == current.id:
+        return title, body, False
+    body_merge = diffing.three_way_merge(base.body, body, current.body)
+    merged_title = _merge_title(base.title, title, current.title)
+    if not body_merge.clean or merged_title is None:
+        # The typed text stays with the caller (the form, the API client): nothing is lost.
+        raise Conflict(
+            f"Revision {current.number} was saved by {current.author.name} after you "
+            f"started from revision {base.number}, and your edits overlap. "
+            "Your text is kept below.",
+            "edit_conflict",
+            current_revision=current.number,
+            base_revision=base.number,
+        )
+    return merged_title, body_merge.text, True
+
+
 def save_revision(
     session: Session,
     author: User,
@@ -166,35 +190,38 @@ def save_revision(
     """Save an edit as a new revision; an edit started from an older revision is merged."""
     _check_may_draft(author)
     check_position_text(title, body, note, settings_of(session).max_body_bytes)
-    position = lock_position(session, position_id)
+    # Merge and render first, without the lock: both take time on a long text, and other people's
+    # sign-offs wait on the lock. Then lock and make sure nobody saved in between.
+    position = session.get(Position, position_id)
+    if position is None:
+        raise NotFound(f"There is no position {position_id}.")
     ensure_open(position)
     current = position.current_revision
     base = get_revision(session, position_id, base_number)
-    title = title.strip()
-    merged = False
-    if base.id != current.id:
-        body_merge = diffing.three_way_merge(base.body, body, current.body)
-        merged_title = _merge_title(base.title, title, current.title)
-        if not body_merge.clean or merged_title is None:
-            # The typed text stays with the caller (the form, the API client): nothing is lost.
-            raise Conflict(
-                f"Revision {current.number} was saved by {current.author.name} after you "
-                f"started from revision {base.number}, and your edits overlap. "
-                "Your text is kept below.",
-                "edit_conflict",
-                current_revision=current.number,
-                base_revision=base.number,
-            )
-        title, body, merged = merged_title, body_merge.text, True
+    title, body, merged = _merge_edit(base, current, title.strip(), body)
     if content_hash(title, body) == current.content_hash:
         raise Invalid(
             "Nothing changed: the text is the same as the current revision.", code="no_change"
+        )
+    body_html = render_bounded(body)
+    position = lock_position(session, position_id)
+    ensure_open(position)
+    if position.current_revision_id != current.id:
+        # Saved by someone else while this edit was merged and rendered: merging again here would
+        # hold the lock for as long again, so the person saves once more (their text is kept).
+        raise Conflict(
+            "Someone saved a new revision of this position while yours was being saved. "
+            "Your text is kept below: save again to merge it with theirs.",
+            "edit_conflict",
+            current_revision=current.number + 1,
+            base_revision=base.number,
         )
     revision = _new_revision(
         position,
         current.number + 1,
         title,
         body,
+        body_html,
         author,
         base_number=base.number,
         note=note.strip(),

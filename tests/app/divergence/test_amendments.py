@@ -296,3 +296,41 @@ def test_declining_twice_is_409(alliance, session, position, proposed):
     with pytest.raises(Conflict) as refused:
         amendments.decline(session, alliance.drafter, position.id, 1, reason="Still no.")
     assert refused.value.code == "already_decided"
+
+
+# ---- issue 12: checks once per amendment and current text, merged before the lock -------------
+
+
+def test_an_open_amendment_is_merged_once_per_current_text_not_on_every_view(
+    alliance, position, proposed, monkeypatch
+):
+    merges = []
+    real = amendments.check_amendment
+    monkeypatch.setattr(
+        amendments, "check_amendment", lambda *texts: merges.append(1) or real(*texts)
+    )
+    unique = BASE + "\n\nA line no other test uses."
+    for _ in range(3):
+        views = amendments.list_amendments(db.session, position.id, unique)
+    assert len(merges) == 1 and views[0].check is not None
+    amendments.list_amendments(db.session, position.id, unique + " Changed.")
+    assert len(merges) == 2  # a new current text is checked afresh
+
+
+def test_accepting_merges_and_renders_before_the_position_is_locked(
+    alliance, position, proposed, monkeypatch
+):
+    from app.drafting.services import editing
+
+    amendments._checks.clear()  # other tests may have checked these very texts already
+    order = []
+    real_check, real_lock = amendments.check_amendment, editing.lock_position
+    monkeypatch.setattr(
+        amendments, "check_amendment", lambda *t: order.append("merge") or real_check(*t)
+    )
+    monkeypatch.setattr(
+        amendments, "lock_position", lambda *a: order.append("lock") or real_lock(*a)
+    )
+    monkeypatch.setattr(editing, "lock_position", lambda *a: order.append("lock") or real_lock(*a))
+    amendments.accept(db.session, alliance.drafter, position.id, proposed.number)
+    assert order[0] == "merge" and "lock" in order

@@ -136,7 +136,7 @@ class Chain:
             object_id=str(object_id),
             details=canonical_details(details),
         )
-        digest = event_hash(self.hash, **fields)
+        digest = event_hash(self.hash, **fields, version=1)  # as events were hashed before 0006
         insert(
             connection,
             "audit_events",
@@ -301,10 +301,24 @@ def seed_core(connection, chain: Chain) -> None:
         *[dict(publication_id=1, signoff_id=s) for s in (1, 2, 3)],
     )
     set_values(connection, "positions", 1, publication_id=1)
-    chain.append(connection, "position.create", 1, "chief@harbourside.test", 1, {"r": 1}, 1)
-    chain.append(connection, "signoff.approve", 2, "chief@moorland.test", 1, {"r": 1}, 2)
-    chain.append(connection, "position.publish", 4, "comms@alliance.test", 1, {"r": 1}, 3)
-    chain.append(connection, "signoff.object", 2, "chief@moorland.test", 2, {"r": 2}, 4)
+    # The events the app wrote for these rows: verify holds every row to its event.
+    chief = "chief@harbourside.test"
+    for pid, title, body in (
+        (1, "Fair rents", "We ask for **fair** rents."),
+        (2, "Bus routes", "Keep the rural routes."),
+        (3, "Youth clubs", "Open the clubs at weekends."),
+    ):
+        made = {"revision": 1, "hash": content_hash(title, body)}
+        chain.append(connection, "position.create", 1, chief, pid, made, 1)
+    bus = content_hash("Bus routes", "Keep every rural route.")
+    chain.append(connection, "revision.create", 1, chief, 2, {"revision": 2, "hash": bus}, 1)
+    for uid, slug in ((1, "harbourside"), (2, "moorland"), (3, "riverbank")):
+        signed = {"partner": slug, "revision": 1, "hash": approved}
+        chain.append(connection, "signoff.approve", uid, f"chief@{slug}.test", 1, signed, 2)
+    published = {"revision": 1, "hash": approved}
+    chain.append(connection, "position.publish", 4, "comms@alliance.test", 1, published, 3)
+    objected = {"partner": "moorland", "revision": 2, "hash": bus}
+    chain.append(connection, "signoff.object", 2, "chief@moorland.test", 2, objected, 4)
 
 
 def seed_divergence(connection, chain: Chain) -> None:

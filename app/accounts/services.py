@@ -16,6 +16,7 @@ from app.extensions import utcnow
 from positions.passwords import password_problems
 from positions.refusals import Forbidden, Invalid, NotFound
 from positions.roles import can_manage_people, parse_roles
+from positions.text import one_line
 
 # Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -75,7 +76,7 @@ def create_user(
             raise NotFound(f"There is no partner {partner_slug!r}.", field="partner")
     user = User(
         email=email,
-        name=name.strip() or email,
+        name=one_line(name) or email,
         password_hash=generate_password_hash(password),
         partner=partner,
         roles=",".join(sorted(role_set)),

@@ -19,6 +19,7 @@ from positions import roles
 from positions.consensus import PositionStatus
 from positions.refusals import Forbidden
 from positions.rendering import render_markdown
+from positions.text import long_text
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def write_statement(
     partner_id = user.partner_id
     if partner_id is None or not roles.can_write_differ_statement(user.actor, partner_id):
         raise Forbidden("Only a partner's own policy and chief officers write its statement.")
+    text = long_text(text)
     stripped = rules.check_statement(text, settings_of(session).max_body_bytes)
     position = lock_position(session, position_id)
     rules.check_differ_open(PositionStatus(position.status))

@@ -77,7 +77,7 @@ def create_position(
     session: Session, author: User, *, title: str, body: str, area: str | int, note: str = ""
 ) -> Position:
     _check_may_draft(author)
-    check_position_text(title, body, note, settings_of(session).max_body_bytes)
+    title, body, note = check_position_text(title, body, note, settings_of(session).max_body_bytes)
     policy_area = find_area(session, area)
     position = Position(
         title=title.strip(),
@@ -133,7 +133,7 @@ def save_revision(
 ) -> Saved:
     """Save an edit as a new revision; an edit started from an older revision is merged."""
     _check_may_draft(author)
-    check_position_text(title, body, note, settings_of(session).max_body_bytes)
+    title, body, note = check_position_text(title, body, note, settings_of(session).max_body_bytes)
     position = lock_position(session, position_id)
     ensure_open(position)
     current = position.current_revision

@@ -9,13 +9,21 @@ import re
 import unicodedata
 
 from positions.refusals import Invalid, TooLarge
+from positions.text import long_text, one_line
 
 TITLE_MAX = 200
 NOTE_MAX = 300
 
 
-def check_position_text(title: str, body: str, note: str, max_body_bytes: int) -> None:
-    if not title.strip():
+def check_position_text(
+    title: str, body: str, note: str, max_body_bytes: int
+) -> tuple[str, str, str]:
+    """The (title, body, note) to store, normalised (positions/text.py), or a refusal.
+
+    A title of only invisible characters is empty once normalised, and refused as empty.
+    """
+    title, body, note = one_line(title), long_text(body), one_line(note)
+    if not title:
         raise Invalid("Give the position a title.", "title_required", "title")
     if len(title) > TITLE_MAX:
         raise Invalid(
@@ -30,6 +38,7 @@ def check_position_text(title: str, body: str, note: str, max_body_bytes: int) -
         )
     if len(note) > NOTE_MAX:
         raise Invalid(f"Keep the note to {NOTE_MAX} characters.", "note_too_long", "note")
+    return title, body, note
 
 
 def required(text: str, field: str, message: str, code: str | None = None) -> str:

@@ -18,6 +18,7 @@ from positions.alliance import check_keeps_an_admin, check_roles_fit_partner
 from positions.passwords import password_problems
 from positions.refusals import Forbidden, Invalid, NotFound
 from positions.roles import can_manage_people, parse_roles
+from positions.text import one_line
 
 # Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -160,7 +161,7 @@ def create_user(
     check_roles_fit_partner(role_set, partner is not None)
     user = User(
         email=email,
-        name=name.strip() or email,
+        name=one_line(name) or email,
         password_hash=generate_password_hash(password),
         partner=partner,
         roles=",".join(sorted(role_set)),

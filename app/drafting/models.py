@@ -61,6 +61,12 @@ class Position(db.Model):
     def published_revision(self) -> "Revision | None":
         return self.publication.revision if self.publication else None
 
+    @property
+    def public_title(self) -> str:
+        """The title the public may see: the published revision's, never a later draft's."""
+        published = self.published_revision
+        return published.title if published else self.title
+
     @hybrid_property
     def publicly_visible(self) -> bool:
         """Its published text is on the public record (positions.consensus.publicly_visible)."""

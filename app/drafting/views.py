@@ -76,12 +76,23 @@ def new():
                 note=form.note.data or "",
             )
             flash(f"Created “{position.title}” as revision 1.", "success")
+            _warn_of_lookalikes(position.id, position.title)
             return redirect(url_for(".show", position_id=position.id))
         except (Invalid, TooLarge) as error:
             status = form_refused(form, error)
     elif form.is_submitted():
         status = 400
     return render_template("drafting/new.html", form=form), status
+
+
+def _warn_of_lookalikes(position_id: int, title: str) -> None:
+    # A warning, not a refusal: two positions may rightly share a title (a new year's version).
+    for other in lists.lookalike_titles(db.session, title, excluding=position_id)[:3]:
+        flash(
+            f"Another position is titled “{other}”, which reads the same. "
+            "Check this is not a duplicate.",
+            "warning",
+        )
 
 
 @bp.get("/<int:position_id>")
@@ -170,6 +181,8 @@ def edit(position_id: int):
                     "until the partners approve this text.",
                     "success",
                 )
+            if saved.revision.title != current.title:
+                _warn_of_lookalikes(position_id, saved.revision.title)
             return redirect(url_for(".show", position_id=position_id))
         except (Invalid, TooLarge, Conflict) as error:
             if error.code == "edit_conflict":

@@ -28,7 +28,7 @@ def refusal(title="Fair rents", body="We ask for fair rents.", note="") -> Refus
 
 
 def accepts(title="Fair rents", body="We ask for fair rents.", note="") -> bool:
-    return check_position_text(title, body, note, LIMIT) is None
+    return check_position_text(title, body, note, LIMIT) is not None
 
 
 def test_plain_text_is_accepted():

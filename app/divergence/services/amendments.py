@@ -25,6 +25,7 @@ from positions.divergence import (
 )
 from positions.refusals import Conflict, Forbidden, NotFound
 from positions.roles import can_decide_amendment, can_propose_amendment
+from positions.text import long_text
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ def propose(
         raise Forbidden("Only policy officers and chief officers propose wording.")
     position = lock_position(session, position_id)
     base = drafting.get_revision(session, position.id, base_number)
+    body, reason = long_text(body), long_text(reason)
     reason = check_proposal(base.body, body, reason, settings_of(session).max_body_bytes)
     number = (
         session.execute(

@@ -20,6 +20,7 @@ from positions import roles
 from positions.consensus import PositionStatus, closing_reason
 from positions.governance import MotionState, reopening_of
 from positions.refusals import Forbidden
+from positions.text import long_text
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def write_statement(
     partner_id = user.partner_id
     if partner_id is None or not roles.can_write_differ_statement(user.actor, partner_id):
         raise Forbidden("Only a partner's own policy and chief officers write its statement.")
+    text = long_text(text)
     stripped = rules.check_statement(text, settings_of(session).max_body_bytes)
     text_html = render_bounded(text, field="text")  # before the lock: nobody waits on Markdown
     position = lock_position(session, position_id)

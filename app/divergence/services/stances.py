@@ -16,6 +16,7 @@ from positions import divergence as rules
 from positions.consensus import PositionStatus
 from positions.refusals import Forbidden, NotFound
 from positions.roles import can_set_stance
+from positions.text import long_text
 
 
 def latest_stances(session: Session, position_ids: Sequence[int]) -> dict[int, dict[int, Stance]]:
@@ -48,6 +49,7 @@ def set_stance(
     if not can_set_stance(user.actor, partner.id):
         raise Forbidden(f"Only {partner.name}'s own policy and chief officers set its stance.")
     chosen = rules.parse_view(view)
+    rationale = long_text(rationale)
     position = get_position(session, position_id)
     previous = latest_stances(session, [position.id])[position.id].get(partner.id)
     rules.check_stance(

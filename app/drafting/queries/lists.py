@@ -9,6 +9,7 @@ from app.drafting.models import Position
 from app.drafting.services.consensus import consensus_for_many
 from app.web.pagination import Page, paginate, rows_by_id
 from positions import consensus as core
+from positions import text as text_rules
 
 
 @dataclass
@@ -50,3 +51,13 @@ def list_positions(
         per_page=per_page,
     )
     return PositionList(**found.__dict__, consensus=consensus_for_many(session, found.items))
+
+
+def lookalike_titles(session: Session, title: str, *, excluding: int) -> list[str]:
+    """Titles of other positions that read the same as `title` (a likely duplicate).
+
+    Every title is compared, since a lookalike may differ in case, spacing or letter forms an
+    index cannot see; this runs once per save, not per page.
+    """
+    others = session.execute(select(Position.id, Position.title).where(Position.id != excluding))
+    return [other for _, other in text_rules.lookalikes(title, others.all())]

@@ -16,6 +16,7 @@ from app.extensions import utcnow
 from positions import consensus as core
 from positions.refusals import Forbidden, Invalid, NotFound
 from positions.roles import can_publish, can_sign_for
+from positions.text import long_text
 
 
 def all_partners(session: Session) -> list[core.Partner]:
@@ -113,6 +114,7 @@ def sign_off(
     position = lock_position(session, position_id)
     ensure_open(position)
     current = position.current_revision
+    comment = long_text(comment)
     core.check_signoff(revision_number, current.as_core(), choice, comment)
     signoff = SignOff(
         position_id=position.id,

@@ -109,7 +109,7 @@ def create_position(
     session: Session, author: User, *, title: str, body: str, area: str | int, note: str = ""
 ) -> Position:
     _check_may_draft(author)
-    check_position_text(title, body, note, settings_of(session).max_body_bytes)
+    title, body, note = check_position_text(title, body, note, settings_of(session).max_body_bytes)
     policy_area = find_area(session, area)
     check_new_position_area(policy_area.as_core())
     # Before the first write: on SQLite that takes the database's write lock, which nobody else
@@ -189,7 +189,7 @@ def save_revision(
 ) -> Saved:
     """Save an edit as a new revision; an edit started from an older revision is merged."""
     _check_may_draft(author)
-    check_position_text(title, body, note, settings_of(session).max_body_bytes)
+    title, body, note = check_position_text(title, body, note, settings_of(session).max_body_bytes)
     # Merge and render first, without the lock: both take time on a long text, and other people's
     # sign-offs wait on the lock. Then lock and make sure nobody saved in between.
     position = session.get(Position, position_id)

@@ -46,7 +46,9 @@ def _position_cell(appearance: Appearance, viewer: User | None) -> str:
     parts = []
     for cited in shown_positions(appearance, viewer):
         revision = f"rev. {cited.revision.number}" if cited.revision else cited.state
-        parts.append(f"{cited.position.title} ({revision})")
+        # Signed out, a draft's new title is not public yet: the published one is shown.
+        title = cited.position.title if viewer is not None else cited.position.public_title
+        parts.append(f"{title} ({revision})")
     return "; ".join(parts)
 
 

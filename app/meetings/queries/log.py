@@ -15,7 +15,7 @@ from app.accounts.models import User
 from app.alliance.models import Partner, PolicyArea
 from app.alliance.settings import clock_of
 from app.divergence.models import DifferOutcome
-from app.drafting.models import Position, Publication
+from app.drafting.models import Position, Publication, Revision
 from app.extensions import utcnow
 from app.meetings.models import (
     Appearance,
@@ -295,11 +295,18 @@ def log_query(viewer: User | None, filters: LogFilters, clock: Clock):
     )
 
 
+# A cited position comes with its published revision, in the same statement: signed out, the log
+# shows that revision's title (Position.public_title), never a later draft's.
+_CITED = (
+    selectinload(Appearance.cited)
+    .joinedload(AppearancePosition.position)
+    .joinedload(Position.publication)
+    .joinedload(Publication.revision)
+)
+
+
 def _with_details(query):
-    return query.options(
-        selectinload(Appearance.cited),
-        selectinload(Appearance.flags),
-    )
+    return query.options(_CITED, selectinload(Appearance.flags))
 
 
 def log_page(
@@ -347,7 +354,7 @@ def meetings_page(
 ) -> Page:
     ids = meetings_query(viewer, filters, clock_of(session)).with_only_columns(Meeting.id)
     loaded = select(Meeting).options(
-        selectinload(Meeting.appearances).selectinload(Appearance.cited),
+        selectinload(Meeting.appearances).options(_CITED),
         selectinload(Meeting.appearances).selectinload(Appearance.flags),
     )
     load = rows_by_id(session, loaded)
@@ -588,8 +595,14 @@ def filter_choices(session: Session, viewer: User | None) -> Choices:
     partners = consensus.neutral_order(session.execute(select(Partner)).scalars())
     areas = list(session.execute(select(PolicyArea).order_by(PolicyArea.name)).scalars())
     position_query = select(Position.id, Position.title).order_by(Position.title)
-    if viewer is None:
-        position_query = position_query.where(Position.publicly_visible)
+    if viewer is None:  # the published revision's title: a draft's new title is not public yet
+        position_query = (
+            select(Position.id, Revision.title)
+            .join(Publication, Publication.id == Position.publication_id)
+            .join(Revision, Revision.id == Publication.revision_id)
+            .where(Position.publicly_visible)
+            .order_by(Revision.title)
+        )
     positions = [(pid, title) for pid, title in session.execute(position_query)]
     audiences = [
         (oid, name)

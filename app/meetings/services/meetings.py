@@ -26,6 +26,7 @@ from positions import meetings as meeting_rules
 from positions import roles
 from positions.clock import Clock
 from positions.refusals import Conflict, Forbidden, Invalid, NotFound
+from positions.text import long_text, one_line
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds, on SQLite and PostgreSQL
 
@@ -165,7 +166,7 @@ def find_organisation(session: Session, name: str) -> Organisation | None:
 
 def resolve_organisation(session: Session, user: User, name: str) -> Organisation:
     """The organisation this name (or one of its aliases) stands for, created if new."""
-    name = meeting_rules.check_text(name, "organisation")
+    name = meeting_rules.check_text(one_line(name), "organisation")
     found = find_organisation(session, name)
     if found is not None:
         return found
@@ -248,7 +249,7 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
 
 
 def _validated(session: Session, data: MeetingInput) -> dict:
-    title = meeting_rules.check_text(data.title, "title")
+    title = meeting_rules.check_text(one_line(data.title), "title")
     if data.starts_at is None:
         raise Invalid("Give the date and time it starts.", code="missing_field", field="starts_at")
     clock = clock_of(session)
@@ -269,7 +270,9 @@ def _validated(session: Session, data: MeetingInput) -> dict:
         "kind": _choice(data.kind, meeting_rules.MeetingKind, "kind"),
         "status": _choice(data.status, meeting_rules.MeetingStatus, "status"),
         "areas": find_areas(session, data.areas),
-        "minutes": meeting_rules.check_text(data.minutes, "minutes", meeting_rules.MINUTES_MAX),
+        "minutes": meeting_rules.check_text(
+            long_text(data.minutes), "minutes", meeting_rules.MINUTES_MAX
+        ),
         "public": bool(data.public),
         "counterparts": counterparts,
     }

@@ -147,18 +147,7 @@ def create_user(
     if find_by_email(session, email):
         raise Invalid(f"A user with the email {email} already exists.", field="email")
     _check_password(password, email=email, name=name)
-    try:
-        role_set = parse_roles(roles)
-    except ValueError as exc:
-        raise Invalid(str(exc), field="roles") from None
-    partner = None
-    if partner_slug:
-        partner = session.execute(
-            select(Partner).where(Partner.slug == partner_slug)
-        ).scalar_one_or_none()
-        if partner is None:
-            raise NotFound(f"There is no partner {partner_slug!r}.", field="partner")
-    check_roles_fit_partner(role_set, partner is not None)
+    role_set, partner = _roles_and_partner(session, roles, partner_slug)
     user = User(
         email=email,
         name=one_line(name) or email,
@@ -320,6 +309,23 @@ def _active_admin_ids(session: Session) -> set[int]:
     return {row.id for row in rows if "admin" in row.roles.split(",")}
 
 
+def _roles_and_partner(session: Session, roles: list[str], partner_slug: str | None):
+    """The roles named and the partner a slug names, checked to fit each other."""
+    try:
+        role_set = parse_roles(roles)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="roles") from None
+    partner = None
+    if partner_slug:
+        partner = session.execute(
+            select(Partner).where(Partner.slug == partner_slug)
+        ).scalar_one_or_none()
+        if partner is None:
+            raise NotFound(f"There is no partner {partner_slug!r}.", field="partner")
+    check_roles_fit_partner(role_set, partner is not None)
+    return role_set, partner
+
+
 def update_person(
     session: Session,
     admin: User | None,
@@ -330,20 +336,9 @@ def update_person(
 ) -> User:
     """Change someone's roles or move them to another partner; the record keeps the old ones."""
     user = person(session, admin, user_id)
-    try:
-        role_set = parse_roles(roles)
-    except ValueError as exc:
-        raise Invalid(str(exc), field="roles") from None
+    role_set, partner = _roles_and_partner(session, roles, partner_slug)
     if not role_set:
         raise Invalid("Choose at least one role.", field="roles")
-    partner = None
-    if partner_slug:
-        partner = session.execute(
-            select(Partner).where(Partner.slug == partner_slug)
-        ).scalar_one_or_none()
-        if partner is None:
-            raise NotFound(f"There is no partner {partner_slug!r}.", field="partner")
-    check_roles_fit_partner(role_set, partner is not None)
     if "admin" not in role_set and user.active:
         check_keeps_an_admin(_active_admin_ids(session), user.id)
     before = {"roles": user.roles, "partner": user.partner.slug if user.partner else None}

@@ -28,10 +28,29 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
+def whole_bodies(app):
+    """Read each response whole, and close it, before the server writes it.
+
+    werkzeug's server skips closing a response when the browser drops the connection mid-write
+    (Chromium does so for a favicon it no longer wants), which leaves a static file open and
+    fails the test with a ResourceWarning that is not the app's.
+    """
+
+    def application(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return application
+
+
 @contextmanager
 def live(app, name: str = "live-server") -> Iterator[str]:
     """Serve `app` on 127.0.0.1 (a free port) in a daemon thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    server = make_server("127.0.0.1", 0, whole_bodies(app), threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:

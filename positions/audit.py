@@ -177,6 +177,25 @@ class PublicationFact:
     members: frozenset[str]  # slugs of the partners active on the day it was published
 
 
+@dataclass(frozen=True)
+class ConfirmationFact:
+    """A partner's confirmation that a joint decision be undone (a withdrawal or a reopening)."""
+
+    position_id: int
+    partner: str  # slug
+    motion: str  # withdraw or reopen
+    subject: int  # the withdrawn revision's number, or the reopened outcome's id
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class WithdrawalFact:
+    position_id: int
+    revision: int
+    content_hash: str  # of the withdrawn revision
+    members: frozenset[str]  # slugs of the partners active on the day it was withdrawn
+
+
 def _details(record: AuditRecord) -> dict:
     try:
         found = json.loads(record.details)
@@ -196,6 +215,8 @@ def cross_check(
     revisions: Iterable[RevisionFact],
     signoffs: Iterable[SignOffFact],
     publications: Iterable[PublicationFact],
+    confirmations: Iterable[ConfirmationFact] = (),
+    withdrawals: Iterable[WithdrawalFact] = (),
 ) -> list[str]:
     """Where the data and the chain disagree; an empty list means every fact has its event.
 
@@ -206,6 +227,8 @@ def cross_check(
     event_revisions: Counter = Counter()
     event_signoffs: Counter = Counter()
     event_publications: Counter = Counter()
+    event_confirmations: Counter = Counter()
+    event_withdrawals: Counter = Counter()
     for record in records:
         details = _details(record)
         position = record.object_id
@@ -217,6 +240,12 @@ def cross_check(
             event_signoffs[(*key, details.get("hash"))] += 1
         elif record.action == "position.publish":
             event_publications[(position, details.get("revision"), details.get("hash"))] += 1
+        elif record.action in ("withdraw.confirm", "reopen.confirm"):
+            motion = record.action.split(".", 1)[0]
+            key = (position, details.get("partner"), motion, details.get("subject"))
+            event_confirmations[(*key, details.get("hash"))] += 1
+        elif record.action == "position.withdraw":
+            event_withdrawals[(position, details.get("revision"), details.get("hash"))] += 1
     problems: list[str] = []
     revisions = list(revisions)
     for r in revisions:
@@ -253,6 +282,48 @@ def cross_check(
             problems.append(
                 f"the publication of revision {p.revision} of position {p.position_id} was not "
                 f"unanimous on its text: no approval then from {', '.join(sorted(missing))}"
+            )
+    problems += _governance_problems(
+        list(confirmations), list(withdrawals), event_confirmations, event_withdrawals
+    )
+    return problems
+
+
+def _governance_problems(
+    confirmations: list[ConfirmationFact],
+    withdrawals: list[WithdrawalFact],
+    event_confirmations: Counter,
+    event_withdrawals: Counter,
+) -> list[str]:
+    """Undoing what the partners agreed: each confirmation and withdrawal has its event, and a
+    withdrawal stands on a confirmation from every partner of that day."""
+    problems = _unmatched(
+        "confirmation",
+        Counter(
+            (str(c.position_id), c.partner, c.motion, c.subject, c.content_hash)
+            for c in confirmations
+        ),
+        event_confirmations,
+        lambda k: f"by {k[1]} to {k[2]} {k[3]} of position {k[0]}",
+    )
+    problems += _unmatched(
+        "withdrawal",
+        Counter((str(w.position_id), w.revision, w.content_hash) for w in withdrawals),
+        event_withdrawals,
+        lambda k: f"of revision {k[1]} of position {k[0]}",
+    )
+    for w in withdrawals:
+        confirmed = {
+            c.partner
+            for c in confirmations
+            if (c.position_id, c.motion, c.subject, c.content_hash)
+            == (w.position_id, "withdraw", w.revision, w.content_hash)
+        }
+        missing = w.members - confirmed
+        if missing:
+            problems.append(
+                f"the withdrawal of revision {w.revision} of position {w.position_id} was not "
+                f"confirmed by every partner: none from {', '.join(sorted(missing))}"
             )
     return problems
 

@@ -16,9 +16,11 @@ from positions.audit import (
     HASH_VERSION,
     AuditRecord,
     Checkpoint,
+    ConfirmationFact,
     PublicationFact,
     RevisionFact,
     SignOffFact,
+    WithdrawalFact,
     against_checkpoint,
     canonical_details,
     checkpoint_signed,
@@ -111,7 +113,13 @@ class Verification:
 
 def _facts(session: Session):
     """The rows the chain must account for, as the core's plain facts."""
-    from app.drafting.models import Publication, Revision, SignOff  # drafting imports audit
+    from app.drafting.models import (  # drafting imports audit
+        MotionConfirmation,
+        Position,
+        Publication,
+        Revision,
+        SignOff,
+    )
 
     # Columns, streamed: only one batch of (possibly long) bodies is held at a time.
     rows = session.execute(
@@ -139,19 +147,43 @@ def _facts(session: Session):
     ]
     partners = list(session.execute(select(Partner)).scalars())
     clock = clock_of(session)
-    publications = []
-    for p in session.execute(select(Publication).order_by(Publication.id)).scalars():
-        # Who had to sign that day, by the same rule as publishing (in the alliance's zone).
-        day = clock.local(p.published_at).date()
-        members = frozenset(
-            partner.slug for partner in partners if is_member_on(partner.as_core(), day)
+
+    def members_on(moment) -> frozenset[str]:
+        # Who had to agree that day, by the same rule as publishing (in the alliance's zone).
+        day = clock.local(moment).date()
+        return frozenset(p.slug for p in partners if is_member_on(p.as_core(), day))
+
+    publications = [
+        PublicationFact(
+            p.position_id,
+            p.revision.number,
+            p.revision.content_hash,
+            p.published_at,
+            members_on(p.published_at),
         )
-        publications.append(
-            PublicationFact(
-                p.position_id, p.revision.number, p.revision.content_hash, p.published_at, members
+        for p in session.execute(select(Publication).order_by(Publication.id)).scalars()
+    ]
+    confirmations = [
+        ConfirmationFact(c.position_id, c.partner.slug, c.motion, c.subject_number, c.content_hash)
+        for c in session.execute(
+            select(MotionConfirmation).order_by(MotionConfirmation.id)
+        ).scalars()
+    ]
+    withdrawn = select(Position).where(
+        (Position.status == "withdrawn") | Position.withdrawn_at.is_not(None)
+    )
+    withdrawals = []
+    for position in session.execute(withdrawn.order_by(Position.id)).scalars():
+        revision = position.published_revision
+        withdrawals.append(
+            WithdrawalFact(
+                position.id,
+                revision.number if revision else 0,
+                revision.content_hash if revision else "",
+                members_on(position.withdrawn_at or utcnow()),
             )
         )
-    return revisions, signoffs, publications
+    return revisions, signoffs, publications, confirmations, withdrawals
 
 
 def verify_chain_of(session: Session, checkpoint: Checkpoint | None = None) -> Verification:

@@ -221,3 +221,82 @@ def test_a_publication_without_every_members_approval_of_that_hash_is_named():
     assert not_approving(pub, signoffs) == {"b", "c"}
     later = SignOffFact(1, "b", 2, "approve", "h2", datetime(2026, 1, 4))  # after: does not count
     assert "b" in not_approving(pub, [*signoffs, later])
+
+
+def _withdrawal_events(*, partners=("a", "b", "c"), revision=2, content="h2"):
+    """A chain holding each partner's confirmation and then the withdrawal itself."""
+    records: list[AuditRecord] = []
+    facts = [
+        ("withdraw.confirm", {"partner": p, "subject": revision, "hash": content, "reason": "r"})
+        for p in partners
+    ]
+    facts.append(("position.withdraw", {"revision": revision, "hash": content}))
+    for seq, (action, details) in enumerate(facts, start=1):
+        records.append(
+            record(
+                seq,
+                records[-1].hash if records else GENESIS,
+                action=action,
+                object_id="1",
+                details=canonical_details(details),
+            )
+        )
+    return records
+
+
+def _confirmations(partners=("a", "b", "c"), revision=2, content="h2"):
+    from positions.audit import ConfirmationFact
+
+    return [ConfirmationFact(1, p, "withdraw", revision, content) for p in partners]
+
+
+def _withdrawal(members=("a", "b", "c")):
+    from positions.audit import WithdrawalFact
+
+    return WithdrawalFact(1, 2, "h2", frozenset(members))
+
+
+def _governance_check(records, confirmations, withdrawals):
+    from positions.audit import cross_check
+
+    return cross_check(records, [], [], [], confirmations, withdrawals)
+
+
+def test_a_withdrawal_every_partner_confirmed_agrees_with_its_events():
+    assert _governance_check(_withdrawal_events(), _confirmations(), [_withdrawal()]) == []
+
+
+def test_a_withdrawal_without_its_event_is_named():
+    events = _withdrawal_events()[:-1]  # the confirmations, but no withdrawal on the record
+    problems = _governance_check(events, _confirmations(), [_withdrawal()])
+    assert problems == ["withdrawal of revision 2 of position 1 has no event on the record"]
+
+
+def test_a_confirmation_row_without_its_event_is_named():
+    events = _withdrawal_events(partners=("a", "b"))  # c's event is missing, its row is not
+    problems = _governance_check(events, _confirmations(), [_withdrawal()])
+    assert problems == ["confirmation by c to withdraw 2 of position 1 has no event on the record"]
+
+
+def test_a_withdrawal_short_of_a_partners_confirmation_is_named_even_with_forged_events():
+    # The forger writes the withdrawal and its event, but one partner never confirmed.
+    events = _withdrawal_events(partners=("a", "b"))
+    problems = _governance_check(events, _confirmations(("a", "b")), [_withdrawal()])
+    assert problems == [
+        "the withdrawal of revision 2 of position 1 was not confirmed by every partner: none from c"
+    ]
+
+
+def test_a_confirmation_of_another_text_does_not_count_towards_a_withdrawal():
+    events = _withdrawal_events(partners=("a", "b"))
+    stale = _withdrawal_events(partners=("c",), revision=1, content="h1")[0]
+    events.append(record(len(events) + 1, events[-1].hash, **_facts_of(stale)))
+    confirmations = _confirmations(("a", "b")) + _confirmations(("c",), revision=1, content="h1")
+    problems = _governance_check(events, confirmations, [_withdrawal()])
+    assert problems == [
+        "the withdrawal of revision 2 of position 1 was not confirmed by every partner: none from c"
+    ]
+
+
+def _facts_of(event: AuditRecord) -> dict:
+    return {"action": event.action, "object_id": event.object_id, "details": event.details}

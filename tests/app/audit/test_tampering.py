@@ -12,6 +12,7 @@ from sqlalchemy import text
 from app.accounts import services as accounts
 from app.audit import services as audit
 from app.audit.models import AuditEvent, AuditHead
+from app.divergence.services import differ
 from app.drafting.models import Publication, Revision, SignOff
 from app.extensions import db, utcnow
 from positions.audit import GENESIS, event_hash
@@ -276,3 +277,68 @@ def test_each_partners_chief_officer_is_handed_the_latest_checkpoint(
     client.post("/logout")
     login(client, alliance.drafter)
     assert "Keep the audit checkpoint" not in client.get("/").get_data(as_text=True)
+
+
+# ---- undoing what the partners agreed ----------------------------------------------------------
+
+
+def test_an_honest_withdrawal_agrees_with_the_chain(story, session, alliance):
+    alliance.withdraw_all(story)
+    assert _problems(session) == []
+
+
+def test_deleting_a_partners_withdrawal_confirmation_shows(story, session, alliance):
+    alliance.withdraw_all(story)
+    session.flush()
+    session.execute(
+        text(
+            "DELETE FROM motion_confirmations WHERE id = (SELECT MAX(id) FROM motion_confirmations)"
+        )
+    )
+    problems = _problems(session)
+    assert any("confirmation by" in p and "the data lacks" in p for p in problems)
+    assert any("not confirmed by every partner" in p for p in problems)
+
+
+def test_withdrawing_a_published_position_in_the_database_shows(story, session):
+    session.flush()
+    session.execute(
+        text("UPDATE positions SET status = 'withdrawn', withdrawn_at = :at WHERE id = :id"),
+        {"at": utcnow(), "id": story.id},
+    )
+    problems = _problems(session)
+    assert any("withdrawal of revision" in p and "no event" in p for p in problems)
+    assert any("not confirmed by every partner" in p for p in problems)
+
+
+def test_a_forged_withdrawal_event_without_confirmations_still_shows(story, session, alliance):
+    published = story.published_revision
+    session.execute(
+        text("UPDATE positions SET status = 'withdrawn', withdrawn_at = :at WHERE id = :id"),
+        {"at": utcnow(), "id": story.id},
+    )
+    audit.record(
+        session,
+        "position.withdraw",
+        actor=alliance.admin,
+        object_type="position",
+        object_id=story.id,
+        details={"revision": published.number, "hash": published.content_hash},
+    )
+    assert _problems(session) == [
+        f"the withdrawal of revision {published.number} of position {story.id} was not "
+        "confirmed by every partner: none from harbourside, moorland, riverbank"
+    ]
+
+
+def test_an_honest_reopening_agrees_with_the_chain_and_a_lost_confirmation_shows(alliance, session):
+    position = make_position(alliance.drafter)
+    for slug, officer in alliance.officers.items():
+        differ.write_statement(session, officer, position.id, text=f"{slug}'s view.")
+    for chief in alliance.chiefs.values():
+        differ.confirm(session, chief, position.id)
+    alliance.reopen_all(position)
+    assert _problems(session) == []
+    session.execute(text("DELETE FROM motion_confirmations WHERE motion = 'reopen'"))
+    problems = _problems(session)
+    assert len([p for p in problems if "to reopen" in p and "the data lacks" in p]) == 3

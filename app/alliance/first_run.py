@@ -9,6 +9,7 @@ import hmac
 import secrets
 from pathlib import Path
 
+import click
 from flask import Flask, current_app, redirect, request, url_for
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,7 +27,7 @@ def prepare(app: Flask) -> None:
     """At start-up: with no admin yet, make (or reuse) the set-up token and say where to go."""
     from app.alliance.services.administration import has_admin
 
-    if not app.config.get("SETUP_ON_FIRST_RUN", True):
+    if not app.config.get("SETUP_ON_FIRST_RUN", True) or not _serving():
         return
     path = token_file(app)
     with app.app_context():
@@ -51,6 +52,16 @@ def prepare(app: Flask) -> None:
         "(this link works until set-up is done).",
         token,
     )
+
+
+def _serving() -> bool:
+    """A process that will answer requests: a WSGI server (no command line), or `flask run`.
+
+    Other commands (`db upgrade`, `demo load`, `alliance init`) may leave the alliance set up by
+    the time they end, so a link printed there would only mislead.
+    """
+    command = click.get_current_context(silent=True)
+    return command is None or command.info_name == "run"
 
 
 def pending(app: Flask) -> str | None:

@@ -37,9 +37,13 @@ FORM = {
 
 
 def test_start_up_without_an_admin_prints_a_set_up_link(first_run_app, caplog):
+    # Started again inside the test: the first use of a worker's database configures logging
+    # (Alembic's fileConfig) and drops what pytest captured while the fixtures were set up.
+    caplog.clear()
+    first_run.prepare(first_run_app)
     token = token_of(first_run_app)
     assert len(token) >= 24
-    logged = " ".join(r.getMessage() for r in caplog.get_records("setup"))
+    logged = " ".join(r.getMessage() for r in caplog.records)
     assert f"/setup?token={token}" in logged
 
 
@@ -91,3 +95,25 @@ def test_an_alliance_with_an_admin_never_opens_set_up(app, tmp_path, monkeypatch
     first_run.prepare(app)
     assert first_run.pending(app) is None and not (tmp_path / "setup_token").exists()
     assert client.get("/setup?token=anything").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("command", "prints_the_link"),
+    [(None, True), ("run", True), ("upgrade", False), ("load", False)],
+)
+def test_only_a_serving_process_prints_the_set_up_link(
+    first_run_app, caplog, command, prints_the_link
+):
+    """`make run` migrates and loads the demo before it serves: only the server says where to go."""
+    import click
+
+    first_run_app.extensions.pop(first_run.SETUP_TOKEN, None)
+    caplog.clear()
+    if command is None:  # gunicorn: no command line around the app
+        first_run.prepare(first_run_app)
+    else:
+        with click.Context(click.Command(command), info_name=command):
+            first_run.prepare(first_run_app)
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert ("/setup?token=" in logged) is prints_the_link
+    assert (first_run.pending(first_run_app) is not None) is prints_the_link

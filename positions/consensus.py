@@ -222,6 +222,23 @@ CLOSED_STATUSES = (*RETIRED_STATUSES, PositionStatus.DIFFER)
 HIDDEN_FROM_PUBLIC = (PositionStatus.WITHDRAWN,)
 
 
+class Verdict(StrEnum):
+    """What the consensus panel says about publishing."""
+
+    CLOSED = "closed"  # withdrawn, archived or agreed to differ: nothing more is published
+    PUBLISHED = "published"  # the current text is the published one
+    PUBLISHABLE = "publishable"  # every partner approves the current, unpublished text
+    WAITING = "waiting"  # approvals still missing
+
+
+def verdict(consensus: Consensus, status: PositionStatus, published_number: int | None) -> Verdict:
+    if not open_for_work(status):
+        return Verdict.CLOSED
+    if published_number == consensus.revision.number:
+        return Verdict.PUBLISHED
+    return Verdict.PUBLISHABLE if consensus.publishable else Verdict.WAITING
+
+
 def open_for_work(status: PositionStatus) -> bool:
     """Withdrawn, archived and agreed-to-differ positions take no edits or decisions."""
     return status not in CLOSED_STATUSES

@@ -14,6 +14,7 @@ from positions.consensus import (
     PositionStatus,
     Revision,
     SignOff,
+    Verdict,
     assess,
     check_open_for_work,
     check_publish,
@@ -27,6 +28,7 @@ from positions.consensus import (
     publicly_visible,
     required_signatories,
     status_of,
+    verdict,
 )
 from positions.refusals import Conflict, Invalid, Refused
 
@@ -538,3 +540,30 @@ def test_closing_says_why():
     with pytest.raises(Invalid) as refused:
         closing_reason(" \n")
     assert (refused.value.code, refused.value.field) == ("reason_required", "reason")
+
+
+# ---- what the panel says about publishing -----------------------------------------------------
+
+CLOSED = [PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED, PositionStatus.DIFFER]
+
+
+@pytest.mark.parametrize(
+    "status", [PositionStatus.WITHDRAWN, PositionStatus.ARCHIVED, PositionStatus.DIFFER]
+)
+def test_a_closed_position_is_never_called_publishable_however_its_approvals_stand(status):
+    partners = make_partners(3)
+    current = rev(2)
+    unanimous = assess(partners, approve_all(partners, current), current, DAY)
+    assert unanimous.publishable
+    assert verdict(unanimous, status, 2) is Verdict.CLOSED
+    assert verdict(unanimous, status, None) is Verdict.CLOSED
+
+
+def test_the_verdict_follows_the_approvals_and_what_is_published():
+    partners = make_partners(3)
+    current = rev(2)
+    unanimous = assess(partners, approve_all(partners, current), current, DAY)
+    short = assess(partners, approve_all(partners[:2], current), current, DAY)
+    assert verdict(unanimous, PositionStatus.AGREED, 1) is Verdict.PUBLISHABLE
+    assert verdict(unanimous, PositionStatus.PUBLISHED, 2) is Verdict.PUBLISHED
+    assert verdict(short, PositionStatus.DRAFT, None) is Verdict.WAITING

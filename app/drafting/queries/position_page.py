@@ -63,6 +63,7 @@ class PositionPage:
     may_state_dissent: bool
     may_retract_dissent: bool
     membership_news: list[str]  # partners joining or leaving about now, while it is in flight
+    verdict: core.Verdict  # what the consensus panel says about publishing
 
     @property
     def changes_since_my_approval(self) -> int | None:
@@ -138,6 +139,7 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
         dissents=dissents,
         may_state_dissent=withdrawable and chief_here and not mine_dissents,
         may_retract_dissent=chief_here and mine_dissents,
+        verdict=core.verdict(state, status, published.number if published else None),
         membership_news=(
             [
                 alliance_rules.describe_for_position(change)

@@ -356,3 +356,14 @@ def test_the_timeline_tells_the_withdrawal_and_the_dissent(alliance, client):
         "Confirmed withdrawing revision 1: riverbank agrees.",
         "Withdrawn by every partner",
     ]
+
+
+def test_the_consensus_panel_never_offers_publishing_a_withdrawn_position(alliance, client):
+    position = published_position(alliance)
+    login(client, alliance.comms)
+    assert "It is published." in client.get(f"/positions/{position.id}").get_data(as_text=True)
+    alliance.withdraw_all(position)
+    db.session.commit()
+    text = client.get(f"/positions/{position.id}").get_data(as_text=True)
+    assert "It can be published" not in text and "It is published" not in text
+    assert "This position is withdrawn: nothing more is published from it." in text

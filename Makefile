@@ -19,7 +19,9 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # Dependencies come from the lock only; Concord itself goes on top, editable, without its own.
+# Pango (Debian) is what WeasyPrint lays out the PDF downloads with.
 $(VENV)/.installed: pyproject.toml $(LOCK_APP) | $(BIN)/python
+	@scripts/ensure-system-packages libpangoft2-1.0.so.0=libpangoft2-1.0-0
 	$(BIN)/pip install --quiet --require-hashes -r $(LOCK_APP)
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@

@@ -31,7 +31,14 @@ from app.alliance.models import Partner, PolicyArea
 from app.audit import services as audit
 from app.audit.models import AuditEvent, AuditHead
 from app.divergence.models import Stance
-from app.drafting.models import Position, Publication, Revision, SignOff, publication_signatories
+from app.drafting.models import (
+    MotionConfirmation,
+    Position,
+    Publication,
+    Revision,
+    SignOff,
+    publication_signatories,
+)
 from app.extensions import db
 from benchmarks import corpus
 from positions.audit import GENESIS, HASH_VERSION, canonical_details, event_hash
@@ -277,8 +284,8 @@ class _Builder:
                 scenario = "agreed"
                 decisions = [(p, revisions, "approve") for p in partners]
             elif roll < 0.40:
-                scenario = "withdrawn"
-                decisions = [(p, revisions, "approve") for p in rng.sample(partners, 2)]
+                scenario = "withdrawn"  # published, then withdrawn by every partner
+                decisions = [(p, revisions, "approve") for p in partners]
             elif roll < 0.43:
                 scenario = "archived"
                 decisions = [(p, revisions, "approve") for p in rng.sample(partners, 3)]
@@ -305,9 +312,11 @@ class _Builder:
         rng = self.rng
         position_rows, revision_rows, signoff_rows = [], [], []
         publication_rows, signatory_rows, pointer_rows = [], [], []
+        confirmation_rows = []
         revision_id = signoff_id = publication_id = 0
         span = (datetime(2025, 6, 1) - START).total_seconds()
         self.published: dict[int, tuple[int, int, datetime]] = {}  # position → revision, time
+        self.confirmations: list[dict] = []  # every partner's confirmation of each withdrawal
         self.titles: dict[int, str] = {}
 
         def flush(final: bool = False) -> None:
@@ -317,6 +326,8 @@ class _Builder:
                 self.insert(SignOff.__table__, signoff_rows)
                 self.insert(Publication.__table__, publication_rows)
                 self.insert(publication_signatories, signatory_rows)
+                self.insert(MotionConfirmation.__table__, confirmation_rows)
+                confirmation_rows.clear()
                 for rows in (position_rows, revision_rows, signoff_rows):
                     rows.clear()
                 publication_rows.clear()
@@ -389,7 +400,8 @@ class _Builder:
                 )
                 approvals_of.setdefault(number, []).append(signoff_id)
             publication = None
-            if position.scenario in ("published", "redrafted"):
+            withdrawn_at = None
+            if position.scenario in ("published", "redrafted", "withdrawn"):
                 number = position.revisions - (position.scenario == "redrafted")
                 publication_id += 1
                 publication = publication_id
@@ -408,9 +420,28 @@ class _Builder:
                     dict(publication_id=publication_id, signoff_id=s)
                     for s in approvals_of[number][-len(PARTNERS) :]
                 ]
-                self.published[pid] = (rev_id, number, published_at)
+                if position.scenario == "withdrawn":
+                    withdrawn_at = published_at + timedelta(days=30)
+                    digest = revisions[number - 1][1]
+                    confirmation_rows += [
+                        dict(
+                            id=len(self.confirmations) + k + 1,
+                            position_id=pid,
+                            partner_id=partner + 1,
+                            user_id=self.chief_ids[partner],
+                            motion="withdraw",
+                            subject_number=number,
+                            content_hash=digest,
+                            reason="Superseded.",
+                            created_at=withdrawn_at - timedelta(hours=len(PARTNERS) - k),
+                        )
+                        for k, partner in enumerate(range(len(PARTNERS)))
+                    ]
+                    self.confirmations += confirmation_rows[-len(PARTNERS) :]
+                else:
+                    self.published[pid] = (rev_id, number, published_at)
             status = {"redrafted": "draft"}.get(position.scenario, position.scenario)
-            updated = max(at, decided_at)
+            updated = max(at, decided_at, withdrawn_at or at)
             position_rows.append(
                 dict(
                     id=pid,
@@ -424,7 +455,7 @@ class _Builder:
                     created_at=created,
                     updated_at=updated,
                     review_by=(created + timedelta(days=730)).date() if pid % 10 == 0 else None,
-                    withdrawn_at=updated if status == "withdrawn" else None,
+                    withdrawn_at=withdrawn_at,
                 )
             )
             pointer_rows.append(dict(pid_=pid, current_=revisions[-1][0], publication_=publication))
@@ -651,6 +682,26 @@ class _Builder:
                 (p.published_at, 2, p.id, p.published_by_id, "position.publish", p.position_id,
                  details)
             )  # fmt: skip
+        confirmed: dict[int, list[int]] = {}
+        for m in c.execute(select(MotionConfirmation)):
+            details = {
+                "partner": slugs[m.partner_id],
+                "subject": m.subject_number,
+                "hash": m.content_hash,
+                "reason": m.reason,
+            }
+            facts.append((m.created_at, 3, m.id, m.user_id, "withdraw.confirm", m.position_id,
+                          details))  # fmt: skip
+            confirmed.setdefault(m.position_id, []).append(m)
+        for position_id, confirmations in confirmed.items():
+            last = max(confirmations, key=lambda m: m.created_at)
+            details = {
+                "revision": last.subject_number,
+                "hash": last.content_hash,
+                "confirmations": sorted(m.id for m in confirmations),
+            }
+            facts.append((last.created_at, 4, position_id, last.user_id, "position.withdraw",
+                          position_id, details))  # fmt: skip
         facts.sort(key=lambda f: f[:3])
         rows, prev = [], GENESIS
         for seq, (at, _, _, actor_id, action, position_id, details) in enumerate(facts, 1):

@@ -1,15 +1,17 @@
 """What the public sees: published texts and agree-to-differ outcomes, nothing else."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.alliance.settings import clock_of
+from app.alliance.settings import clock_of, settings_of
 from app.divergence.models import DifferOutcome
 from app.divergence.services.differ import active_outcome
 from app.drafting.models import Dissent, Position, Publication
 from app.drafting.services.governance import standing_dissents
+from app.public.documents import AgreedText, Signature
 from app.web.pagination import Page, paginate, rows_by_id
 from positions import consensus as core
 from positions.divergence import review_due
@@ -120,3 +122,95 @@ def latest_checkpoint(session: Session):
     return session.execute(
         select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc()).limit(1)
     ).scalar_one_or_none()
+
+
+def agreed_text(session: Session, record: PublicRecord, public_url: str) -> AgreedText | None:
+    """A published position as a document holds it; None for an agree-to-differ outcome."""
+    publication = record.publication
+    if publication is None or record.differ is not None:
+        return None
+    clock = clock_of(session)
+    when = "%-d %B %Y"
+    revision = publication.revision
+    signatures = [
+        Signature(s.partner.name, s.user.name, f"Chief officer of {s.partner.name}",
+                  clock.local(s.created_at).strftime(f"{when}, %H:%M %Z"))
+        for s in publication.signatories_in_order
+    ]  # fmt: skip
+    withdrawn_at = record.position.withdrawn_at if record.withdrawn else None
+    return AgreedText(
+        alliance=settings_of(session).name,
+        partners=sorted((s.partner for s in signatures), key=str.casefold),
+        title=revision.title,
+        area=record.position.area.name,
+        revision=revision.number,
+        published_on=clock.local(publication.published_at).strftime(when),
+        content_hash=revision.content_hash,
+        body_html=revision.body_html,
+        signatures=signatures,
+        public_url=public_url,
+        withdrawn_on=clock.local(withdrawn_at).strftime(when) if withdrawn_at else None,
+    )
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    key: str  # stable: the same event is the same entry in every reading of the feed
+    title: str
+    slug: str
+    at: datetime
+    summary: str
+
+
+FEED_LENGTH = 50
+
+
+def feed_entries(session: Session) -> list[FeedEntry]:
+    """The newest publications and withdrawals, newest first, for the public Atom feed."""
+    clock = clock_of(session)
+    publications = session.execute(
+        select(Publication, Position.slug)
+        .join(Position, Publication.position_id == Position.id)
+        .order_by(Publication.published_at.desc(), Publication.id.desc())
+        .limit(FEED_LENGTH)
+    ).all()
+    entries = [
+        FeedEntry(
+            f"publication-{p.id}",
+            p.revision.title,
+            slug,
+            p.published_at,
+            f"Version {p.revision.number}, agreed by all {len(p.signatories)} partners on "
+            f"{clock.local(p.published_at).strftime('%-d %B %Y')}.",
+        )
+        for p, slug in publications
+    ]
+    withdrawn = session.execute(
+        select(Position)
+        .options(joinedload(Position.publication))
+        .where(Position.status == core.PositionStatus.WITHDRAWN)
+        .order_by(Position.withdrawn_at.desc())
+        .limit(FEED_LENGTH)
+    ).scalars()
+    entries += [
+        FeedEntry(
+            f"withdrawal-{p.id}",
+            f"Withdrawn: {p.public_title}",
+            p.slug,
+            p.withdrawn_at,
+            f"Withdrawn by every partner on {clock.local(p.withdrawn_at).strftime('%-d %B %Y')}; "
+            "the text is kept for the record.",
+        )
+        for p in withdrawn
+        if p.withdrawn_at is not None
+    ]
+    return sorted(entries, key=lambda e: e.at, reverse=True)[:FEED_LENGTH]
+
+
+def feed_version(session: Session) -> tuple:
+    """What the feed depends on: the newest publication and the newest withdrawal."""
+    newest = select(
+        select(func.max(Publication.id)).scalar_subquery(),
+        select(func.max(Position.withdrawn_at)).scalar_subquery(),
+    )
+    return tuple(session.execute(newest).one())

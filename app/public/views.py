@@ -1,11 +1,11 @@
 """The public record: published positions, readable by anyone, no sign-in."""
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from app.alliance.settings import settings_of
 from app.audit.services import as_checkpoint
 from app.extensions import db
-from app.public import queries
+from app.public import documents, feeds, queries
 from app.web.caching import conditional, etag_of, kept, viewer
 from app.web.params import bounded_int
 
@@ -55,3 +55,44 @@ def position(slug: str):
     # Anyone's copy of a published page is everyone's: served from the app's page cache, and
     # cacheable by browsers and proxies (a signed-in member's copy, with their name, is not).
     return conditional(etag, kept(etag, render), public=who == (None, None))
+
+
+FORMATS = {"pdf": (documents.as_pdf, documents.PDF), "docx": (documents.as_word, documents.WORD)}
+
+
+@bp.get("/<slug>/document.<any(pdf, docx):kind>")
+def document(slug: str, kind: str):
+    """The published text as PDF or Word: made once per published version, then kept."""
+    version = queries.public_version(db.session, slug)
+    if version is None:
+        abort(404)
+    make, mimetype = FORMATS[kind]
+    etag = etag_of("document", kind, *version, settings_of(db.session).name)
+
+    def render() -> bytes:
+        record = queries.public_record(db.session, slug)
+        url = url_for("public.position", slug=slug, _external=True)
+        text = queries.agreed_text(db.session, record, url) if record else None
+        if text is None:
+            abort(404)  # an agree-to-differ outcome has no single agreed text to download
+        return make(text)
+
+    answer = conditional(
+        etag, lambda: Response(kept(etag, render)(), mimetype=mimetype), public=True
+    )
+    answer.headers["Content-Disposition"] = f'attachment; filename="{slug}.{kind}"'
+    return answer
+
+
+@bp.get("/feed.atom")
+def feed():
+    """Publications and withdrawals as an Atom feed, for anyone's feed reader."""
+    name = settings_of(db.session).name
+    etag = etag_of("feed", *queries.feed_version(db.session), name)
+
+    def render() -> bytes:
+        return feeds.atom(name, queries.feed_entries(db.session))
+
+    return conditional(
+        etag, lambda: Response(kept(etag, render)(), mimetype=feeds.ATOM), public=True
+    )

@@ -92,6 +92,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "public.index": {"GET": EVERYONE},
     "public.position": {"GET": EVERYONE},  # a published position; drafts answer 404 to all
     "public.checkpoint": {"GET": EVERYONE},  # the audit record's latest signed checkpoint
+    "public.document": {"GET": EVERYONE},  # a published text as PDF or Word
+    "public.feed": {"GET": EVERYONE},  # publications and withdrawals as Atom
     "static": {"GET": EVERYONE},
     # ---- the spokesperson log -----------------------------------------------------------------
     "meetings.index": {"GET": EVERYONE},  # signed out: public meetings only

@@ -480,6 +480,8 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("public.index", "GET"): lambda: Case("GET", "/public/"),
         ("public.position", "GET"): lambda: Case("GET", f"/public/{p.slug}"),
         ("public.checkpoint", "GET"): lambda: Case("GET", "/public/checkpoint.json"),
+        ("public.document", "GET"): lambda: Case("GET", f"/public/{p.slug}/document.docx"),
+        ("public.feed", "GET"): lambda: Case("GET", "/public/feed.atom"),
         ("static", "GET"): lambda: Case("GET", "/static/concord.css"),
         # the spokesperson log
         ("meetings.index", "GET"): lambda: Case("GET", "/meetings/?when=past"),

@@ -117,7 +117,7 @@ def judge(client, response) -> str:
         return "allowed"
     if 200 <= status < 300:
         return "allowed"
-    return f"unexpected {status}: {response.get_data(as_text=True)[:300]}"
+    return f"unexpected {status}: {response.get_data()[:300].decode(errors='replace')}"
 
 
 @dataclass
@@ -178,7 +178,7 @@ def _walk(clients: Clients, world: World, result: Walk, reading: list[str]) -> N
                 result.checked += 1
                 if answer != expected:
                     result.wrong.append(f"{endpoint} {method} as {role}: {answer}, not {expected}")
-                shown = response.get_data(as_text=True) if response is not None else ""
+                shown = response.get_data().decode(errors="replace") if response is not None else ""
                 if response is not None:
                     response.close()
                 if role == ANON and not case.secret_ok and SECRET in shown:

@@ -16,6 +16,7 @@ from app.web.params import BoundedIntConverter, StrictJSONProvider, refuse_nul_c
 from app.web.transaction import TransactionalFlask
 from config import BASE_DIR, INSTANCE_DIR, Config
 from positions.refusals import Refused
+from positions import roles
 
 
 def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
@@ -123,6 +124,9 @@ def _register_template_helpers(app: Flask) -> None:
             "alliance_name": settings.name,
             "time_zone": settings.time_zone.key,
             "alliance_settings": settings,
+            # Templates offer an action only where the service would allow it: the same
+            # predicates, asked as `may.can_draft(current_user.actor)`.
+            "may": roles,
         }
 
 

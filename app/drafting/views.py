@@ -26,7 +26,7 @@ from app.web.params import bounded_int
 from app.web.rendering import render_bounded
 from positions import consensus as core
 from positions.divergence import VIEW_LABELS
-from positions.refusals import Conflict, Invalid, TooLarge
+from positions.refusals import Conflict, Forbidden, Invalid, TooLarge
 
 bp = Blueprint("drafting", __name__, url_prefix="/positions", template_folder="templates")
 
@@ -78,7 +78,8 @@ def new():
             flash(f"Created “{position.title}” as revision 1.", "success")
             _warn_of_lookalikes(position.id, position.title)
             return redirect(url_for(".show", position_id=position.id))
-        except (Invalid, TooLarge) as error:
+        except (Invalid, TooLarge, Forbidden) as error:
+            # Even a refusal of the person (not the text) keeps what they typed on the form.
             status = form_refused(form, error)
     elif form.is_submitted():
         status = 400

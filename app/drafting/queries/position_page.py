@@ -72,6 +72,14 @@ class PositionPage:
             return standing.revision_number
         return None
 
+    @property
+    def changes_since_my_objection(self) -> int | None:
+        """The revision my partner objected to, when the text has changed since."""
+        standing = self.my_standing
+        if standing and standing.state is core.PartnerState.OBJECTED:
+            return core.changed_since_decision(standing, self.consensus.revision)
+        return None
+
 
 def page_version(session: Session, position_id: int) -> int | None:
     """The position's version: while it stands still, nothing its page shows has changed."""

@@ -15,8 +15,8 @@ from app.web import caching, errors, faults
 from app.web.params import BoundedIntConverter, StrictJSONProvider, refuse_nul_characters
 from app.web.transaction import TransactionalFlask
 from config import BASE_DIR, INSTANCE_DIR, Config
-from positions.refusals import Refused
 from positions import roles
+from positions.refusals import Refused
 
 
 def create_app(config_class: type[Config] = Config, **overrides) -> Flask:

@@ -53,6 +53,7 @@ class PositionPage:
     may_set_review_date: bool
     retired: bool  # withdrawn or archived
     review_due: bool
+    review_overdue: bool
     # Undoing what all partners did together (positions/governance.py).
     withdrawal: MotionState | None  # of the published text, while it may be withdrawn
     may_confirm_withdrawal: bool
@@ -132,6 +133,7 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
         may_set_review_date=working and roles.can_set_review_date(actor),
         retired=core.is_retired(status),
         review_due=rules.review_due(position.review_by, clock_of(session).today()),
+        review_overdue=rules.review_overdue(position.review_by, clock_of(session).today()),
         withdrawal=withdrawal,
         may_confirm_withdrawal=withdrawal is not None
         and chief_here

@@ -282,8 +282,13 @@ def sign_off(position_id: int):
         )
     except (Invalid, Conflict) as error:
         status = flash_refused(error)
+        # The text changed while they were deciding: show them exactly what changed.
+        decided_on = form.revision.data if error.code == "not_current" else None
         return render_position_page(
-            position_page(db.session, current_user, position_id), form, status
+            position_page(db.session, current_user, position_id),
+            form,
+            status,
+            decided_on=decided_on,
         )
     verb = "approved" if signoff.decision == "approve" else "objected to"
     flash(f"{signoff.partner.name} {verb} revision {signoff.revision.number}.", "success")

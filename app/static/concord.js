@@ -32,8 +32,26 @@
     });
   });
   document.querySelectorAll("form[data-confirm-object]").forEach(function (form) {
+    // An objection must say why: the browser asks for the comment before any confirmation, the
+    // server still refuses one without it.
+    var comment = form.querySelector("textarea[name=comment]");
+    function requireCommentForObjection() {
+      var choice = form.querySelector("input[name=decision]:checked");
+      if (comment) comment.required = !!(choice && choice.value === "object");
+    }
+    form.querySelectorAll("input[name=decision]").forEach(function (option) {
+      option.addEventListener("change", requireCommentForObjection);
+    });
+    requireCommentForObjection();
     form.addEventListener("submit", function (event) {
       var choice = form.querySelector("input[name=decision]:checked");
+      if (choice && choice.value === "object" && comment && !comment.value.trim()) {
+        event.preventDefault();
+        comment.setCustomValidity("An objection needs a comment saying why.");
+        comment.reportValidity();
+        comment.addEventListener("input", function () { comment.setCustomValidity(""); }, { once: true });
+        return;
+      }
       if (choice && choice.value === "object" && !window.confirm("Record an objection? It stands until your partner approves a later text.")) {
         event.preventDefault();
       }

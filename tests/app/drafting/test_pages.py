@@ -280,6 +280,21 @@ def test_a_sign_off_on_a_stale_revision_is_409(alliance, client, session):
         f"/positions/{position.id}/signoff", data={"revision": 1, "decision": "approve"}
     )
     assert response.status_code == 409 and "review revision 2" in body_of(response)
+    page = body_of(response)
+    assert "The text changed while you were deciding" in page
+    assert f'href="/positions/{position.id}/compare?from=1&amp;to=2">See what changed' in page
+
+
+def test_a_refused_objection_keeps_its_place_without_a_changed_text_notice(
+    alliance, client, session
+):
+    position = make_position(alliance.drafter)
+    session.commit()
+    login(client, alliance.chiefs["moorland"])
+    response = client.post(
+        f"/positions/{position.id}/signoff", data={"revision": 1, "decision": "object"}
+    )
+    assert "changed while you were deciding" not in body_of(response)
 
 
 def test_a_policy_officers_sign_off_is_403_and_the_refusal_is_kept(alliance, client, session):

@@ -88,3 +88,9 @@ def test_the_public_pages_do_not_need_a_session(alliance, client, session):
     response = client.get(f"/public/{position.slug}")
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
+
+
+def test_the_public_navigation_links_the_public_log(app, client):
+    page = client.get("/public/").get_data(as_text=True)
+    nav = page.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/meetings/log"' in nav

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
@@ -140,7 +140,11 @@ def _register_error_pages(app: Flask) -> None:
         db.session.rollback()
         if errors.wants_json():
             return json_error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
-        return render_template("errors/error.html", error=exc), exc.code
+        # A form too large to read: lead back to the same form (GET), where the browser's Back
+        # button also finds the typed text.
+        rule = request.url_rule
+        back_to = request.path if exc.code == 413 and rule and "GET" in rule.methods else None
+        return render_template("errors/error.html", error=exc, back_to=back_to), exc.code
 
     if app.testing:
         return  # let tests see the traceback of anything unexpected

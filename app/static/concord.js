@@ -6,6 +6,28 @@
     return input ? input.value : "";
   }
 
+  // A form bigger than the server accepts would be answered 413 and the typed text lost with the
+  // page: say so here instead, before anything is sent, and keep the text where it is.
+  var limit = Number((document.querySelector("meta[name=max-request-bytes]") || {}).content || 0);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!limit || (form.method || "").toLowerCase() !== "post" || form.enctype === "multipart/form-data") return;
+    var size = new URLSearchParams(new FormData(form, event.submitter)).toString().length;
+    if (size <= limit) return;
+    event.preventDefault();
+    event.stopPropagation();  // no confirmation dialog for something that cannot be sent
+    var note = form.querySelector(".too-large-note");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "callout callout-danger too-large-note";
+      note.setAttribute("role", "alert");
+      form.insertBefore(note, form.firstChild);
+    }
+    note.textContent = "Not sent: this form holds " + Math.ceil(size / 1024) + " KB, and at most " +
+      Math.floor(limit / 1024) + " KB can be sent at once. Everything you typed is still here; shorten it and try again.";
+    note.scrollIntoView({ block: "center" });
+  }, true);
+
   document.querySelectorAll(".editor").forEach(function (editor) {
     var textarea = editor.querySelector("textarea");
     var preview = editor.querySelector(".preview");

@@ -89,6 +89,26 @@ def test_an_oversized_body_is_refused_413_keeping_the_title(alliance, drafter_cl
     assert committed_count(Position) == 0
 
 
+def test_a_request_over_the_whole_request_limit_says_the_limit_and_leads_back(
+    alliance, drafter_client, app
+):
+    big = "word " * (app.config["MAX_CONTENT_LENGTH"] // 5 + 1)
+    response = drafter_client.post(
+        "/positions/new",
+        data={"title": "My long title", "body": big, "area": alliance.area.id},
+    )
+    assert response.status_code == 413
+    page = body_of(response)
+    assert f"at most {app.config['MAX_CONTENT_LENGTH'] // 1024} KB" in page
+    assert 'href="/positions/new">Back to the form' in page
+    assert committed_count(Position) == 0
+
+
+def test_every_page_tells_the_script_the_request_limit(alliance, drafter_client, app):
+    page = body_of(drafter_client.get("/positions/new"))
+    assert f'name="max-request-bytes" content="{app.config["MAX_CONTENT_LENGTH"]}"' in page
+
+
 def test_an_unknown_area_in_the_form_is_refused(alliance, drafter_client):
     response = drafter_client.post(
         "/positions/new", data={"title": "T", "body": "Kept body.", "area": 999}

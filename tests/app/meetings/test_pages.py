@@ -213,6 +213,15 @@ def test_an_end_before_the_start_keeps_what_was_typed(client, alliance):
     assert db.session.query(Meeting).count() == 0
 
 
+def test_enter_in_a_field_saves_rather_than_adding_rows(client, alliance):
+    # Implicit submission (Enter in a text field) presses the form's first submit button.
+    login(client, alliance.comms)
+    page = text(client.get("/meetings/new"))
+    form = page.split('class="form card meeting-form"', 1)[1].split("</form>", 1)[0]
+    first_submit = re.search(r"<button[^>]*type=\"submit\"[^>]*>", form).group(0)
+    assert 'name="more"' not in first_submit
+
+
 def test_more_audience_rows_without_javascript(client, alliance):
     login(client, alliance.comms)
     response = client.post("/meetings/new", data=meeting_form(more="1"))

@@ -106,6 +106,27 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+NUMBER_WORDS = dict(
+    enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
+    )
+)
+
+
 def _register_template_helpers(app: Flask) -> None:
     # Looked up on each use: an admin may change the settings while the process runs.
     @app.template_filter("localtime")
@@ -116,6 +137,15 @@ def _register_template_helpers(app: Flask) -> None:
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return settings.clock.local(value).strftime(fmt)
+
+    @app.template_filter("partners_in_words")
+    def partners_in_words(count: int) -> str:
+        """Say "all three partners" or "both partners": counted from the data, never assumed."""
+        if count == 1:
+            return "its one partner"
+        if count == 2:
+            return "both partners"
+        return f"all {NUMBER_WORDS.get(count, str(count))} partners"
 
     @app.context_processor
     def globals_for_templates():

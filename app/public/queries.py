@@ -9,6 +9,7 @@ from app.alliance.settings import clock_of
 from app.divergence.models import DifferOutcome
 from app.divergence.services.differ import active_outcome
 from app.drafting.models import Dissent, Position, Publication
+from app.drafting.services.consensus import all_partners
 from app.drafting.services.governance import standing_dissents
 from app.web.pagination import Page, paginate, rows_by_id
 from positions import consensus as core
@@ -100,6 +101,12 @@ def public_record(session: Session, slug: str) -> PublicRecord | None:
         review_due(position.review_by, clock_of(session).today()),
         standing_dissents(session, [position.id])[position.id],
     )
+
+
+def member_names(session: Session) -> list[str]:
+    """The alliance's partners today, in neutral (alphabetical) order: its public face."""
+    day = clock_of(session).today()
+    return [p.name for p in core.required_signatories(all_partners(session), day)]
 
 
 def differ_positions(session: Session) -> list[Position]:

@@ -22,6 +22,7 @@ def index():
         page=page,
         differ=queries.differ_positions(db.session),
         checkpoint=queries.latest_checkpoint(db.session),
+        members=queries.member_names(db.session),
     )
 
 
@@ -43,14 +44,17 @@ def position(slug: str):
     if version is None:
         abort(404)
     who = viewer()
-    # The accountable body is on the page: a new one (kept in memory, no query) is a new page.
-    etag = etag_of(*version, *who, settings_of(db.session).accountable_body)
+    members = queries.member_names(db.session)
+    # The accountable body and the partners are on the page: either changing is a new page.
+    etag = etag_of(*version, *who, settings_of(db.session).accountable_body, *members)
 
     def render() -> str:
         record = queries.public_record(db.session, slug)
         if record is None:
             abort(404)
-        return render_template("public/position.html", record=record, position=record.position)
+        return render_template(
+            "public/position.html", record=record, position=record.position, members=members
+        )
 
     # Anyone's copy of a published page is everyone's: served from the app's page cache, and
     # cacheable by browsers and proxies (a signed-in member's copy, with their name, is not).

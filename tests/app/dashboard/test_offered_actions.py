@@ -56,7 +56,7 @@ def test_a_refused_draft_keeps_the_typed_text(alliance, client, who):
     assert response.status_code == 403
     page = body_of(response)
     assert "My careful title" in page and "Three paragraphs I wrote." in page
-    assert '<form' in page  # the form itself, not the bare error page
+    assert "<form" in page  # the form itself, not the bare error page
 
 
 def test_objecting_partner_sees_changes_since_its_objection(alliance, client, session):

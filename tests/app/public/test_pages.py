@@ -29,7 +29,9 @@ def test_public_page_shows_text_signatories_revision_time_and_hash(alliance, cli
     assert response.status_code == 200
     assert "We ask for <strong>fair</strong> rents." in page
     assert position.current_revision.content_hash in page
-    assert "revision 1 · published" in page
+    assert re.search(
+        r"version 1, agreed by all three partners on \d{1,2} \w+ \d{4} · published", page
+    )
     signatories = re.findall(
         r'<span class="partner-name">([^<]+)</span>\s*<span>✔ ([^<]+)</span>', page
     )
@@ -51,7 +53,7 @@ def test_public_page_keeps_the_published_text_while_a_redraft_awaits(alliance, c
     assert "The agreed words." in page and "Unapproved new words." not in page
     assert published_hash in page
     assert position.current_revision.content_hash not in page
-    assert "revision 1 ·" in page
+    assert "version 1, agreed by all three partners" in page
 
 
 def test_an_unpublished_position_has_no_public_page(alliance, client, session):
@@ -94,3 +96,24 @@ def test_the_public_navigation_links_the_public_log(app, client):
     page = client.get("/public/").get_data(as_text=True)
     nav = page.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
     assert 'href="/meetings/log"' in nav
+
+
+def test_public_pages_lead_with_the_alliance_and_its_partners_alphabetically(app, client, session):
+    alliance = Alliance(["Zephyr", "Alder", "Moor"])
+    position = published_position(alliance, title="Fair rents")
+    session.commit()
+    for url in ("/public/", f"/public/{position.slug}"):
+        page = body_of(client.get(url))
+        brand = page.split('class="brand"', 1)[1].split("</a>", 1)[0]
+        assert "Concord" not in brand and app.config["ALLIANCE_NAME"] in brand
+        masthead = page.split('class="alliance-partners"', 1)[1].split("</p>", 1)[0]
+        named = re.findall(r'<span class="partner-named">([^<]+)</span>', masthead)
+        assert named == ["Alder", "Moor", "Zephyr"]
+
+
+def test_the_number_of_partners_comes_from_the_data(app, client, session):
+    position = published_position(Alliance(["Alder", "Zephyr"]), title="Fair rents")
+    session.commit()
+    page = body_of(client.get(f"/public/{position.slug}"))
+    assert "version 1, agreed by both partners on" in page
+    assert "three" not in page

@@ -106,25 +106,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
-NUMBER_WORDS = dict(
-    enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-        ]
-    )
-)
+# "All three partners": small counts said in words, as people say them.
+NUMBER_WORDS = {
+    2: "two", 3: "three", 4: "four", 5: "five", 6: "six",
+    7: "seven", 8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve",
+}  # fmt: skip
 
 
 def _register_template_helpers(app: Flask) -> None:

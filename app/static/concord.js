@@ -80,6 +80,46 @@
     });
   });
 
+  // The position picker: matches as you type, fetched from the same page with ?q= (the form
+  // works without this through its Find button). Ticked positions stay ticked and in the list.
+  document.querySelectorAll("[data-picker]").forEach(function (picker) {
+    var search = picker.querySelector("input[type=search]");
+    var results = picker.querySelector("#position-results");
+    if (!search || !results) return;
+    var timer = null;
+    var asked = 0;
+    function refresh() {
+      var ask = ++asked;
+      var url = window.location.pathname + "?q=" + encodeURIComponent(search.value);
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          if (ask !== asked) return;  // a later keystroke's answer wins
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("position-results");
+          if (!fresh) return;
+          var kept = {};
+          var ticked = Array.prototype.filter.call(results.querySelectorAll("label.choice"), function (label) {
+            var box = label.querySelector("input");
+            if (box.checked) kept[box.value] = true;
+            return box.checked;
+          });
+          results.textContent = "";
+          ticked.forEach(function (label) { results.appendChild(label); });
+          Array.prototype.forEach.call(fresh.children, function (node) {
+            var box = node.querySelector && node.querySelector("input");
+            if (box && kept[box.value]) return;
+            if (!box && ticked.length) return;  // "no match" says nothing while some are ticked
+            results.appendChild(document.importNode(node, true));
+          });
+        })
+        .catch(function () { /* suggestions are a comfort; the Find button still works */ });
+    }
+    search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 250); });
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); clearTimeout(timer); refresh(); }
+    });
+  });
+
   document.addEventListener("keydown", function (event) {
     var tag = (event.target.tagName || "").toLowerCase();
     if (event.ctrlKey || event.metaKey || event.altKey || tag === "input" || tag === "textarea" || tag === "select") return;

@@ -4,7 +4,7 @@ Signed-in people read everything. Without sign-in, only public meetings are show
 where what was said cites a published alliance position; flags are never shown publicly.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 
@@ -621,15 +621,38 @@ def speakers_for_form(session: Session) -> list[User]:
     )
 
 
-def positions_for_form(session: Session) -> list[Position]:
-    return list(
-        session.execute(
-            select(Position)
-            .options(selectinload(Position.area))
-            .where(Position.status != consensus.PositionStatus.ARCHIVED)
-            .order_by(Position.title)
-        ).scalars()
+def _containing(words: str) -> str:
+    """A LIKE pattern for text containing `words` literally: % and _ typed are not wildcards."""
+    literal = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
+
+
+PICKER_LIMIT = 20  # matches offered at once: a picker, not a list of every position
+
+
+def positions_for_form(
+    session: Session, search: str = "", chosen: Iterable[int] = ()
+) -> tuple[list[Position], list[Position]]:
+    """The positions already chosen, and at most PICKER_LIMIT others matching `search` (the most
+    recent when there is none), so the form stays small however many positions there are."""
+    chosen_ids = sorted(set(chosen))
+    base = (
+        select(Position)
+        .options(selectinload(Position.area))
+        .where(Position.status != consensus.PositionStatus.ARCHIVED)
     )
+    picked = list(
+        session.execute(base.where(Position.id.in_(chosen_ids)).order_by(Position.title)).scalars()
+    )
+    matches = base.where(Position.id.not_in(chosen_ids)) if chosen_ids else base
+    words = search.strip()
+    if words:
+        matches = matches.where(Position.title.ilike(_containing(words), escape="\\"))
+        matches = matches.order_by(Position.title)
+    else:
+        matches = matches.order_by(Position.id.desc())
+    found = list(session.execute(matches.limit(PICKER_LIMIT)).scalars())
+    return picked, found
 
 
 def active_partners(session: Session, day: date) -> list[Partner]:

@@ -333,12 +333,15 @@ def _log_page(template: str, filters, status: int, **context):
         page=request.args.get("page", 1, type=bounded_int),
         per_page=PER_PAGE,
     )
-    choices = log.filter_choices(db.session, viewer)
+    position_search = search_text(request.args.get("position_q"))
+    choices = log.filter_choices(db.session, viewer, position_search, filters.position)
     return render_template(
         template,
         page=page,
         filters=filters,
         choices=choices,
+        position_search=position_search,
+        picker_limit=log.PICKER_LIMIT,
         viewer=viewer,
         now=utcnow(),
         shown_positions=log.shown_positions,

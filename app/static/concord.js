@@ -120,6 +120,37 @@
     });
   });
 
+  // The log filter's position menu: narrowed to matching titles as you type, from the same page
+  // with ?position_q= (without the script, Filter does the same). The chosen position stays.
+  document.querySelectorAll("[data-select-picker]").forEach(function (picker) {
+    var search = picker.querySelector("input[type=search]");
+    var menu = picker.querySelector("select");
+    if (!search || !menu) return;
+    var timer = null;
+    var asked = 0;
+    function refresh() {
+      var ask = ++asked;
+      var url = window.location.pathname + "?position_q=" + encodeURIComponent(search.value);
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          if (ask !== asked) return;
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(menu.id);
+          if (!fresh) return;
+          var chosen = menu.value;
+          var chosenOption = menu.selectedOptions[0];
+          menu.textContent = "";
+          Array.prototype.forEach.call(fresh.options, function (option) {
+            if (option.value !== chosen) menu.appendChild(document.importNode(option, true));
+          });
+          if (chosen && chosenOption) menu.insertBefore(chosenOption, menu.options[1] || null);
+          menu.value = chosen;
+        })
+        .catch(function () { /* the Filter button still narrows the menu */ });
+    }
+    search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 250); });
+  });
+
   document.addEventListener("keydown", function (event) {
     var tag = (event.target.tagName || "").toLowerCase();
     if (event.ctrlKey || event.metaKey || event.altKey || tag === "input" || tag === "textarea" || tag === "select") return;

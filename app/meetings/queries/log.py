@@ -580,8 +580,14 @@ class Choices:
     audiences: list[tuple[int, str]]
 
 
-def filter_choices(session: Session, viewer: User | None) -> Choices:
-    """What the filter menus offer: people who have spoken, partners in neutral order, ..."""
+def filter_choices(
+    session: Session, viewer: User | None, position_search: str = "", chosen: int | None = None
+) -> Choices:
+    """What the filter menus offer: people who have spoken, partners in neutral order, ...
+
+    Positions are searched, not listed: the one chosen, and at most PICKER_LIMIT whose title
+    contains `position_search` (the first by title when there is none).
+    """
     spoke = select(Appearance.speaker_id)
     met = select(Counterpart.organisation_id)
     if viewer is None:  # nothing from an internal record may show, not even in a menu
@@ -594,16 +600,23 @@ def filter_choices(session: Session, viewer: User | None) -> Choices:
     )
     partners = consensus.neutral_order(session.execute(select(Partner)).scalars())
     areas = list(session.execute(select(PolicyArea).order_by(PolicyArea.name)).scalars())
-    position_query = select(Position.id, Position.title).order_by(Position.title)
+    title = Position.title
+    position_query = select(Position.id, Position.title)
     if viewer is None:  # the published revision's title: a draft's new title is not public yet
+        title = Revision.title
         position_query = (
             select(Position.id, Revision.title)
             .join(Publication, Publication.id == Position.publication_id)
             .join(Revision, Revision.id == Publication.revision_id)
             .where(Position.publicly_visible)
-            .order_by(Revision.title)
         )
-    positions = [(pid, title) for pid, title in session.execute(position_query)]
+    matching = position_query.order_by(title).limit(PICKER_LIMIT)
+    if position_search:
+        matching = matching.where(title.ilike(_containing(position_search), escape="\\"))
+    positions = [(pid, text) for pid, text in session.execute(matching)]
+    if chosen is not None and chosen not in {pid for pid, _ in positions}:
+        held = session.execute(position_query.where(Position.id == chosen)).first()
+        positions = [(held[0], held[1]), *positions] if held else positions
     audiences = [
         (oid, name)
         for oid, name in session.execute(

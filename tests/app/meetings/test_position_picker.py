@@ -101,3 +101,30 @@ def test_enter_in_the_search_field_searches(client, alliance, many):
     form = page.split('<form method="post" class="form card"', 1)[1]
     first_submit = re.search(r"<button[^>]*type=\"submit\"[^>]*>", form).group(0)
     assert 'name="find"' in first_submit
+
+
+# ---- the log filter --------------------------------------------------------------------------
+
+
+def menu(response) -> list[str]:
+    page = response.get_data(as_text=True)
+    select = page.split('id="f-position"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select)
+
+
+def test_the_log_filter_menu_is_bounded_and_searched(client, alliance, many):
+    login(client, alliance.comms)
+    assert len(menu(client.get("/meetings/log"))) == PICKER_LIMIT
+    assert menu(client.get("/meetings/log?position_q=rents")) == ["Fair rents"]
+
+
+def test_the_log_filter_keeps_the_chosen_position_in_its_menu(client, alliance, many):
+    login(client, alliance.comms)
+    fair = next(p for p in many["positions"] if p.title == "Fair rents")
+    response = client.get(f"/meetings/log?position={fair.id}&position_q=route")
+    assert menu(response)[0] == "Fair rents" and len(menu(response)) == PICKER_LIMIT + 1
+    assert f'<option value="{fair.id}" selected>' in response.get_data(as_text=True)
+
+
+def test_signed_out_the_menu_offers_published_titles_only(client, alliance, many):
+    assert menu(client.get("/meetings/log?position_q=rents")) == []

@@ -182,3 +182,61 @@ def test_a_long_unbroken_title_never_makes_a_page_scroll_sideways(open_as, live_
     for name, url in pages.items():
         page.goto(url)
         look(page, name)  # screenshots at 390 and 1,280 px, and nothing wide at 360 px either
+
+
+def test_the_position_picker_suggests_as_you_type_and_keeps_ticks(open_as, live_server):
+    mid = live_server.build(
+        lambda session, user: (
+            meeting_service.create_meeting(
+                session,
+                user(COMMS),
+                MeetingInput(
+                    title="Picker hearing", starts_at=datetime.now(UTC) + timedelta(days=3)
+                ),
+            ).id
+        )
+    )
+    jo = open_as(COMMS)
+    jo.goto(f"/meetings/{mid}/appearances/new")
+    results = jo.locator("#position-results")
+    search = jo.get_by_label("Find a position by its title")
+    search.fill("rural")
+    expect(results.locator("label")).to_have_count(1)
+    results.get_by_role("checkbox", name=re.compile("^Bus routes for rural villages")).check()
+    search.fill("tenant voice")
+    # The ticked one stays, the new match joins it.
+    expect(results.locator("label")).to_have_count(2)
+    expect(results.get_by_role("checkbox", name=re.compile("^Bus routes"))).to_be_checked()
+    jo.get_by_label("What was said").fill("Spoke to both.")
+    look(jo, "appearance-picker")
+    results.get_by_role("checkbox", name=re.compile("^Tenant voice")).check()
+    jo.get_by_role("button", name="Add to the log").click()
+    flash_says(jo, "Added to the log")
+    expect(jo.locator(".appearance")).to_contain_text("Tenant voice on housing boards")
+    expect(jo.locator(".appearance")).to_contain_text("Bus routes for rural villages")
+
+
+def test_the_position_picker_works_without_javascript(open_as, live_server):
+    mid = live_server.build(
+        lambda session, user: (
+            meeting_service.create_meeting(
+                session,
+                user(COMMS),
+                MeetingInput(
+                    title="No-script hearing", starts_at=datetime.now(UTC) + timedelta(days=4)
+                ),
+            ).id
+        )
+    )
+    jo = open_as(COMMS, javascript=False)
+    jo.goto(f"/meetings/{mid}/appearances/new")
+    jo.get_by_label("What was said").fill("Typed first.")
+    search = jo.get_by_label("Find a position by its title")
+    search.fill("tenant voice")
+    search.press("Enter")  # Enter in the search field searches, it does not save
+    results = jo.locator("#position-results")
+    expect(results.locator("label")).to_have_count(1)
+    expect(jo.get_by_label("What was said")).to_have_value("Typed first.")
+    results.get_by_role("checkbox", name=re.compile("^Tenant voice")).check()
+    jo.get_by_role("button", name="Add to the log").click()
+    expect(jo.locator(".appearance")).to_contain_text("Tenant voice on housing boards")

@@ -44,16 +44,18 @@ def position(slug: str):
     if version is None:
         abort(404)
     who = viewer()
-    members = queries.member_names(db.session)
-    # The accountable body and the partners are on the page: either changing is a new page.
-    etag = etag_of(*version, *who, settings_of(db.session).accountable_body, *members)
+    # The accountable body is on the page: a new one (kept in memory, no query) is a new page.
+    etag = etag_of(*version, *who, settings_of(db.session).accountable_body)
 
     def render() -> str:
         record = queries.public_record(db.session, slug)
         if record is None:
             abort(404)
         return render_template(
-            "public/position.html", record=record, position=record.position, members=members
+            "public/position.html",
+            record=record,
+            position=record.position,
+            members=queries.member_names(db.session),
         )
 
     # Anyone's copy of a published page is everyone's: served from the app's page cache, and

@@ -240,3 +240,41 @@ def test_the_position_picker_works_without_javascript(open_as, live_server):
     results.get_by_role("checkbox", name=re.compile("^Tenant voice")).check()
     jo.get_by_role("button", name="Add to the log").click()
     expect(jo.locator(".appearance")).to_contain_text("Tenant voice on housing boards")
+
+
+def test_a_markdown_table_is_ruled(open_as, live_server):
+    pid = live_server.build(
+        lambda session, user: (
+            drafting.create_position(
+                session,
+                user(policy("harbourside")),
+                title="Library opening hours",
+                area="community-asset-transfer",
+                body="Hours we ask for:\n\n| Day | Hours |\n|---|---|\n| Monday | 9–5 |\n",
+            ).id
+        )
+    )
+    page = open_as(policy("harbourside"))
+    page.goto(f"/positions/{pid}")
+    cell = page.locator(".position-text td").first
+    assert cell.evaluate("el => getComputedStyle(el).borderTopStyle") == "solid"
+    assert cell.evaluate("el => parseFloat(getComputedStyle(el).borderTopWidth)") >= 1
+    look(page, "position-with-table")
+
+
+def test_the_public_page_leads_with_the_alliance_at_a_reading_width(open_as):
+    page = open_as()
+    page.goto("/public/")
+    expect(page.locator(".brand")).not_to_contain_text("Concord")
+    expect(page.locator(".alliance-partners")).to_have_text(
+        "An alliance of Harbourside Tenants Federation, Moorland Villages Network and "
+        "Riverbank Community Trust."
+    )
+    page.get_by_role("link", name="Community asset transfer: a fair process").click()
+    expect(page.locator(".meta")).to_contain_text(
+        re.compile(r"version 2, agreed by all three partners on \d{1,2} \w+ \d{4}")
+    )
+    text = page.locator(".public-position .prose").bounding_box()
+    signatures = page.locator(".public-position .signatories").bounding_box()
+    assert text["width"] == signatures["width"] <= 42 * 16 + 1  # about 70 characters a line
+    look(page, "public-position-reading-width")

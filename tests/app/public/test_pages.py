@@ -2,6 +2,7 @@
 
 import re
 
+from app.alliance.models import Partner
 from tests.support.client import XSS_BODY, assert_inert, body_of
 from tests.support.factories import approve, make_position, publish, published_position, revise
 from tests.support.world import Alliance
@@ -117,3 +118,14 @@ def test_the_number_of_partners_comes_from_the_data(app, client, session):
     page = body_of(client.get(f"/public/{position.slug}"))
     assert "version 1, agreed by both partners on" in page
     assert "three" not in page
+
+
+def test_a_partner_renamed_shows_on_a_public_page_seen_before(app, client, session):
+    alliance = Alliance(["Alder", "Moor"])
+    position = published_position(alliance, title="Fair rents")
+    session.commit()
+    assert "Alder" in body_of(client.get(f"/public/{position.slug}"))
+    session.query(Partner).filter_by(name="Alder").one().name = "Alderwood"
+    session.commit()
+    masthead = body_of(client.get(f"/public/{position.slug}")).split("alliance-partners", 1)[1]
+    assert "Alderwood" in masthead.split("</p>", 1)[0]

@@ -185,7 +185,7 @@ def edit(position_id: int):
             if saved.revision.title != current.title:
                 _warn_of_lookalikes(position_id, saved.revision.title)
             return redirect(url_for(".show", position_id=position_id))
-        except (Invalid, TooLarge, Conflict) as error:
+        except (Invalid, TooLarge, Conflict, Forbidden) as error:
             if error.code == "edit_conflict":
                 return _conflict_page(position_id, error, form)
             status = form_refused(form, error)

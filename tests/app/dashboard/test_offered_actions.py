@@ -81,3 +81,15 @@ def test_other_partners_see_no_objection_banner(alliance, client, session):
     session.commit()
     login(client, alliance.chiefs["moorland"])
     assert "changes-since-objection" not in body_of(client.get(f"/positions/{position.id}"))
+
+
+def test_a_refused_edit_keeps_the_typed_text(alliance, client, session):
+    position = make_position(alliance.drafter, title="Fair rents", body="First words.")
+    session.commit()
+    login(client, alliance.comms)
+    response = client.post(
+        f"/positions/{position.id}/edit",
+        data={"title": "Fair rents", "body": "Words I typed.", "base_revision": 1},
+    )
+    assert response.status_code == 403
+    assert "Words I typed." in body_of(response)

@@ -150,6 +150,11 @@ def test_who_has_said_this_lists_every_citation(client, alliance, scene):
     assert "published revision 1 at the time" in page
 
 
+def test_the_signed_out_log_speaks_of_versions_not_revisions(client, alliance, scene):
+    page = text(client.get("/meetings/log"))
+    assert "published version 1 at the time" in page and "revision" not in page
+
+
 def test_signed_out_visitors_see_only_public_records_with_published_positions(
     client, alliance, scene
 ):

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
@@ -15,6 +15,7 @@ from app.web import caching, errors, faults
 from app.web.params import BoundedIntConverter, StrictJSONProvider, refuse_nul_characters
 from app.web.transaction import TransactionalFlask
 from config import BASE_DIR, INSTANCE_DIR, Config
+from positions import roles
 from positions.refusals import Refused
 
 
@@ -105,6 +106,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+# "All three partners": small counts said in words, as people say them.
+NUMBER_WORDS = {
+    2: "two", 3: "three", 4: "four", 5: "five", 6: "six",
+    7: "seven", 8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve",
+}  # fmt: skip
+
+
 def _register_template_helpers(app: Flask) -> None:
     # Looked up on each use: an admin may change the settings while the process runs.
     @app.template_filter("localtime")
@@ -116,6 +124,15 @@ def _register_template_helpers(app: Flask) -> None:
             value = value.replace(tzinfo=UTC)
         return settings.clock.local(value).strftime(fmt)
 
+    @app.template_filter("partners_in_words")
+    def partners_in_words(count: int) -> str:
+        """Say "all three partners" or "both partners": counted from the data, never assumed."""
+        if count == 1:
+            return "its one partner"
+        if count == 2:
+            return "both partners"
+        return f"all {NUMBER_WORDS.get(count, str(count))} partners"
+
     @app.context_processor
     def globals_for_templates():
         settings = app.extensions[SETTINGS]
@@ -123,6 +140,9 @@ def _register_template_helpers(app: Flask) -> None:
             "alliance_name": settings.name,
             "time_zone": settings.time_zone.key,
             "alliance_settings": settings,
+            # Templates offer an action only where the service would allow it: the same
+            # predicates, asked as `may.can_draft(current_user.actor)`.
+            "may": roles,
         }
 
 
@@ -136,7 +156,11 @@ def _register_error_pages(app: Flask) -> None:
         db.session.rollback()
         if errors.wants_json():
             return json_error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
-        return render_template("errors/error.html", error=exc), exc.code
+        # A form too large to read: lead back to the same form (GET), where the browser's Back
+        # button also finds the typed text.
+        rule = request.url_rule
+        back_to = request.path if exc.code == 413 and rule and "GET" in rule.methods else None
+        return render_template("errors/error.html", error=exc, back_to=back_to), exc.code
 
     if app.testing:
         return  # let tests see the traceback of anything unexpected

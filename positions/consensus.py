@@ -68,6 +68,23 @@ class PartnerStanding:
     decision: SignOff | None
 
 
+def changed_since_decision(standing: PartnerStanding, current: Revision) -> int | None:
+    """The revision a partner last decided on, when the text it decided on has changed since.
+
+    A stale approval and an objection to an earlier wording both leave the partner to look at
+    what changed; an objection to the current text, or an approval of it, does not.
+    """
+    if standing.state is PartnerState.STALE:
+        return standing.revision_number
+    if (
+        standing.state is PartnerState.OBJECTED
+        and standing.revision_number is not None
+        and standing.revision_number != current.number
+    ):
+        return standing.revision_number
+    return None
+
+
 @dataclass(frozen=True)
 class Consensus:
     revision: Revision

@@ -287,3 +287,8 @@ def check_differ_confirmation(outcome: DifferOutcome) -> None:
 
 def review_due(review_by: date | None, day: date) -> bool:
     return review_by is not None and review_by <= day
+
+
+def review_overdue(review_by: date | None, day: date) -> bool:
+    """Due on the day itself; overdue once that day has passed."""
+    return review_by is not None and review_by < day

@@ -21,6 +21,7 @@ from app.web.pagination import in_order, rows_by_id
 from positions import alliance as alliance_core
 from positions import consensus as core
 from positions import governance as gov
+from positions.divergence import review_overdue
 
 OPEN_STATUSES = core.IN_PROGRESS_STATUSES
 
@@ -32,6 +33,7 @@ class Dashboard:
     objections: list[Position]
     ready_to_publish: list[Position]
     due_for_review: list[Position]
+    overdue_for_review: set[int]  # ids of those due whose review day has passed
     recently_published: list[Publication]
     consensus: dict[int, core.Consensus]
     membership_news: list[str]  # a partner joining or leaving, and what it does to drafts
@@ -169,6 +171,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
     return Dashboard(
         membership_news=membership_news(session, partners, day),
         due_for_review=due,
+        overdue_for_review={p.id for p in due if review_overdue(p.review_by, day)},
         awaiting_my_partner=awaiting,
         my_stale_approvals=stale,
         objections=objections,

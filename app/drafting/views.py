@@ -26,7 +26,7 @@ from app.web.params import bounded_int
 from app.web.rendering import render_bounded
 from positions import consensus as core
 from positions.divergence import VIEW_LABELS
-from positions.refusals import Conflict, Invalid, TooLarge
+from positions.refusals import Conflict, Forbidden, Invalid, TooLarge
 
 bp = Blueprint("drafting", __name__, url_prefix="/positions", template_folder="templates")
 
@@ -78,7 +78,8 @@ def new():
             flash(f"Created “{position.title}” as revision 1.", "success")
             _warn_of_lookalikes(position.id, position.title)
             return redirect(url_for(".show", position_id=position.id))
-        except (Invalid, TooLarge) as error:
+        except (Invalid, TooLarge, Forbidden) as error:
+            # Even a refusal of the person (not the text) keeps what they typed on the form.
             status = form_refused(form, error)
     elif form.is_submitted():
         status = 400
@@ -184,7 +185,7 @@ def edit(position_id: int):
             if saved.revision.title != current.title:
                 _warn_of_lookalikes(position_id, saved.revision.title)
             return redirect(url_for(".show", position_id=position_id))
-        except (Invalid, TooLarge, Conflict) as error:
+        except (Invalid, TooLarge, Conflict, Forbidden) as error:
             if error.code == "edit_conflict":
                 return _conflict_page(position_id, error, form)
             status = form_refused(form, error)
@@ -281,8 +282,13 @@ def sign_off(position_id: int):
         )
     except (Invalid, Conflict) as error:
         status = flash_refused(error)
+        # The text changed while they were deciding: show them exactly what changed.
+        decided_on = form.revision.data if error.code == "not_current" else None
         return render_position_page(
-            position_page(db.session, current_user, position_id), form, status
+            position_page(db.session, current_user, position_id),
+            form,
+            status,
+            decided_on=decided_on,
         )
     verb = "approved" if signoff.decision == "approve" else "objected to"
     flash(f"{signoff.partner.name} {verb} revision {signoff.revision.number}.", "success")

@@ -33,7 +33,7 @@ from app.meetings.services import appearances, feeds, mandates
 from app.meetings.services import meetings as meeting_service
 from app.web.caching import never_stored
 from app.web.errors import flash_refused, form_refused
-from app.web.params import bounded_int
+from app.web.params import bounded_int, row_id, search_text
 from positions import mandate as core
 from positions import meetings as meeting_rules
 from positions import roles
@@ -225,11 +225,30 @@ def _appearance_form(form: AppearanceForm, meeting) -> AppearanceForm:
     form.capacity.choices = [SelectChoice("alliance", "The alliance")] + [
         SelectChoice(p.slug, p.name) for p in log.active_partners(db.session, day)
     ]
+    # The positions already ticked, and a bounded few matching the search: never all of them.
+    chosen = [n for n in (row_id(v) for v in form.positions.data or []) if n]
+    picked, found = log.positions_for_form(db.session, _position_search(), chosen)
     form.positions.choices = [
         SelectChoice(str(p.id), f"{p.title} ({p.area.name}, {_status_label(p)})")
-        for p in log.positions_for_form(db.session)
+        for p in picked + found
     ]
     return form
+
+
+def _position_search() -> str:
+    """The position picker's search term: typed in the form, or ?q= (the script's GET)."""
+    return search_text(request.values.get("q"))
+
+
+def _appearance_page(form: AppearanceForm, meeting, appearance, status: int):
+    return render_template(
+        "meetings/appearance_form.html",
+        form=_appearance_form(form, meeting),
+        meeting=meeting,
+        appearance=appearance,
+        search=_position_search(),
+        picker_limit=log.PICKER_LIMIT,
+    ), status
 
 
 def _appearance_values(form: AppearanceForm) -> dict:
@@ -251,6 +270,8 @@ def new_appearance(meeting_id: int):
         form.speaker.data = str(current_user.id)
         form.capacity.data = current_user.partner.slug if current_user.partner else "alliance"
     status = 200
+    if request.form.get("find"):  # the picker's search without JavaScript: nothing is saved
+        return _appearance_page(form, meeting, None, 200)
     if form.validate_on_submit():
         try:
             appearances.record_appearance(
@@ -263,12 +284,7 @@ def new_appearance(meeting_id: int):
             meeting = meeting_service.get_meeting(db.session, meeting_id)
     elif form.is_submitted():
         status = 400
-    return render_template(
-        "meetings/appearance_form.html",
-        form=_appearance_form(form, meeting),
-        meeting=meeting,
-        appearance=None,
-    ), status
+    return _appearance_page(form, meeting, None, status)
 
 
 @bp.route("/appearances/<int:appearance_id>/edit", methods=["GET", "POST"])
@@ -288,6 +304,8 @@ def edit_appearance(appearance_id: int):
             }
         )
     status = 200
+    if request.form.get("find"):
+        return _appearance_page(form, appearance.meeting, appearance, 200)
     if form.validate_on_submit():
         try:
             appearances.update_appearance(
@@ -300,12 +318,7 @@ def edit_appearance(appearance_id: int):
             appearance = appearances.get_appearance(db.session, appearance_id)
     elif form.is_submitted():
         status = 400
-    return render_template(
-        "meetings/appearance_form.html",
-        form=_appearance_form(form, appearance.meeting),
-        meeting=appearance.meeting,
-        appearance=appearance,
-    ), status
+    return _appearance_page(form, appearance.meeting, appearance, status)
 
 
 # ---- the log ---------------------------------------------------------------------------------
@@ -320,12 +333,15 @@ def _log_page(template: str, filters, status: int, **context):
         page=request.args.get("page", 1, type=bounded_int),
         per_page=PER_PAGE,
     )
-    choices = log.filter_choices(db.session, viewer)
+    position_search = search_text(request.args.get("position_q"))
+    choices = log.filter_choices(db.session, viewer, position_search, filters.position)
     return render_template(
         template,
         page=page,
         filters=filters,
         choices=choices,
+        position_search=position_search,
+        picker_limit=log.PICKER_LIMIT,
         viewer=viewer,
         now=utcnow(),
         shown_positions=log.shown_positions,

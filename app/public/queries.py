@@ -6,10 +6,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from app.alliance.models import Partner
 from app.alliance.settings import clock_of, settings_of
 from app.divergence.models import DifferOutcome
 from app.divergence.services.differ import active_outcome
 from app.drafting.models import Dissent, Position, Publication
+from app.drafting.services.consensus import all_partners
 from app.drafting.services.governance import standing_dissents
 from app.public.documents import AgreedText, Signature
 from app.web.pagination import Page, paginate, rows_by_id
@@ -70,6 +72,9 @@ def public_version(session: Session, slug: str) -> tuple | None:
             # A partner saying it no longer supports the text shows here too; any write that
             # touches the position moves its version.
             Position.version,
+            # The page names the alliance's partners: one joining, leaving or renamed shows in
+            # these, read in the same statement.
+            *_partners_fingerprint(),
         ).where(Position.slug == slug)
     ).first()
     if row is None:
@@ -77,7 +82,19 @@ def public_version(session: Session, slug: str) -> tuple | None:
     differs = row.status == core.PositionStatus.DIFFER and row[3] is not None
     if row.publication_id is None and not differs:
         return None  # nothing about it has been made public
-    return (*row, review_due(row.review_by, clock_of(session).today()))
+    today = clock_of(session).today()
+    return (*row, review_due(row.review_by, today), today)
+
+
+def _partners_fingerprint() -> tuple:
+    """Scalar subqueries that move when the partners named on a public page could change."""
+    return (
+        select(func.count(Partner.id)).where(Partner.active).scalar_subquery(),
+        select(func.sum(func.length(Partner.name))).scalar_subquery(),
+        select(func.max(Partner.joined_on)).scalar_subquery(),
+        select(func.max(Partner.left_on)).scalar_subquery(),
+        select(func.count(Partner.left_on)).scalar_subquery(),
+    )
 
 
 def public_record(session: Session, slug: str) -> PublicRecord | None:
@@ -102,6 +119,12 @@ def public_record(session: Session, slug: str) -> PublicRecord | None:
         review_due(position.review_by, clock_of(session).today()),
         standing_dissents(session, [position.id])[position.id],
     )
+
+
+def member_names(session: Session) -> list[str]:
+    """The alliance's partners today, in neutral (alphabetical) order: its public face."""
+    day = clock_of(session).today()
+    return [p.name for p in core.required_signatories(all_partners(session), day)]
 
 
 def differ_positions(session: Session) -> list[Position]:

@@ -22,6 +22,7 @@ def index():
         page=page,
         differ=queries.differ_positions(db.session),
         checkpoint=queries.latest_checkpoint(db.session),
+        members=queries.member_names(db.session),
     )
 
 
@@ -50,7 +51,12 @@ def position(slug: str):
         record = queries.public_record(db.session, slug)
         if record is None:
             abort(404)
-        return render_template("public/position.html", record=record, position=record.position)
+        return render_template(
+            "public/position.html",
+            record=record,
+            position=record.position,
+            members=queries.member_names(db.session),
+        )
 
     # Anyone's copy of a published page is everyone's: served from the app's page cache, and
     # cacheable by browsers and proxies (a signed-in member's copy, with their name, is not).

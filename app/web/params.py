@@ -8,6 +8,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
 from positions.refusals import Invalid
+from positions.text import one_line
 
 MAX_ID = 2**31 - 1  # the largest id a 32-bit INTEGER column holds, on SQLite and PostgreSQL
 
@@ -30,6 +31,14 @@ def row_id(value: object) -> int | None:
     else:
         return None
     return number if 0 < number <= MAX_ID else None
+
+
+SEARCH_MAX = 200  # a search term longer than any title finds nothing more
+
+
+def search_text(value: object) -> str:
+    """A search term from a query or form field: one line of visible text, bounded."""
+    return one_line(value if isinstance(value, str) else "")[:SEARCH_MAX]
 
 
 def bounded_int(value: str) -> int:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 def test_public_record_needs_no_sign_in(open_as):
     page = open_as()
     page.goto("/public/")
-    expect(page).to_have_title("Published positions · Concord")
+    expect(page).to_have_title("Published positions · The Alliance")  # its face, not the tool
     expect(page.locator(".published-list")).to_contain_text(
         "Community asset transfer: a fair process"
     )

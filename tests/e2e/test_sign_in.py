@@ -16,7 +16,7 @@ def test_sign_in_with_a_wrong_password_then_the_right_one(open_as):
     # A members' page sends a stranger to sign in, and says why.
     expect(page).to_have_url("/login?next=%2Fpositions%2F")
     flash_says(page, "Please sign in")
-    expect(page).to_have_title("Sign in · Concord")
+    expect(page).to_have_title("Sign in · The Alliance")
     look(page, "sign-in")
 
     page.get_by_label("Email").fill(chief("moorland"))
@@ -31,7 +31,7 @@ def test_sign_in_with_a_wrong_password_then_the_right_one(open_as):
         "⚠ That email and password do not match an account."
     )
     expect(page.get_by_label("Email")).to_have_value(chief("moorland"))
-    expect(page).to_have_title("Error: Sign in · Concord")
+    expect(page).to_have_title("Error: Sign in · The Alliance")
     look(page, "sign-in-error")
 
     password.fill("concord-demo")

@@ -16,6 +16,7 @@ from positions.consensus import (
     SignOff,
     Verdict,
     assess,
+    changed_since_decision,
     check_open_for_work,
     check_publish,
     check_signoff,
@@ -567,3 +568,28 @@ def test_the_verdict_follows_the_approvals_and_what_is_published():
     assert verdict(unanimous, PositionStatus.AGREED, 1) is Verdict.PUBLISHABLE
     assert verdict(unanimous, PositionStatus.PUBLISHED, 2) is Verdict.PUBLISHED
     assert verdict(short, PositionStatus.DRAFT, None) is Verdict.WAITING
+
+
+# ---- what changed since a partner decided ---------------------------------------------------
+
+
+def standing_after(decision, decided_on: int, current: int):
+    partner = make_partners(1)[0]
+    signoffs = [decide(partner, rev(decided_on), decision, comment="why")]
+    return assess([partner], signoffs, rev(current), DAY).standings[0]
+
+
+@pytest.mark.parametrize("decision", [APPROVE, OBJECT])
+def test_a_decision_on_an_earlier_text_points_at_that_revision(decision):
+    assert changed_since_decision(standing_after(decision, 1, 3), rev(3)) == 1
+
+
+@pytest.mark.parametrize("decision", [APPROVE, OBJECT])
+def test_a_decision_on_the_current_text_has_nothing_to_review(decision):
+    assert changed_since_decision(standing_after(decision, 2, 2), rev(2)) is None
+
+
+def test_a_partner_yet_to_decide_has_nothing_to_review():
+    partner = make_partners(1)[0]
+    standing = assess([partner], [], rev(2), DAY).standings[0]
+    assert changed_since_decision(standing, rev(2)) is None

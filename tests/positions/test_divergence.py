@@ -23,6 +23,7 @@ from positions.divergence import (
     check_differ_confirmation,
     divergence,
     review_due,
+    review_overdue,
     sort_key,
     statements_hash,
     trend,
@@ -528,3 +529,10 @@ def test_only_a_published_agree_to_differ_outcome_is_reopened(status):
 )
 def test_review_is_due_on_and_after_the_date(review_by, due):
     assert review_due(review_by, DAY) is due
+
+
+def test_a_review_is_due_on_its_day_and_overdue_only_after():
+    day = date(2026, 11, 26)
+    assert review_due(day, day) and not review_overdue(day, day)
+    assert review_overdue(date(2026, 11, 25), day)
+    assert not review_due(None, day) and not review_overdue(None, day)

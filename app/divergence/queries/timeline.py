@@ -34,6 +34,7 @@ class Event:
     partner: str | None
     text: str
     revision: int | None = None
+    objection: bool = False  # a sign-off that vetoes: marked apart from an approval
 
 
 def position_timeline(session: Session, position_id: int) -> list[Event]:
@@ -93,6 +94,7 @@ def position_timeline(session: Session, position_id: int) -> list[Event]:
                 s.partner.name,
                 f"{verb} revision {s.revision.number}",
                 s.revision.number,
+                objection=s.decision == core.Decision.OBJECT,
             )
         )
     for p in rows(Publication, joinedload(Publication.published_by)):

@@ -53,6 +53,7 @@ class PositionPage:
     may_set_review_date: bool
     retired: bool  # withdrawn or archived
     review_due: bool
+    review_overdue: bool
     # Undoing what all partners did together (positions/governance.py).
     withdrawal: MotionState | None  # of the published text, while it may be withdrawn
     may_confirm_withdrawal: bool
@@ -71,6 +72,14 @@ class PositionPage:
         standing = self.my_standing
         if standing and standing.state is core.PartnerState.STALE:
             return standing.revision_number
+        return None
+
+    @property
+    def changes_since_my_objection(self) -> int | None:
+        """The revision my partner objected to, when the text has changed since."""
+        standing = self.my_standing
+        if standing and standing.state is core.PartnerState.OBJECTED:
+            return core.changed_since_decision(standing, self.consensus.revision)
         return None
 
 
@@ -125,6 +134,7 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
         may_set_review_date=working and roles.can_set_review_date(actor),
         retired=core.is_retired(status),
         review_due=rules.review_due(position.review_by, clock_of(session).today()),
+        review_overdue=rules.review_overdue(position.review_by, clock_of(session).today()),
         withdrawal=withdrawal,
         may_confirm_withdrawal=withdrawal is not None
         and chief_here

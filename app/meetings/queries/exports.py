@@ -28,6 +28,7 @@ CSV_HEADER = (
     "Speaker's partner",
     "Capacity",
     "Positions (revision)",
+    "What was said",
     "Flags",
 )
 FEED_PAST_DAYS = 30  # recent meetings stay in the feed, so changes and cancellations reach it
@@ -74,6 +75,7 @@ def csv_row(appearance: Appearance, viewer: User | None, clock: Clock) -> list[s
         appearance.speaker_partner.name if appearance.speaker_partner else "Alliance team",
         appearance.partner.name if appearance.partner else "Alliance",
         _position_cell(appearance, viewer),
+        appearance.summary,
         _flag_cell(appearance) if viewer is not None else "",
     ]
     return [neutralise(cell) for cell in row]

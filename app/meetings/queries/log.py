@@ -4,7 +4,7 @@ Signed-in people read everything. Without sign-in, only public meetings are show
 where what was said cites a published alliance position; flags are never shown publicly.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 
@@ -580,8 +580,14 @@ class Choices:
     audiences: list[tuple[int, str]]
 
 
-def filter_choices(session: Session, viewer: User | None) -> Choices:
-    """What the filter menus offer: people who have spoken, partners in neutral order, ..."""
+def filter_choices(
+    session: Session, viewer: User | None, position_search: str = "", chosen: int | None = None
+) -> Choices:
+    """What the filter menus offer: people who have spoken, partners in neutral order, ...
+
+    Positions are searched, not listed: the one chosen, and at most PICKER_LIMIT whose title
+    contains `position_search` (the first by title when there is none).
+    """
     spoke = select(Appearance.speaker_id)
     met = select(Counterpart.organisation_id)
     if viewer is None:  # nothing from an internal record may show, not even in a menu
@@ -594,16 +600,23 @@ def filter_choices(session: Session, viewer: User | None) -> Choices:
     )
     partners = consensus.neutral_order(session.execute(select(Partner)).scalars())
     areas = list(session.execute(select(PolicyArea).order_by(PolicyArea.name)).scalars())
-    position_query = select(Position.id, Position.title).order_by(Position.title)
+    title = Position.title
+    position_query = select(Position.id, Position.title)
     if viewer is None:  # the published revision's title: a draft's new title is not public yet
+        title = Revision.title
         position_query = (
             select(Position.id, Revision.title)
             .join(Publication, Publication.id == Position.publication_id)
             .join(Revision, Revision.id == Publication.revision_id)
             .where(Position.publicly_visible)
-            .order_by(Revision.title)
         )
-    positions = [(pid, title) for pid, title in session.execute(position_query)]
+    matching = position_query.order_by(title).limit(PICKER_LIMIT)
+    if position_search:
+        matching = matching.where(title.ilike(_containing(position_search), escape="\\"))
+    positions = [(pid, text) for pid, text in session.execute(matching)]
+    if chosen is not None and chosen not in {pid for pid, _ in positions}:
+        held = session.execute(position_query.where(Position.id == chosen)).first()
+        positions = [(held[0], held[1]), *positions] if held else positions
     audiences = [
         (oid, name)
         for oid, name in session.execute(
@@ -621,15 +634,38 @@ def speakers_for_form(session: Session) -> list[User]:
     )
 
 
-def positions_for_form(session: Session) -> list[Position]:
-    return list(
-        session.execute(
-            select(Position)
-            .options(selectinload(Position.area))
-            .where(Position.status != consensus.PositionStatus.ARCHIVED)
-            .order_by(Position.title)
-        ).scalars()
+def _containing(words: str) -> str:
+    """A LIKE pattern for text containing `words` literally: % and _ typed are not wildcards."""
+    literal = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
+
+
+PICKER_LIMIT = 20  # matches offered at once: a picker, not a list of every position
+
+
+def positions_for_form(
+    session: Session, search: str = "", chosen: Iterable[int] = ()
+) -> tuple[list[Position], list[Position]]:
+    """The positions already chosen, and at most PICKER_LIMIT others matching `search` (the most
+    recent when there is none), so the form stays small however many positions there are."""
+    chosen_ids = sorted(set(chosen))
+    base = (
+        select(Position)
+        .options(selectinload(Position.area))
+        .where(Position.status != consensus.PositionStatus.ARCHIVED)
     )
+    picked = list(
+        session.execute(base.where(Position.id.in_(chosen_ids)).order_by(Position.title)).scalars()
+    )
+    matches = base.where(Position.id.not_in(chosen_ids)) if chosen_ids else base
+    words = search.strip()
+    if words:
+        matches = matches.where(Position.title.ilike(_containing(words), escape="\\"))
+        matches = matches.order_by(Position.title)
+    else:
+        matches = matches.order_by(Position.id.desc())
+    found = list(session.execute(matches.limit(PICKER_LIMIT)).scalars())
+    return picked, found
 
 
 def active_partners(session: Session, day: date) -> list[Partner]:

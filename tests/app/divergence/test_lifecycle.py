@@ -94,7 +94,17 @@ def test_the_review_date_is_set_on_the_position_page(alliance, client):
     db.session.rollback()
     assert db.session.get(Position, position.id).review_by == when
     assert "Fair rents" in due_section(client)
-    assert "Due for review" in client.get(f"/positions/{position.id}").get_data(as_text=True)
+    assert "Overdue for review" in client.get(f"/positions/{position.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("days", "overdue"), [(-3, True), (-1, True), (0, False)])
+def test_a_review_date_gone_by_is_marked_overdue(alliance, client, days, overdue):
+    position = published(alliance, "Fair rents", review_in_days=days)
+    login(client, alliance.drafter)
+    assert ("Overdue" in due_section(client)) is overdue
+    page = client.get(f"/positions/{position.id}").get_data(as_text=True)
+    assert ("Overdue for review" in page) is overdue
+    assert ("Due for review today" in page) is not overdue
 
 
 def test_a_published_position_past_review_is_marked_on_its_public_page(alliance, client):

@@ -135,3 +135,12 @@ def test_the_timeline_page_shows_the_events_in_order(alliance, client, story):
     page = response.get_data(as_text=True)
     at = [page.index(f"<strong>{text}</strong>") for *_, text in EXPECTED]
     assert at == sorted(at)
+
+
+def test_the_timeline_page_marks_an_objection_apart_from_an_approval(alliance, client, story):
+    login(client, alliance.drafter)
+    page = client.get(f"/positions/{story.id}/timeline").get_data(as_text=True)
+    objection = page.split("<strong>Objected to revision 1</strong>")[0].rsplit("<li", 1)[1]
+    approval = page.split("<strong>Approved revision 2</strong>")[0].rsplit("<li", 1)[1]
+    assert "✘" in objection and "✔" not in objection and "event-objection" in objection
+    assert "✔" in approval

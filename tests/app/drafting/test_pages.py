@@ -89,6 +89,26 @@ def test_an_oversized_body_is_refused_413_keeping_the_title(alliance, drafter_cl
     assert committed_count(Position) == 0
 
 
+def test_a_request_over_the_whole_request_limit_says_the_limit_and_leads_back(
+    alliance, drafter_client, app
+):
+    big = "word " * (app.config["MAX_CONTENT_LENGTH"] // 5 + 1)
+    response = drafter_client.post(
+        "/positions/new",
+        data={"title": "My long title", "body": big, "area": alliance.area.id},
+    )
+    assert response.status_code == 413
+    page = body_of(response)
+    assert f"at most {app.config['MAX_CONTENT_LENGTH'] // 1024} KB" in page
+    assert 'href="/positions/new">Back to the form' in page
+    assert committed_count(Position) == 0
+
+
+def test_every_page_tells_the_script_the_request_limit(alliance, drafter_client, app):
+    page = body_of(drafter_client.get("/positions/new"))
+    assert f'name="max-request-bytes" content="{app.config["MAX_CONTENT_LENGTH"]}"' in page
+
+
 def test_an_unknown_area_in_the_form_is_refused(alliance, drafter_client):
     response = drafter_client.post(
         "/positions/new", data={"title": "T", "body": "Kept body.", "area": 999}
@@ -280,6 +300,21 @@ def test_a_sign_off_on_a_stale_revision_is_409(alliance, client, session):
         f"/positions/{position.id}/signoff", data={"revision": 1, "decision": "approve"}
     )
     assert response.status_code == 409 and "review revision 2" in body_of(response)
+    page = body_of(response)
+    assert "The text changed while you were deciding" in page
+    assert f'href="/positions/{position.id}/compare?from=1&amp;to=2">See what changed' in page
+
+
+def test_a_refused_objection_keeps_its_place_without_a_changed_text_notice(
+    alliance, client, session
+):
+    position = make_position(alliance.drafter)
+    session.commit()
+    login(client, alliance.chiefs["moorland"])
+    response = client.post(
+        f"/positions/{position.id}/signoff", data={"revision": 1, "decision": "object"}
+    )
+    assert "changed while you were deciding" not in body_of(response)
 
 
 def test_a_policy_officers_sign_off_is_403_and_the_refusal_is_kept(alliance, client, session):

@@ -91,13 +91,15 @@ def test_the_csv_has_one_row_per_appearance_and_neutralises_formulas(client, all
         "Speaker's partner",
         "Capacity",
         "Positions (revision)",
+        "What was said",
         "Flags",
     ]
     assert len(rows) == 2
     upcoming, past = rows  # upcoming first
     assert upcoming[1] == "Internal strategy session"
     assert upcoming[7] == "'@Internal draft (unpublished)"
-    assert "No agreed text" in upcoming[8] and "No mandate" in upcoming[8]
+    assert upcoming[8] == "We said it."
+    assert "No agreed text" in upcoming[9] and "No mandate" in upcoming[9]
     assert past[1].startswith("'=HYPERLINK")
     assert past[2] == "'+44 Housing Forum – @someone"
     assert past[5] == "Harbourside" and past[6] == "Alliance"
@@ -116,7 +118,8 @@ def test_the_csv_follows_the_filters(client, alliance, log):
 
 def test_the_public_csv_has_no_internal_record_and_no_flags(client, alliance, log):
     header, *rows = rows_of(client.get("/meetings/log.csv"))
-    assert "Flags" not in header
+    assert "Flags" not in header and header[-1] == "What was said"
+    assert rows[0][-1] == "We said it."
     assert len(rows) == 1 and "Internal" not in "".join(rows[0])
 
 

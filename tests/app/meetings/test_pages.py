@@ -150,6 +150,11 @@ def test_who_has_said_this_lists_every_citation(client, alliance, scene):
     assert "published revision 1 at the time" in page
 
 
+def test_the_signed_out_log_speaks_of_versions_not_revisions(client, alliance, scene):
+    page = text(client.get("/meetings/log"))
+    assert "published version 1 at the time" in page and "revision" not in page
+
+
 def test_signed_out_visitors_see_only_public_records_with_published_positions(
     client, alliance, scene
 ):
@@ -211,6 +216,15 @@ def test_an_end_before_the_start_keeps_what_was_typed(client, alliance):
     assert 'value="Kept title"' in page and 'value="A. Minister"' in page
     assert 'value="2026-09-14T09:00"' in page
     assert db.session.query(Meeting).count() == 0
+
+
+def test_enter_in_a_field_saves_rather_than_adding_rows(client, alliance):
+    # Implicit submission (Enter in a text field) presses the form's first submit button.
+    login(client, alliance.comms)
+    page = text(client.get("/meetings/new"))
+    form = page.split('class="form card meeting-form"', 1)[1].split("</form>", 1)[0]
+    first_submit = re.search(r"<button[^>]*type=\"submit\"[^>]*>", form).group(0)
+    assert 'name="more"' not in first_submit
 
 
 def test_more_audience_rows_without_javascript(client, alliance):

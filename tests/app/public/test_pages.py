@@ -2,6 +2,7 @@
 
 import re
 
+from app.alliance.models import Partner
 from tests.support.client import XSS_BODY, assert_inert, body_of
 from tests.support.factories import approve, make_position, publish, published_position, revise
 from tests.support.world import Alliance
@@ -29,7 +30,9 @@ def test_public_page_shows_text_signatories_revision_time_and_hash(alliance, cli
     assert response.status_code == 200
     assert "We ask for <strong>fair</strong> rents." in page
     assert position.current_revision.content_hash in page
-    assert "revision 1 · published" in page
+    assert re.search(
+        r"version 1, agreed by all three partners on \d{1,2} \w+ \d{4} · published", page
+    )
     signatories = re.findall(
         r'<span class="partner-name">([^<]+)</span>\s*<span>✔ ([^<]+)</span>', page
     )
@@ -51,7 +54,7 @@ def test_public_page_keeps_the_published_text_while_a_redraft_awaits(alliance, c
     assert "The agreed words." in page and "Unapproved new words." not in page
     assert published_hash in page
     assert position.current_revision.content_hash not in page
-    assert "revision 1 ·" in page
+    assert "version 1, agreed by all three partners" in page
 
 
 def test_an_unpublished_position_has_no_public_page(alliance, client, session):
@@ -88,3 +91,41 @@ def test_the_public_pages_do_not_need_a_session(alliance, client, session):
     response = client.get(f"/public/{position.slug}")
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
+
+
+def test_the_public_navigation_links_the_public_log(app, client):
+    page = client.get("/public/").get_data(as_text=True)
+    nav = page.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/meetings/log"' in nav
+
+
+def test_public_pages_lead_with_the_alliance_and_its_partners_alphabetically(app, client, session):
+    alliance = Alliance(["Zephyr", "Alder", "Moor"])
+    position = published_position(alliance, title="Fair rents")
+    session.commit()
+    for url in ("/public/", f"/public/{position.slug}"):
+        page = body_of(client.get(url))
+        brand = page.split('class="brand"', 1)[1].split("</a>", 1)[0]
+        assert "Concord" not in brand and app.config["ALLIANCE_NAME"] in brand
+        masthead = page.split('class="alliance-partners"', 1)[1].split("</p>", 1)[0]
+        named = re.findall(r'<span class="partner-named">([^<]+)</span>', masthead)
+        assert named == ["Alder", "Moor", "Zephyr"]
+
+
+def test_the_number_of_partners_comes_from_the_data(app, client, session):
+    position = published_position(Alliance(["Alder", "Zephyr"]), title="Fair rents")
+    session.commit()
+    page = body_of(client.get(f"/public/{position.slug}"))
+    assert "version 1, agreed by both partners on" in page
+    assert "three" not in page
+
+
+def test_a_partner_renamed_shows_on_a_public_page_seen_before(app, client, session):
+    alliance = Alliance(["Alder", "Moor"])
+    position = published_position(alliance, title="Fair rents")
+    session.commit()
+    assert "Alder" in body_of(client.get(f"/public/{position.slug}"))
+    session.query(Partner).filter_by(name="Alder").one().name = "Alderwood"
+    session.commit()
+    masthead = body_of(client.get(f"/public/{position.slug}")).split("alliance-partners", 1)[1]
+    assert "Alderwood" in masthead.split("</p>", 1)[0]

@@ -30,9 +30,7 @@ def test_a_deadline_skips_bank_holidays_of_the_alliance_country():
     assert GB.add_working_days(date(2026, 12, 24), 1) == date(2026, 12, 29)
     assert GB.add_working_days(date(2026, 12, 24), 10) == date(2027, 1, 12)
     # Another country, other holidays: 28 December is a working day in Germany.
-    assert cycle.WorkingCalendar("DE").add_working_days(date(2026, 12, 24), 1) == date(
-        2026, 12, 28
-    )
+    assert cycle.WorkingCalendar("DE").add_working_days(date(2026, 12, 24), 1) == date(2026, 12, 28)
 
 
 def test_the_default_is_ten_working_days_from_today_in_the_alliance_zone_across_the_clock_change():

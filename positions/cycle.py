@@ -23,6 +23,8 @@ DUE_SOON_WORKING_DAYS = 2
 # England's bank holidays: "GB" alone holds only the UK-wide ones, without Easter Monday.
 DEFAULT_COUNTRY = "GB-ENG"
 SATURDAY = 5
+NOTE_MAX = 300
+LABEL_MAX = 120
 
 
 def check_country(code: str) -> str:
@@ -94,6 +96,15 @@ class Readiness:
 
 
 def check_dates(readiness: Readiness, today: date) -> None:
+    """The dates and words given with a ready position."""
+    if len(readiness.note) > NOTE_MAX:
+        raise Invalid(f"Keep the note to {NOTE_MAX} characters.", "note_too_long", "note")
+    if len(readiness.external_label) > LABEL_MAX:
+        raise Invalid(
+            f"Keep the deadline's name to {LABEL_MAX} characters.",
+            "label_too_long",
+            "external_label",
+        )
     check_year(readiness.decision_due, "decision_due")
     if readiness.decision_due < today:
         raise Invalid(

@@ -140,10 +140,14 @@ def acting_deputation(
     )
 
 
+def acting_for(partner_name: str) -> str:
+    return f"the chief officer of {partner_name}"
+
+
 def capacity(decided_by: str, partner_name: str, acting: bool) -> str:
     """How the record names who decided: 'Jo Smith, acting for the chief officer of Riverbank'."""
     if acting:
-        return f"{decided_by}, acting for the chief officer of {partner_name}"
+        return f"{decided_by}, acting for {acting_for(partner_name)}"
     return decided_by
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.accounts.models import User
 from app.alliance.models import Partner, PolicyArea
-from app.deputies.models import Deputation  # noqa: F401  (sign-offs name the one they used)
+from app.deputies.models import Deputation
 from app.extensions import UTCDateTime, db, utcnow
 from positions import consensus as core
 from positions import deputies, governance
@@ -159,7 +159,13 @@ class SignOff(db.Model):
             self.created_at,
             self.id,
             self.comment,
+            self.user.name,
+            self.acting_for,
         )
+
+    @property
+    def acting_for(self) -> str | None:
+        return deputies.acting_for(self.partner.name) if self.acting else None
 
 
 publication_signatories = Table(
@@ -284,6 +290,8 @@ def _move_versions(session: Session, flush_context, instances) -> None:
             everything = everything or row in session.new or session.is_modified(row)
         elif isinstance(row, PolicyArea) and row not in session.new:
             everything = everything or session.is_modified(row)  # its name shows on the page
+        elif isinstance(row, Deputation):  # who may sign for a partner shows on every page
+            everything = True
         elif isinstance(row, User) and row not in session.new:
             everything = everything or inspect(row).attrs.name.history.has_changes()
         elif isinstance(getattr(row, "position_id", None), int):

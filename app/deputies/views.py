@@ -11,7 +11,7 @@ from app.drafting.services.consensus import all_partners
 from app.extensions import db
 from app.web.errors import flash_refused
 from positions import deputies as rules
-from positions.refusals import Refused
+from positions.refusals import Forbidden, Refused
 
 bp = Blueprint("deputies", __name__, url_prefix="/deputies", template_folder="templates")
 
@@ -55,6 +55,8 @@ def index():
 @bp.post("/")
 def name():
     form = _form(DeputationForm())
+    if not form.partner.choices:
+        raise Forbidden("Only a partner's chief officer, or an admin, names deputies.")
     if not form.validate():
         flash("Choose a partner and a deputy, and give both days as calendar dates.", "error")
         return _page(form, 422)

@@ -321,7 +321,7 @@ def publish(position_id: int):
 def _ready_form(page) -> ReadyForm:
     position = page.position
     if position.ready:
-        return ReadyForm(
+        form = ReadyForm(
             formdata=None,
             prefix="ready",
             decision_due=position.decision_due,
@@ -329,6 +329,8 @@ def _ready_form(page) -> ReadyForm:
             external_deadline=position.external_deadline,
             external_label=position.external_label,
         )
+        form.decision_due.description = ""  # the default was offered when it was marked ready
+        return form
     return ReadyForm(formdata=None, prefix="ready", decision_due=page.default_due)
 
 

@@ -22,17 +22,23 @@ def require_login():
     """Deputations are for signed-in members only."""
 
 
-def _form(form: DeputationForm | None = None) -> DeputationForm:
+def _form(form: DeputationForm | None = None, *, offered_only: bool = True) -> DeputationForm:
+    """The form with the partners this person may name deputies for and their people.
+
+    A submission is checked against every partner and person (`offered_only=False`): whether
+    this person may name that deputy is the service's to say, with its reason.
+    """
     form = form or DeputationForm()
     user = current_user
-    partners = [p for p in all_partners(db.session) if rules.may_name_deputy(user.actor, p.id)]
+    partners = all_partners(db.session)
+    if offered_only:
+        partners = [p for p in partners if rules.may_name_deputy(user.actor, p.id)]
     form.partner.choices = [SelectChoice(p.id, p.name) for p in partners]
-    # Everyone of the partners offered; the service refuses someone of another partner.
     people = [person for p in partners for person in services.people_of(db.session, p.id)]
     form.deputy.choices = [
         SelectChoice(person.id, f"{person.name} ({person.affiliation})")
         for person in people
-        if person.id != user.id
+        if person.id != user.id or not offered_only
     ]
     return form
 
@@ -54,9 +60,9 @@ def index():
 
 @bp.post("/")
 def name():
-    form = _form(DeputationForm())
-    if not form.partner.choices:
+    if not _form().partner.choices:
         raise Forbidden("Only a partner's chief officer, or an admin, names deputies.")
+    form = _form(DeputationForm(), offered_only=False)
     if not form.validate():
         flash("Choose a partner and a deputy, and give both days as calendar dates.", "error")
         return _page(form, 422)

@@ -195,3 +195,21 @@ def test_the_api_names_confirms_lists_and_revokes(alliance, client, session, jo)
     assert others.get_json() == []
     revoked = api_post(client, alliance.chiefs["harbourside"], f"/deputations/{deputation}/revoke")
     assert revoked.get_json()["revoked_at"] is not None
+
+
+def test_a_deputation_named_after_a_page_was_seen_shows_the_decision_panel(
+    alliance, client, session, jo
+):
+    """The position page is kept under its version: naming a deputy moves every version, so
+    the deputy's next view is not the page kept from before."""
+    position = make_position(alliance.drafter)
+    session.commit()
+    login(client, jo)
+    before = client.get(f"/positions/{position.id}")
+    assert 'id="sign-off"' not in body_of(before)
+    name(alliance.chiefs["harbourside"], alliance.partners[0], jo)
+    session.commit()
+    after = client.get(
+        f"/positions/{position.id}", headers={"If-None-Match": before.headers["ETag"]}
+    )
+    assert after.status_code == 200 and 'id="sign-off"' in body_of(after)

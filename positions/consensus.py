@@ -52,6 +52,8 @@ class SignOff:
     at: datetime
     sequence: int = 0
     comment: str = ""
+    decided_by: str = ""  # the person's name
+    acting_for: str | None = None  # "the chief officer of Riverbank", when a deputy decided
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,14 @@ def can_state_dissent(actor: Actor, partner_id: int) -> bool:
     return can_sign_for(actor, partner_id)
 
 
+def can_mark_ready(actor: Actor, author_id: int) -> bool:
+    """A position is put up for sign-off (and taken back) by its author or any partner's
+    policy officer."""
+    return actor.user_id == author_id or (
+        actor.has(Role.POLICY_OFFICER) and actor.partner_id is not None
+    )
+
+
 def can_set_review_date(actor: Actor) -> bool:
     """The people who write a position say when it is due for another look."""
     return actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER)

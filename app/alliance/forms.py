@@ -55,6 +55,12 @@ class SettingsForm(FlaskForm):
         validators=[DataRequired("Enter a time zone."), Length(max=64)],
         description="A name like Europe/London.",
     )
+    holiday_country = StringField(
+        "Bank holidays of",
+        validators=[DataRequired("Enter a country code."), Length(max=10)],
+        description="An ISO code like GB-ENG, GB-SCT or DE: sign-off deadlines skip these "
+        "holidays and weekends.",
+    )
     public_introduction = TextAreaField(
         "Introduction on the public site", validators=[Length(max=5000)]
     )

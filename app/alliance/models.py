@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from positions import alliance as alliance_core
 from positions import consensus as core
+from positions.cycle import DEFAULT_COUNTRY
 
 
 class Partner(db.Model):
@@ -49,5 +50,9 @@ class AllianceSettings(db.Model):
     time_zone: Mapped[str] = mapped_column(String(64))
     public_introduction: Mapped[str] = mapped_column(Text, default="", server_default="")
     accountable_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    # Whose bank holidays a decision deadline skips (an ISO code: positions/cycle.py).
+    holiday_country: Mapped[str] = mapped_column(
+        String(10), default=DEFAULT_COUNTRY, server_default=DEFAULT_COUNTRY
+    )
 
     accountable_partner: Mapped[Partner | None] = relationship()

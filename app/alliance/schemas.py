@@ -1,6 +1,6 @@
 """The alliance in the JSON API: its partners, policy areas and settings."""
 
-from pydantic import BaseModel, ConfigDict, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from app.api.fields import Body, Day, OptionalText, Slug, Text
 from positions import consensus as core
@@ -78,6 +78,7 @@ class AreaMerge(Body):
 class Settings(BaseModel):
     name: str
     time_zone: str
+    holiday_country: str = Field(description="Whose bank holidays sign-off deadlines skip.")
     public_introduction: str
     accountable_partner: Slug | None
 
@@ -86,6 +87,7 @@ class Settings(BaseModel):
         return cls(
             name=row.name,
             time_zone=row.time_zone,
+            holiday_country=row.holiday_country,
             public_introduction=row.public_introduction,
             accountable_partner=row.accountable_partner.slug if row.accountable_partner else None,
         )
@@ -96,6 +98,7 @@ class SettingsChanges(Body):
 
     name: OptionalText = ""
     time_zone: OptionalText = ""
+    holiday_country: OptionalText = ""
     public_introduction: OptionalText = ""
     accountable_partner: Slug | None = None
 

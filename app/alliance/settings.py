@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.extensions import SETTINGS, utcnow
 from positions.clock import Clock
+from positions.cycle import DEFAULT_COUNTRY, WorkingCalendar
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Settings:
     max_body_bytes: int  # a position's text, a statement, a rationale
     public_introduction: str = ""  # above the public record
     accountable_body: str | None = None  # the partner answerable for what is published
+    holiday_country: str = DEFAULT_COUNTRY  # whose bank holidays deadlines skip
 
     @classmethod
     def from_config(cls, config) -> "Settings":
@@ -47,11 +49,16 @@ class Settings:
             time_zone=ZoneInfo(row.time_zone),
             public_introduction=row.public_introduction or "",
             accountable_body=accountable.name if accountable else None,
+            holiday_country=row.holiday_country or DEFAULT_COUNTRY,
         )
 
     @cached_property
     def clock(self) -> Clock:
         return Clock(self.time_zone, _now)
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(self.holiday_country)
 
 
 def _now():
@@ -64,6 +71,10 @@ def settings_of(session: Session) -> Settings:
 
 def clock_of(session: Session) -> Clock:
     return settings_of(session).clock
+
+
+def calendar_of(session: Session) -> WorkingCalendar:
+    return settings_of(session).calendar
 
 
 def load_stored(app) -> None:

@@ -40,6 +40,7 @@ def _settings_form(**kwargs) -> SettingsForm:
     form = SettingsForm(
         name=row.name if row else settings.name,
         time_zone=row.time_zone if row else settings.time_zone.key,
+        holiday_country=row.holiday_country if row else settings.holiday_country,
         public_introduction=row.public_introduction if row else "",
         accountable_partner=(
             row.accountable_partner.slug if row and row.accountable_partner else ""
@@ -129,6 +130,7 @@ def page():
             current_user,
             name=form.name.data,
             time_zone=form.time_zone.data,
+            holiday_country=form.holiday_country.data,
             public_introduction=form.public_introduction.data or "",
             accountable_partner=form.accountable_partner.data or None,
         ),

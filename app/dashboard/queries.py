@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.accounts.models import User
-from app.alliance.settings import clock_of
+from app.alliance.settings import calendar_of, clock_of
+from app.deputies import services as deputations
 from app.drafting.models import (
     Dissent,
     MotionConfirmation,
@@ -15,15 +16,19 @@ from app.drafting.models import (
     Revision,
     SignOff,
 )
+from app.drafting.queries.comparing import word_counts
 from app.drafting.queries.lists import with_texts
 from app.drafting.services.consensus import all_partners, consensus_for_many
 from app.web.pagination import in_order, rows_by_id
 from positions import alliance as alliance_core
 from positions import consensus as core
+from positions import cycle
 from positions import governance as gov
 from positions.divergence import review_overdue
+from positions.roles import can_sign_for
 
 OPEN_STATUSES = core.IN_PROGRESS_STATUSES
+TODO_LIMIT = 25
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,19 @@ class Dashboard:
     no_longer_supported: list[Dissent] = field(default_factory=list)
     # Withdrawals another partner has confirmed that await this person's partner.
     withdrawals_awaiting: list[Position] = field(default_factory=list)
+    # What needs this person's partner's decision, when this person signs for it (todo.py).
+    todo: list["TodoRow"] = field(default_factory=list)
+    todo_more: bool = False  # more than the list shows
+    signs_for_partner: bool = False
+    acting: bool = False  # signs as a deputy
+
+
+@dataclass(frozen=True)
+class TodoRow:
+    position: Position
+    item: cycle.Todo
+    age_days: int  # since it was marked ready, or since the text last changed while ready
+    changed: str | None  # what changed since my partner last decided; None if it never did
 
 
 def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
@@ -166,8 +184,26 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         .scalars()
     )
     withdrawals = _withdrawals_awaiting(session, mine, limit) if mine in required else []
-    shown = {p.id: p for p in awaiting + stale + objections + ready}
+    signs = mine in required and (
+        can_sign_for(user.actor, mine)
+        or deputations.acting_deputation(session, user, day) is not None
+    )
+    todo_positions: list[Position] = []
+    if signs:
+        # Ready texts my partner has not settled, soonest deadline first; one more than shown
+        # tells whether there are more.
+        soonest = (Position.decision_due, Position.ready_at, Position.id)
+        ids = select(Position.id).where(
+            Position.ready_at.is_not(None),
+            Position.status == core.PositionStatus.DRAFT,
+            # Decided on this very text; an objection to an earlier one waits for an answer.
+            ~deciding(partner=mine, current=True),
+        )
+        chosen = list(session.execute(ids.order_by(*soonest).limit(TODO_LIMIT + 1)).scalars())
+        todo_positions = in_order(chosen, load(chosen)) if chosen else []
+    shown = {p.id: p for p in awaiting + stale + objections + ready + todo_positions}
     consensus = consensus_for_many(session, list(shown.values()))
+    todo = _todo_rows(session, mine, todo_positions[:TODO_LIMIT], consensus) if signs else []
     return Dashboard(
         membership_news=membership_news(session, partners, day),
         due_for_review=due,
@@ -180,7 +216,53 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         consensus=consensus,
         no_longer_supported=disputed,
         withdrawals_awaiting=withdrawals,
+        todo=todo,
+        todo_more=len(todo_positions) > TODO_LIMIT,
+        signs_for_partner=bool(signs),
+        acting=bool(signs) and not can_sign_for(user.actor, mine),
     )
+
+
+def _todo_rows(
+    session: Session, partner_id: int, positions: list[Position], consensus: dict
+) -> list[TodoRow]:
+    """The to-do list in the core's order, each with its age and what changed since my
+    partner's last decision (the texts it decided on: one query)."""
+    if not positions:
+        return []
+    clock, calendar = clock_of(session), calendar_of(session)
+    by_id = {p.id: p for p in positions}
+    waiting = [
+        cycle.Waiting(
+            p.id,
+            p.decision_due,
+            p.ready_at,
+            next(s for s in consensus[p.id].standings if s.partner.id == partner_id),
+            p.current_revision.number,
+        )
+        for p in positions
+    ]
+    items = cycle.todo_list(waiting, clock.today(), calendar)
+    decided = [(i.position_id, i.decided_number) for i in items if i.decided_number]
+    earlier = {}
+    if decided:
+        earlier = {
+            (r.position_id, r.number): r
+            for r in session.execute(
+                select(Revision).where(tuple_(Revision.position_id, Revision.number).in_(decided))
+            ).scalars()
+        }
+    rows = []
+    for item in items:
+        position = by_id[item.position_id]
+        old = earlier.get((item.position_id, item.decided_number))
+        changed = None
+        if old is not None:
+            counts = word_counts(old.body, position.current_revision.body)
+            changed = cycle.change_summary(counts["inserted"], counts["deleted"])
+        age = (clock.today() - clock.local_date(position.ready_at)).days
+        rows.append(TodoRow(position, item, age, changed))
+    return rows
 
 
 def _withdrawals_awaiting(session: Session, partner_id: int, limit: int) -> list[Position]:

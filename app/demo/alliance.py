@@ -1,6 +1,6 @@
 """A demo alliance with positions in every state, built through the real services."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -8,9 +8,11 @@ from sqlalchemy.orm import Session
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.alliance.models import Partner, PolicyArea
+from app.alliance.settings import calendar_of, clock_of
 from app.demo import meetings as season_of_meetings
+from app.deputies import services as deputations
 from app.divergence.services import amendments, differ, stances
-from app.drafting.services import consensus, lifecycle
+from app.drafting.services import consensus, cycle, lifecycle
 from app.drafting.services import editing as drafting
 
 DEMO_PASSWORD = "concord-demo"
@@ -193,7 +195,39 @@ def load(session: Session) -> None:
     approve(redraft, "moorland")
 
     _divergence(session, chiefs, officers, stale, objected, agreed, partly, published)
+    _signoff_cycle(session, chiefs, officers, partly, stale, objected, redraft)
     season_of_meetings.load(session)  # the spokesperson log
+
+
+def _signoff_cycle(session, chiefs, officers, partly, stale, objected, redraft) -> None:
+    """Positions up for sign-off with deadlines (one overdue, one due soon), a draft that is not,
+    and a deputy signing for Riverbank while its chief officer is away."""
+    clock, calendar = clock_of(session), calendar_of(session)
+    today = clock.today()
+    drafter = officers["harbourside"]
+    cycle.mark_ready(
+        session,
+        drafter,
+        partly.id,
+        note="Moorland has approved; the amendments are settled.",
+        external_deadline=today + timedelta(days=30),
+        external_label="Rural transport consultation closes",
+    )
+    cycle.mark_ready(session, drafter, objected.id)
+    cycle.mark_ready(session, drafter, redraft.id, decision_due=calendar.add_working_days(today, 1))
+    cycle.mark_ready(session, drafter, stale.id, note="Only the threshold changed.")
+    # Overdue: as if marked ready three weeks ago (the demo has no past in which to have done
+    # it, and a deadline cannot be set in the past).
+    stale.ready_at = clock.now() - timedelta(days=21)
+    stale.decision_due = calendar.add_working_days(today - timedelta(days=21), 10)
+    deputations.name_deputy(
+        session,
+        chiefs["riverbank"],
+        partner_id=officers["riverbank"].partner_id,
+        deputy_id=officers["riverbank"].id,
+        starts_on=today,
+        ends_on=today + timedelta(days=14),
+    )
 
 
 def _divergence(session, chiefs, officers, stale, objected, agreed, partly, published) -> None:

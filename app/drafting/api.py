@@ -7,7 +7,7 @@ from app.api.contract import WRITES, answer_with, operation
 from app.drafting import schemas as s
 from app.drafting.queries import lists
 from app.drafting.queries.comparing import comparison_of, two_revisions
-from app.drafting.services import consensus, governance
+from app.drafting.services import consensus, cycle, governance
 from app.drafting.services import editing as drafting
 from app.extensions import db
 from app.public.queries import published_positions
@@ -163,6 +163,54 @@ def sign_off(position_id: int, body: s.SignOffRequest):
         comment=body.comment,
     )
     return s.SignOff.of(signoff)
+
+
+def _readiness(body: s.ReadyRequest) -> dict:
+    return {
+        "decision_due": body.decision_due,
+        "note": body.note,
+        "external_deadline": body.external_deadline,
+        "external_label": body.external_label,
+    }
+
+
+@operation(
+    "POST",
+    "/positions/<int:position_id>/ready",
+    summary="Put the current text up for sign-off, with a decision date (its author or a "
+    "partner's policy officer); it joins the chief officers' to-do lists.",
+    answer=s.Position,
+    errors=WRITES,
+    body=s.ReadyRequest,
+)
+def mark_ready(position_id: int, body: s.ReadyRequest):
+    position = cycle.mark_ready(db.session, g.api_user, position_id, **_readiness(body))
+    return s.Position.of(position, consensus.consensus_for(db.session, position))
+
+
+@operation(
+    "POST",
+    "/positions/<int:position_id>/deadline",
+    summary="Change a ready position's decision date, note and external deadline.",
+    answer=s.Position,
+    errors=WRITES,
+    body=s.ReadyRequest,
+)
+def change_deadline(position_id: int, body: s.ReadyRequest):
+    position = cycle.change_deadline(db.session, g.api_user, position_id, **_readiness(body))
+    return s.Position.of(position, consensus.consensus_for(db.session, position))
+
+
+@operation(
+    "POST",
+    "/positions/<int:position_id>/take-back",
+    summary="Take a ready position back to drafting: it leaves the to-do lists.",
+    answer=s.Position,
+    errors=WRITES,
+)
+def take_back(position_id: int):
+    position = cycle.take_back(db.session, g.api_user, position_id)
+    return s.Position.of(position, consensus.consensus_for(db.session, position))
 
 
 @operation(

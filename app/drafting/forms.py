@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -13,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from app.web.params import MAX_ID
+from positions import cycle
 from positions.validation import NOTE_MAX, TITLE_MAX
 
 
@@ -62,3 +64,28 @@ class SignOffForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class ReadyForm(FlaskForm):
+    """Put the current text up for sign-off, or change its deadline (the same fields)."""
+
+    decision_due = DateField(
+        "Decision needed by",
+        validators=[Optional()],
+        description="Ten working days from today unless you choose another day.",
+    )
+    note = StringField(
+        "Note to the chief officers",
+        validators=[Length(max=cycle.NOTE_MAX)],
+        description="Optional: what they should look at, why it matters now.",
+    )
+    external_label = StringField(
+        "External deadline",
+        validators=[Length(max=cycle.LABEL_MAX)],
+        description="Optional, e.g. 'Consultation closes'.",
+    )
+    external_deadline = DateField("External deadline's date", validators=[Optional()])
+
+
+class TakeBackForm(FlaskForm):
+    """Back to drafting: nothing to fill in but the CSRF token."""

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.accounts.models import User
 from app.alliance.models import Partner, PolicyArea
+from app.deputies.models import Deputation
 from app.extensions import UTCDateTime, db, utcnow
 from positions import consensus as core
-from positions import governance
+from positions import deputies, governance
 
 
 class Position(db.Model):
@@ -46,6 +47,13 @@ class Position(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     review_by: Mapped[date | None] = mapped_column(index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Ready for sign-off (positions/cycle.py): since when (the clock restarts on each new
+    # revision), by when a decision is needed, and the outside deadline that drives it.
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_due: Mapped[date | None] = mapped_column(index=True)
+    ready_note: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    external_deadline: Mapped[date | None]
+    external_label: Mapped[str] = mapped_column(String(120), default="", server_default="")
     # Moves whenever anything the position's page shows is written (see _move_versions).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -56,6 +64,10 @@ class Position(db.Model):
     publication: Mapped["Publication | None"] = relationship(
         foreign_keys=[publication_id], post_update=True
     )
+
+    @property
+    def ready(self) -> bool:
+        return self.ready_at is not None
 
     @property
     def published_revision(self) -> "Revision | None":
@@ -122,10 +134,21 @@ class SignOff(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when a deputy decided, acting for the partner's chief officer.
+    deputation_id: Mapped[int | None] = mapped_column(ForeignKey("deputations.id"))
 
     revision: Mapped[Revision] = relationship(lazy="joined")
     partner: Mapped[Partner] = relationship(lazy="joined")
     user: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def acting(self) -> bool:
+        return self.deputation_id is not None
+
+    @property
+    def decided_by(self) -> str:
+        """'Jo Smith, acting for the chief officer of Riverbank', or the chief officer's name."""
+        return deputies.capacity(self.user.name, self.partner.name, self.acting)
 
     def as_core(self) -> core.SignOff:
         return core.SignOff(
@@ -136,7 +159,13 @@ class SignOff(db.Model):
             self.created_at,
             self.id,
             self.comment,
+            self.user.name,
+            self.acting_for,
         )
+
+    @property
+    def acting_for(self) -> str | None:
+        return deputies.acting_for(self.partner.name) if self.acting else None
 
 
 publication_signatories = Table(
@@ -261,6 +290,8 @@ def _move_versions(session: Session, flush_context, instances) -> None:
             everything = everything or row in session.new or session.is_modified(row)
         elif isinstance(row, PolicyArea) and row not in session.new:
             everything = everything or session.is_modified(row)  # its name shows on the page
+        elif isinstance(row, Deputation):  # who may sign for a partner shows on every page
+            everything = True
         elif isinstance(row, User) and row not in session.new:
             everything = everything or inspect(row).attrs.name.history.has_changes()
         elif isinstance(getattr(row, "position_id", None), int):

@@ -1,10 +1,13 @@
 """Positions in the JSON API: what a request may send and what each answer holds."""
 
+from datetime import date
+
 from flask import url_for
 from pydantic import BaseModel, Field
 
 from app.api.fields import (
     Body,
+    Day,
     OptionalText,
     Paged,
     RevisionNumber,
@@ -44,6 +47,15 @@ class SignOffRequest(Body):
     revision: RevisionNumber
     decision: choice(core.Decision)
     comment: OptionalText = ""
+
+
+class ReadyRequest(Body):
+    decision_due: Day | None = Field(
+        None, description="By when a decision is needed; ten working days from today if not sent."
+    )
+    note: OptionalText = Field("", description="A note to the chief officers.")
+    external_deadline: Day | None = Field(None, description="An outside deadline's date.")
+    external_label: OptionalText = Field("", description="What it is: 'Consultation closes'.")
 
 
 class PublishRequest(Body):
@@ -142,6 +154,10 @@ class PartnerConsensus(BaseModel):
     partner: Slug
     state: core.PartnerState
     revision: int | None = Field(description="The revision of its latest decision.")
+    decided_by: str | None = Field(description="Who made the latest decision.")
+    acting_for: str | None = Field(
+        description="Set when a deputy decided: 'the chief officer of <partner>'."
+    )
 
 
 class Consensus(BaseModel):
@@ -153,7 +169,13 @@ class Consensus(BaseModel):
         return cls(
             publishable=state.publishable,
             partners=[
-                PartnerConsensus(partner=s.partner.slug, state=s.state, revision=s.revision_number)
+                PartnerConsensus(
+                    partner=s.partner.slug,
+                    state=s.state,
+                    revision=s.revision_number,
+                    decided_by=s.decision.decided_by if s.decision else None,
+                    acting_for=s.decision.acting_for if s.decision else None,
+                )
                 for s in state.standings
             ],
         )
@@ -168,6 +190,11 @@ class Position(BaseModel):
     current_revision: Revision | None
     published_revision: Revision | None
     consensus: Consensus
+    ready: bool = Field(description="Ready for sign-off: in the chief officers' to-do lists.")
+    decision_due: date | None = Field(description="By when a decision is needed, while ready.")
+    external_deadline: date | None = Field(description="An outside deadline, while ready.")
+    external_label: str = Field(description="What the outside deadline is.")
+    ready_note: str = Field(description="The note to the chief officers, while ready.")
 
     @classmethod
     def of(
@@ -182,6 +209,11 @@ class Position(BaseModel):
             current_revision=Revision.of(position.current_revision, body=bodies),
             published_revision=Revision.of(position.published_revision, body=bodies),
             consensus=Consensus.of(state),
+            ready=position.ready,
+            decision_due=position.decision_due,
+            external_deadline=position.external_deadline,
+            external_label=position.external_label or "",
+            ready_note=position.ready_note or "",
         )
 
 
@@ -229,6 +261,10 @@ class SignOff(BaseModel):
     revision: RowId
     hash: str
     at: Timestamp
+    decided_by: str
+    acting_for: str | None = Field(
+        description="Set when a deputy decided: 'the chief officer of <partner>'."
+    )
 
     @classmethod
     def of(cls, signoff: models.SignOff) -> "SignOff":
@@ -238,6 +274,8 @@ class SignOff(BaseModel):
             revision=signoff.revision.number,
             hash=signoff.content_hash,
             at=signoff.created_at,
+            decided_by=signoff.user.name,
+            acting_for=signoff.acting_for,
         )
 
 
@@ -245,6 +283,9 @@ class Signatory(BaseModel):
     partner: str
     name: str
     at: Timestamp
+    acting_for: str | None = Field(
+        None, description="Set when a deputy signed: 'the chief officer of <partner>'."
+    )
 
 
 class Publication(BaseModel):
@@ -269,7 +310,13 @@ class Publication(BaseModel):
             published_at=publication.published_at,
             url=url_for("public.position", slug=position.slug, _external=True),
             signatories=[
-                Signatory(partner=s.partner.name, name=s.user.name, at=s.created_at) for s in signed
+                Signatory(
+                    partner=s.partner.name,
+                    name=s.user.name,
+                    at=s.created_at,
+                    acting_for=s.acting_for,
+                )
+                for s in signed
             ],
         )
 

@@ -11,3 +11,8 @@ _signals = Namespace()
 # A position's public standing changed: published, withdrawn, archived, agreed to differ or
 # reopened. Sent with `session` and `position_id`. (The spokesperson log checks its flags.)
 standing_changed = _signals.signal("position-standing-changed")
+
+# A position was put up for sign-off, or taken back to drafting (also when publishing ends its
+# cycle). Sent with `session`, `position_id` and `ready` (True: chief officers now need to
+# decide). (Notifications tell the people whose decision it needs.)
+readiness_changed = _signals.signal("position-readiness-changed")

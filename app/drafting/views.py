@@ -13,11 +13,18 @@ from app.divergence.forms import (
     StanceForm,
     WithdrawalForm,
 )
-from app.drafting.forms import EditForm, PositionForm, PublishForm, SignOffForm
+from app.drafting.forms import (
+    EditForm,
+    PositionForm,
+    PublishForm,
+    ReadyForm,
+    SignOffForm,
+    TakeBackForm,
+)
 from app.drafting.queries import lists
 from app.drafting.queries.comparing import compare, comparison_of, two_revisions
 from app.drafting.queries.position_page import page_version, position_page
-from app.drafting.services import consensus
+from app.drafting.services import consensus, cycle
 from app.drafting.services import editing as drafting
 from app.extensions import db
 from app.web.caching import conditional, kept, private_etag
@@ -131,6 +138,8 @@ def render_position_page(page, signoff_form: SignOffForm | None = None, status: 
             stance=held.view if held else None, rationale=held.rationale if held else ""
         ),
         review_form=ReviewDateForm(review_by=page.position.review_by),
+        ready_form=typed.pop("ready_form", None) or _ready_form(page),
+        take_back_form=TakeBackForm(formdata=None, prefix="take_back"),
         view_labels=VIEW_LABELS,
         **{
             "withdrawal_form": WithdrawalForm(
@@ -313,6 +322,67 @@ def publish(position_id: int):
     )
     position = consensus.get_position(db.session, position_id)
     return redirect(url_for("public.position", slug=position.slug))
+
+
+def _ready_form(page) -> ReadyForm:
+    position = page.position
+    if position.ready:
+        form = ReadyForm(
+            formdata=None,
+            prefix="ready",
+            decision_due=position.decision_due,
+            note=position.ready_note,
+            external_deadline=position.external_deadline,
+            external_label=position.external_label,
+        )
+        form.decision_due.description = ""  # the default was offered when it was marked ready
+        return form
+    return ReadyForm(formdata=None, prefix="ready", decision_due=page.default_due)
+
+
+@bp.post("/<int:position_id>/ready")
+def ready(position_id: int):
+    """Put up for sign-off, or (when it already is) change its deadline: the same form."""
+    form = ReadyForm(prefix="ready")
+    if not form.validate():
+        flash("Give the dates as calendar dates.", "error")
+        page = position_page(db.session, current_user, position_id)
+        return render_position_page(page, status=422, ready_form=form)
+    position = consensus.get_position(db.session, position_id)
+    change = cycle.change_deadline if position.ready else cycle.mark_ready
+    try:
+        position = change(
+            db.session,
+            current_user,
+            position_id,
+            decision_due=form.decision_due.data,
+            note=form.note.data or "",
+            external_deadline=form.external_deadline.data,
+            external_label=form.external_label.data or "",
+        )
+    except (Invalid, Conflict) as error:
+        status = flash_refused(error)
+        page = position_page(db.session, current_user, position_id)
+        return render_position_page(page, status=status, ready_form=form)
+    flash(
+        f"Ready for sign-off: a decision is needed by {position.decision_due:%-d %b %Y}.",
+        "success",
+    )
+    return redirect(url_for(".show", position_id=position_id))
+
+
+@bp.post("/<int:position_id>/take-back")
+def take_back(position_id: int):
+    form = TakeBackForm(prefix="take_back")
+    if not form.validate():
+        flash("That request was incomplete; try again.", "error")
+        return redirect(url_for(".show", position_id=position_id))
+    try:
+        cycle.take_back(db.session, current_user, position_id)
+        flash("Taken back to drafting: it has left the chief officers' to-do lists.", "success")
+    except Conflict as error:
+        flash_refused(error)
+    return redirect(url_for(".show", position_id=position_id))
 
 
 @bp.post("/preview")

@@ -214,6 +214,17 @@ def decide(page, pid: int, decision: str = "approve", comment: str = "") -> None
     page.get_by_role("button", name="Record decision").click()
 
 
+def mark_ready(page, pid: int, note: str = "", due: str = "") -> None:
+    """Put the position up for sign-off through its page's form (default deadline unless due)."""
+    page.goto(f"/positions/{pid}")
+    if due:
+        page.get_by_label("Decision needed by").fill(due)
+    if note:
+        page.get_by_label("Note to the chief officers").fill(note)
+    page.get_by_role("button", name="Mark ready for sign-off").click()
+    flash_says(page, "Ready for sign-off")
+
+
 def partner_states(page) -> dict[str, str]:
     """The consensus panel as {partner name: state words}, in the order shown."""
     cards = page.locator(".consensus-panel .partner-card")

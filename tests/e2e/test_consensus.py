@@ -16,6 +16,7 @@ from tests.e2e.journeys import (
     flash_says,
     look,
     look_printed,
+    mark_ready,
     partner_states,
     policy,
 )
@@ -56,12 +57,12 @@ def test_approve_stale_review_reapprove_publish(open_as):
         decide(tab, pid, "approve", comment="Agreed at the transport group.")
         flash_says(tab, f"{PARTNERS[slug]} approved revision 2")
 
-    # Hana sees her approval has gone stale, and follows the link to what changed.
+    # Put up for sign-off, it is in Hana's to-do list, saying her approval has gone stale; she
+    # follows the link to what changed.
+    mark_ready(drafter, pid)
     hana.goto("/")
-    stale_panel = hana.locator(
-        "section", has=hana.get_by_role("heading", name="approvals gone stale")
-    )
-    expect(stale_panel.get_by_role("link", name="Buses for new estates")).to_be_visible()
+    item = hana.locator(".todo-item", has=hana.get_by_role("link", name="Buses for new estates"))
+    expect(item).to_contain_text("Your approval went stale")
     hana.goto(f"/positions/{pid}")
     expect(hana.locator(".consensus-panel")).to_contain_text("2 of 3 so far")
     look(hana, "position-stale-approval")

@@ -129,3 +129,11 @@ def test_parse_roles_rejects_unknown_names_with_a_message(name):
         parse_roles(["comms", name])
     assert repr(name) in str(refused.value)
     assert all(role.value in str(refused.value) for role in Role)
+
+
+def test_a_position_is_put_up_for_sign_off_by_its_author_or_a_partners_policy_officer():
+    assert roles.can_mark_ready(actor(Role.CHIEF_OFFICER), author_id=7)  # the author
+    assert roles.can_mark_ready(actor(Role.POLICY_OFFICER), author_id=99)
+    assert not roles.can_mark_ready(actor(Role.CHIEF_OFFICER), author_id=99)
+    assert not roles.can_mark_ready(actor(Role.COMMS, Role.ADMIN), author_id=99)
+    assert not roles.can_mark_ready(actor(Role.POLICY_OFFICER, partner=None), author_id=99)

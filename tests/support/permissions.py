@@ -31,6 +31,10 @@ PUBLISHERS = frozenset({ADMIN, COMMS, CHIEF, OTHER_CHIEF})
 ARCHIVERS = frozenset({POLICY, CHIEF, OTHER_CHIEF})  # a draft by partner A's policy officer
 PARTNER_A = frozenset({CHIEF, POLICY})  # partner A's own officers: its stance
 MANAGERS = frozenset({ADMIN, COMMS})  # meetings, flags
+# A draft by partner A's policy officer goes up for sign-off by its author or any partner's
+# policy officer.
+READIERS = frozenset({POLICY, OTHER_POLICY})
+DEPUTY_GRANTERS = frozenset({CHIEF, ADMIN})  # partner A's deputies: its chief, or an admin
 ADMINS = frozenset({ADMIN})
 SPEAKER = frozenset({ADMIN, COMMS, CHIEF})  # an appearance whose speaker is partner A's chief
 OWNER = frozenset({CHIEF})  # something that belongs to partner A's chief: a token
@@ -73,6 +77,12 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "drafting.sign_off": {"POST": CHIEFS},
     "drafting.publish": {"POST": PUBLISHERS},
     "drafting.preview": {"POST": MEMBERS},
+    "drafting.ready": {"POST": READIERS},
+    "drafting.take_back": {"POST": READIERS},
+    "deputies.index": {"GET": MEMBERS},
+    "deputies.name": {"POST": DEPUTY_GRANTERS},
+    "deputies.confirm": {"POST": OWNER},  # an admin's naming, confirmed by partner A's chief
+    "deputies.revoke": {"POST": DEPUTY_GRANTERS},
     "divergence.board_view": {"GET": MEMBERS},
     "divergence.set_stance": {"POST": DRAFTERS},  # always for the signed-in person's partner
     "divergence.propose_amendment": {"GET": MEMBERS, "POST": DRAFTERS},
@@ -143,6 +153,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "api.diff": {"GET": MEMBERS},
     "api.sign_off": {"POST": CHIEFS},  # each for their own partner, whatever the body says
     "api.publish": {"POST": PUBLISHERS},
+    "api.mark_ready": {"POST": READIERS},
+    "api.change_deadline": {"POST": READIERS},
+    "api.take_back": {"POST": READIERS},
+    "api.list_deputations": {"GET": MEMBERS},
+    "api.name_deputy": {"POST": DEPUTY_GRANTERS},
+    "api.confirm_deputation": {"POST": OWNER},
+    "api.revoke_deputation": {"POST": DEPUTY_GRANTERS},
     "api.withdraw": {"POST": CHIEFS},  # each confirms for their own partner
     "api.archive": {"POST": ARCHIVERS},
     "api.state_dissent": {"POST": CHIEFS},

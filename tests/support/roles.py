@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -20,9 +20,10 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.alliance.services import administration
 from app.audit import services as audit
+from app.deputies import services as deputations
 from app.divergence.services import amendments, differ, stances
 from app.drafting.models import Position
-from app.drafting.services import governance
+from app.drafting.services import cycle, governance
 from app.extensions import db
 from app.meetings.models import Appearance, Flag, Meeting
 from app.meetings.services import appearances, feeds, mandates
@@ -157,6 +158,33 @@ class World:
         position = make_position(self.policy, title=title, body=body)
         db.session.commit()
         return position
+
+    def ready(self) -> Position:
+        """A draft of partner A's policy officer, up for sign-off."""
+        position = self.position()
+        cycle.mark_ready(db.session, self.policy, position.id)
+        db.session.commit()
+        return position
+
+    def period(self) -> dict:
+        """A future period of its own, so no two tries' deputations overlap."""
+        start = date(2040, 1, 1) + timedelta(days=10 * self.n())
+        return {"starts_on": start.isoformat(), "ends_on": (start + timedelta(2)).isoformat()}
+
+    def deputation(self, *, pending: bool = False) -> int:
+        """Partner A's policy officer deputising for it: named by its chief, or (pending) by an
+        admin."""
+        period = self.period()
+        row = deputations.name_deputy(
+            db.session,
+            self.alliance.admin if pending else self.chief,
+            partner_id=self.policy.partner_id,
+            deputy_id=self.policy.id,
+            starts_on=date.fromisoformat(period["starts_on"]),
+            ends_on=date.fromisoformat(period["ends_on"]),
+        )
+        db.session.commit()
+        return row.id
 
     def approved(self, title: str | None = None) -> Position:
         """Unanimously approved, not yet published: nothing secret, since it may be published."""
@@ -416,6 +444,26 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("drafting.publish", "POST"): lambda: Case(
             "POST", f"/positions/{w.approved().id}/publish", form={"revision": 1}
         ),
+        ("drafting.ready", "POST"): lambda: Case(
+            "POST",
+            f"/positions/{w.position().id}/ready",
+            form={"ready-decision_due": "2040-01-31", "ready-note": SECRET},
+        ),
+        ("drafting.take_back", "POST"): lambda: Case(
+            "POST", f"/positions/{w.ready().id}/take-back", form={}
+        ),
+        ("deputies.index", "GET"): lambda: Case("GET", "/deputies/"),
+        ("deputies.name", "POST"): lambda: Case(
+            "POST",
+            "/deputies/",
+            form={"partner": w.policy.partner_id, "deputy": w.policy.id, **w.period()},
+        ),
+        ("deputies.confirm", "POST"): lambda: Case(
+            "POST", f"/deputies/{w.deputation(pending=True)}/confirm", form={}
+        ),
+        ("deputies.revoke", "POST"): lambda: Case(
+            "POST", f"/deputies/{w.deputation()}/revoke", form={}
+        ),
         ("drafting.preview", "POST"): lambda: Case(
             "POST", "/positions/preview", form={"body": "**b**"}
         ),
@@ -605,6 +653,27 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
             f"{api}/positions/{w.position().id}/signoffs",
             # A body naming partner A changes nothing: the signer's own partner decides.
             json={"revision": 1, "decision": "approve", "partner": "harbourside"},
+        ),
+        ("api.mark_ready", "POST"): lambda: Case(
+            "POST", f"{api}/positions/{w.position().id}/ready", json={"note": SECRET}
+        ),
+        ("api.change_deadline", "POST"): lambda: Case(
+            "POST", f"{api}/positions/{w.ready().id}/deadline", json={"decision_due": "2040-02-01"}
+        ),
+        ("api.take_back", "POST"): lambda: Case(
+            "POST", f"{api}/positions/{w.ready().id}/take-back"
+        ),
+        ("api.list_deputations", "GET"): lambda: Case("GET", f"{api}/deputations"),
+        ("api.name_deputy", "POST"): lambda: Case(
+            "POST",
+            f"{api}/deputations",
+            json={"partner": w.policy.partner_id, "deputy": w.policy.id, **w.period()},
+        ),
+        ("api.confirm_deputation", "POST"): lambda: Case(
+            "POST", f"{api}/deputations/{w.deputation(pending=True)}/confirm"
+        ),
+        ("api.revoke_deputation", "POST"): lambda: Case(
+            "POST", f"{api}/deputations/{w.deputation()}/revoke"
         ),
         ("api.publish", "POST"): lambda: Case(
             "POST", f"{api}/positions/{w.approved().id}/publish", json={"revision": 1}

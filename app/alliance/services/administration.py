@@ -18,6 +18,7 @@ from app.audit import services as audit
 from app.drafting.models import Position
 from app.meetings.models import Flag, mandate_areas, meeting_areas
 from positions import alliance as core
+from positions.cycle import check_country
 from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 from positions.roles import can_administer_alliance
 
@@ -102,7 +103,11 @@ def settings_for(session: Session, actor: User | None) -> AllianceSettings:
     if row is None:
         current = settings_of(session)
         row = AllianceSettings(
-            id=1, name=current.name, time_zone=current.time_zone.key, public_introduction=""
+            id=1,
+            name=current.name,
+            time_zone=current.time_zone.key,
+            holiday_country=current.holiday_country,
+            public_introduction="",
         )  # not added: a read never writes
     return row
 
@@ -113,6 +118,7 @@ def save_settings(
     *,
     name=UNCHANGED,
     time_zone=UNCHANGED,
+    holiday_country=UNCHANGED,
     public_introduction=UNCHANGED,
     accountable_partner=UNCHANGED,
 ) -> AllianceSettings:
@@ -125,6 +131,7 @@ def save_settings(
             id=1,
             name=current.name,
             time_zone=current.time_zone.key,
+            holiday_country=current.holiday_country,
             public_introduction="",
         )
         session.add(row)
@@ -133,6 +140,8 @@ def save_settings(
         row.name = changed["name"] = core.clean_name(name, what="the alliance's name")
     if time_zone is not UNCHANGED:
         row.time_zone = changed["time_zone"] = check_time_zone((time_zone or "").strip())
+    if holiday_country is not UNCHANGED:
+        row.holiday_country = changed["holiday_country"] = check_country(holiday_country)
     if public_introduction is not UNCHANGED:
         row.public_introduction = changed["public_introduction"] = (public_introduction or "")[
             :5000

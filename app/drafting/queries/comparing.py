@@ -41,6 +41,11 @@ def _diff(old_text: str, new_text: str):
     return found
 
 
+def word_counts(old_text: str, new_text: str) -> dict[str, int]:
+    """Words inserted and deleted between two texts (the diff is kept for the compare page)."""
+    return _diff(old_text, new_text)[2]
+
+
 def compare(session: Session, position_id: int, old_number: int, new_number: int) -> Comparison:
     return comparison_of(*two_revisions(session, position_id, old_number, new_number))
 

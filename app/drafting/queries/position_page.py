@@ -1,12 +1,14 @@
 """Everything one position page shows, gathered in a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
-from app.alliance.settings import clock_of
+from app.alliance.settings import calendar_of, clock_of
+from app.deputies import services as deputations
 from app.divergence.models import Amendment, Stance
 from app.divergence.services.differ import reopening_state
 from app.divergence.services.stances import latest_stances
@@ -18,11 +20,12 @@ from app.drafting.services.consensus import (
     get_position,
     signoff_history,
 )
+from app.drafting.services.cycle import default_decision_due
 from app.drafting.services.editing import revision_count
 from positions import alliance as alliance_rules
 from positions import consensus as core
+from positions import cycle, roles
 from positions import divergence as rules
-from positions import roles
 from positions.governance import ConfirmationState, MotionState
 
 
@@ -65,6 +68,11 @@ class PositionPage:
     may_retract_dissent: bool
     membership_news: list[str]  # partners joining or leaving about now, while it is in flight
     verdict: core.Verdict  # what the consensus panel says about publishing
+    # The sign-off cycle (positions/cycle.py).
+    acting: bool = False  # this person signs as their partner's deputy
+    may_mark_ready: bool = False  # put up for sign-off, change its deadline, take it back
+    default_due: date | None = None  # what the ready form offers
+    urgency: str = ""  # overdue / due_soon, while ready
 
     @property
     def changes_since_my_approval(self) -> int | None:
@@ -105,6 +113,13 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
     dissents = governance.standing_dissents(session, [position.id])[position.id]
     mine_dissents = mine is not None and any(d.partner_id == mine.partner.id for d in dissents)
     chief_here = mine is not None and roles.can_sign_for(actor, mine.partner.id)
+    acting = (
+        working
+        and mine is not None
+        and not chief_here
+        and deputations.acting_deputation(session, user, clock_of(session).today()) is not None
+    )
+    marks_ready = working and roles.can_mark_ready(actor, position.created_by_id)
     return PositionPage(
         position=position,
         consensus=state,
@@ -119,7 +134,17 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
             ).scalars()
         ),
         my_standing=mine,
-        may_sign=working and mine is not None and roles.can_sign_for(actor, mine.partner.id),
+        may_sign=working and mine is not None and (chief_here or acting),
+        acting=acting,
+        may_mark_ready=marks_ready,
+        default_due=default_decision_due(session) if marks_ready and not position.ready else None,
+        urgency=(
+            cycle.urgency_of(
+                position.decision_due, clock_of(session).today(), calendar_of(session)
+            ).value
+            if position.ready and working
+            else ""
+        ),
         may_publish=(
             working
             and roles.can_publish(actor)

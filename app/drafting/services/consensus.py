@@ -9,11 +9,14 @@ from app.accounts.models import User
 from app.alliance.models import Partner
 from app.alliance.settings import clock_of
 from app.audit import services as audit
+from app.deputies import services as deputations
 from app.drafting import signals
 from app.drafting.models import Position, Publication, SignOff
+from app.drafting.services import cycle
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
 from positions import consensus as core
+from positions.deputies import may_sign_for
 from positions.refusals import Forbidden, Invalid, NotFound
 from positions.roles import can_publish, can_sign_for
 from positions.text import long_text
@@ -93,9 +96,18 @@ def sign_off(
             "Choose approve or object.", code="invalid_decision", field="decision"
         ) from None
     partner = session.get(Partner, signer.partner_id) if signer.partner_id else None
-    if partner is None or not can_sign_for(signer.actor, partner.id):
-        message = "Only a partner's own chief officer can sign off for that partner."
-    elif not core.is_member_on(partner.as_core(), clock_of(session).today()):
+    today = clock_of(session).today()
+    acting = (
+        None
+        if partner is None or can_sign_for(signer.actor, partner.id)
+        else deputations.acting_deputation(session, signer, today)
+    )
+    if partner is None or not may_sign_for(signer.actor, partner.id, acting):
+        message = (
+            "Only a partner's own chief officer, or its deputy while a deputation is in force, "
+            "can sign off for that partner."
+        )
+    elif not core.is_member_on(partner.as_core(), today):
         message = f"{partner.name} is not an active partner of the alliance."
     else:
         message = None
@@ -124,6 +136,7 @@ def sign_off(
         decision=choice.value,
         comment=comment.strip(),
         content_hash=current.content_hash,
+        deputation_id=acting.id if acting else None,
     )
     session.add(signoff)
     session.flush()
@@ -139,6 +152,10 @@ def sign_off(
             "revision": current.number,
             "hash": current.content_hash,
             "comment": signoff.comment,
+            # Who decided, and in which capacity: a deputy acts for the partner's chief officer.
+            "decided_by": signer.name,
+            "acting_for": partner.slug if acting else None,
+            "deputation": acting.id if acting else None,
         },
     )
     return signoff
@@ -183,6 +200,7 @@ def publish(
             "signatories": sorted(signatory_ids),
         },
     )
+    cycle.end_cycle(session, position)
     signals.standing_changed.send(session=session, position_id=position.id)
     return publication
 

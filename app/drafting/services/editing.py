@@ -12,6 +12,7 @@ from app.alliance.models import PolicyArea
 from app.alliance.settings import settings_of
 from app.audit import services as audit
 from app.drafting.models import Position, Revision
+from app.drafting.services import cycle
 from app.drafting.services.consensus import ensure_open, refresh_status
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
@@ -234,6 +235,7 @@ def save_revision(
     position.title = revision.title
     position.updated_at = utcnow()
     refresh_status(session, position)
+    cycle.restart_clock(session, author, position)
     audit.record(
         session,
         "revision.create",

@@ -376,3 +376,22 @@ def test_another_worker_picks_up_changed_settings(alliance, another_app, session
     session.commit()
     page = worker_client.get("/login").get_data(as_text=True)
     assert "Estuary Alliance" in page
+
+
+def test_the_holiday_country_is_a_setting_checked_against_the_holidays_library(alliance, client):
+    headers = api_headers(alliance.admin)
+    assert client.get("/api/v1/settings", headers=headers).get_json()["holiday_country"] == (
+        "GB-ENG"
+    )
+    error_of(
+        client.patch("/api/v1/settings", json={"holiday_country": "XX"}, headers=headers),
+        400,
+        "unknown_country",
+    )
+    try:
+        changed = client.patch(
+            "/api/v1/settings", json={"holiday_country": "gb-sct"}, headers=headers
+        )
+        assert changed.get_json()["holiday_country"] == "GB-SCT"
+    finally:  # the app keeps its settings for every later test
+        client.patch("/api/v1/settings", json={"holiday_country": "GB-ENG"}, headers=headers)

@@ -156,6 +156,9 @@ def test_list_positions(alliance, api, session):
     assert (paged["pages"], len(paged["items"])) == (2, 2)
 
 
+BY_CHIEF = {"decided_by": "Chief", "acting_for": None}  # each partner's own chief decided
+
+
 def test_show_position_shape_and_consensus(alliance, api, session):
     position = make_position(alliance.drafter, body="First.")
     alliance.approve_all(position)
@@ -170,12 +173,13 @@ def test_show_position_shape_and_consensus(alliance, api, session):
     assert (current["number"], current["body"], current["author"]) == (2, "Second.", "Policy")
     assert current["hash"] == position.current_revision.content_hash
     assert data["published_revision"] is None
+    assert (data["ready"], data["decision_due"]) == (False, None)
     assert data["consensus"] == {
         "publishable": False,
         "partners": [
-            {"partner": "harbourside", "state": "stale", "revision": 1},
-            {"partner": "moorland", "state": "approved", "revision": 2},
-            {"partner": "riverbank", "state": "objected", "revision": 2},
+            {"partner": "harbourside", "state": "stale", "revision": 1, **BY_CHIEF},
+            {"partner": "moorland", "state": "approved", "revision": 2, **BY_CHIEF},
+            {"partner": "riverbank", "state": "objected", "revision": 2, **BY_CHIEF},
         ],
     }
 

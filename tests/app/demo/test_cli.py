@@ -1,5 +1,7 @@
 """`flask demo load`: the demo alliance into an empty database, and only there."""
 
+from datetime import date
+
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -49,3 +51,16 @@ def test_demo_sign_ins_are_printed_again_where_the_demo_is(flask_cli, session):
     assert flask_cli("demo", "load").exit_code == 0
     again = flask_cli("demo", "load", "--if-empty")
     assert "not loaded again" in again.output and "concord-demo" in again.output
+
+
+def test_the_demo_has_a_sign_off_cycle_with_an_overdue_item_and_a_deputy(flask_cli, session):
+    from app.deputies.models import Deputation
+
+    assert flask_cli("demo", "load").exit_code == 0
+    ready = list(session.execute(select(Position).where(Position.ready_at.is_not(None))).scalars())
+    assert len(ready) >= 3
+    today = date.today()
+    assert any(p.decision_due < today for p in ready)  # one overdue
+    assert any(p.external_deadline for p in ready)
+    assert session.execute(select(Position).where(Position.ready_at.is_(None))).first()
+    assert committed_count(Deputation) == 1

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.drafting.models import MotionConfirmation, Position, Publication, Revision, SignOff
-from app.drafting.services import governance
+from app.drafting.services import cycle, governance
 from app.extensions import db
 from positions.refusals import Conflict, Forbidden
 from tests.support.client import api_headers, api_post, error_of, login
@@ -249,6 +249,7 @@ def test_archiving_says_why(alliance, client):
 
 def test_an_archived_draft_leaves_every_chiefs_list(alliance, client):
     draft = make_position(alliance.drafter, title="Accidental draft")
+    cycle.mark_ready(db.session, alliance.drafter, draft.id)
     db.session.commit()
     login(client, alliance.chiefs["moorland"])
     assert "Accidental draft" in client.get("/").get_data(as_text=True)

@@ -1,0 +1,1 @@
+"""Deputies: people who sign for their partner for a period (positions/deputies.py)."""

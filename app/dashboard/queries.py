@@ -34,7 +34,6 @@ TODO_LIMIT = 25
 @dataclass(frozen=True)
 class Dashboard:
     awaiting_my_partner: list[Position]
-    my_stale_approvals: list[Position]
     objections: list[Position]
     ready_to_publish: list[Position]
     due_for_review: list[Position]
@@ -116,13 +115,6 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         deciding(partner=mine, decision=core.Decision.OBJECT),
     )
     awaiting = newest_open(~settled) if mine in required else []
-    # (Checked first, once: has this user ever approved anything? Most people never sign.)
-    ever_approved = exists().where(
-        SignOff.user_id == user.id, SignOff.decision == core.Decision.APPROVE
-    )
-    stale = newest_open(
-        ever_approved, deciding(user=user.id, decision=core.Decision.APPROVE, current=False)
-    )
     # Objections are few: found from the objecting sign-offs, each checked to be its partner's
     # latest (so the planner never walks every open position looking for one).
     objecting = aliased(SignOff)
@@ -201,7 +193,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         )
         chosen = list(session.execute(ids.order_by(*soonest).limit(TODO_LIMIT + 1)).scalars())
         todo_positions = in_order(chosen, load(chosen)) if chosen else []
-    shown = {p.id: p for p in awaiting + stale + objections + ready + todo_positions}
+    shown = {p.id: p for p in awaiting + objections + ready + todo_positions}
     consensus = consensus_for_many(session, list(shown.values()))
     todo = _todo_rows(session, mine, todo_positions[:TODO_LIMIT], consensus) if signs else []
     return Dashboard(
@@ -209,7 +201,6 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         due_for_review=due,
         overdue_for_review={p.id for p in due if review_overdue(p.review_by, day)},
         awaiting_my_partner=awaiting,
-        my_stale_approvals=stale,
         objections=objections,
         ready_to_publish=[p for p in ready if consensus[p.id].publishable],
         recently_published=recent,

@@ -90,7 +90,7 @@ class Model:
         self.current[position_id] = core.Revision(revision.number, revision.content_hash)
 
     def expected(self, viewer) -> dict[str, set[int]]:
-        lists = {"awaiting": set(), "stale": set(), "objections": set(), "ready": set()}
+        lists = {"awaiting": set(), "objections": set(), "ready": set()}
         for position_id in self.current:
             consensus = self.consensus(position_id)
             if self.status(position_id) not in OPEN:
@@ -101,12 +101,6 @@ class Model:
                 core.PartnerState.STALE,
             ):
                 lists["awaiting"].add(position_id)
-            if (
-                mine is not None
-                and mine.state is core.PartnerState.STALE
-                and self.decided_by[(position_id, viewer.partner_id)] == viewer.id
-            ):
-                lists["stale"].add(position_id)
             if consensus.count(core.PartnerState.OBJECTED):
                 lists["objections"].add(position_id)
             if consensus.publishable:
@@ -118,7 +112,6 @@ def shown(viewer) -> dict[str, set[int]]:
     board = dashboard(db.session, viewer)
     lists = {
         "awaiting": [p.id for p in board.awaiting_my_partner],
-        "stale": [p.id for p in board.my_stale_approvals],
         "objections": [p.id for p in board.objections],
         "ready": [p.id for p in board.ready_to_publish],
     }

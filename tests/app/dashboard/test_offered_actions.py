@@ -36,13 +36,20 @@ def test_flags_button_is_offered_only_to_those_who_review_flags(alliance, client
 
 
 @pytest.mark.parametrize(("who", "offered"), [("chief", True), ("officer", False)])
-def test_stale_approvals_card_only_for_those_who_approve(alliance, client, session, who, offered):
+def test_stale_approvals_are_shown_only_to_those_who_approve(
+    alliance, client, session, who, offered
+):
+    from app.drafting.services import cycle
+
     position = make_position(alliance.drafter, title="Gone stale")
     alliance.approve_all(position)
+    cycle.mark_ready(session, alliance.drafter, position.id)
     revise(alliance.drafter, position, "Changed after approval.")
     session.commit()
     login(client, person(alliance, who))
-    assert ("Your approvals gone stale" in body_of(client.get("/"))) is offered
+    page = body_of(client.get("/"))
+    assert ("Your approval went stale" in page) is offered
+    assert "Your approvals gone stale" not in page  # the old card: the to-do list says it now
 
 
 @pytest.mark.parametrize("who", ["admin", "comms"])

@@ -55,6 +55,10 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "admin.deactivate": {"POST": ADMINS},
     "admin.reactivate": {"POST": ADMINS},
     "admin.sign_out": {"POST": ADMINS},  # every session and token of someone else
+    # ---- signatory power from the partner: partner A's chief confirms what waits for it -------
+    "signatories.waiting": {"GET": MEMBERS},  # each sees what waits for them (often nothing)
+    "signatories.confirm": {"POST": OWNER},  # an appointment at partner A: its chief only
+    "signatories.decline": {"POST": OWNER},
     "setup.start": {"GET": NOBODY, "POST": NOBODY},  # 404 once an admin exists
     "alliance.page": {"GET": ADMINS, "POST": ADMINS},  # the alliance's settings
     "alliance.add_partner": {"POST": ADMINS},
@@ -131,6 +135,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "api.invite_person": {"POST": ADMINS},
     "api.update_person": {"PATCH": ADMINS},
     "api.sign_out_person": {"POST": ADMINS},
+    "api.list_signatory_requests": {"GET": MEMBERS},
+    "api.confirm_signatory_request": {"POST": OWNER},
+    "api.decline_signatory_request": {"POST": OWNER},
     "api.get_settings": {"GET": ADMINS},
     "api.update_settings": {"PATCH": ADMINS},
     "api.list_positions": {"GET": MEMBERS},

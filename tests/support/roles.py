@@ -26,6 +26,7 @@ from app.drafting.services import governance
 from app.extensions import db
 from app.meetings.models import Appearance, Flag, Meeting
 from app.meetings.services import appearances, feeds, mandates
+from app.signatories import services as signatories
 from tests.support.factories import (
     PASSWORD,
     make_meeting,
@@ -129,6 +130,14 @@ class World:
         )
         db.session.commit()
         return partner.slug
+
+    def pending_appointment(self) -> int:
+        """A request to make someone a second chief officer of partner A, waiting for its chief."""
+        appointee = make_user(
+            f"appointee{self.n()}@example.org", "chief_officer", partner=self.chief.partner
+        )
+        db.session.commit()
+        return signatories.pending_for_person(db.session, appointee)[0].id
 
     def spare_person(self, *, active: bool = True) -> int:
         user = make_user(f"spare{self.n()}@example.org", "policy_officer")
@@ -352,6 +361,13 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ),
         ("admin.sign_out", "POST"): lambda: Case(
             "POST", f"/admin/people/{w.spare_person()}/sign-out"
+        ),
+        ("signatories.waiting", "GET"): lambda: Case("GET", "/signatories"),
+        ("signatories.confirm", "POST"): lambda: Case(
+            "POST", f"/signatories/{w.pending_appointment()}/confirm"
+        ),
+        ("signatories.decline", "POST"): lambda: Case(
+            "POST", f"/signatories/{w.pending_appointment()}/decline"
         ),
         ("account.sign_out_everywhere", "POST"): lambda: Case(
             "POST", "/account/sign-out-everywhere"
@@ -579,6 +595,13 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ),
         ("api.sign_out_person", "POST"): lambda: Case(
             "POST", f"{api}/people/{w.spare_person()}/sign-out"
+        ),
+        ("api.list_signatory_requests", "GET"): lambda: Case("GET", f"{api}/signatory-requests"),
+        ("api.confirm_signatory_request", "POST"): lambda: Case(
+            "POST", f"{api}/signatory-requests/{w.pending_appointment()}/confirm"
+        ),
+        ("api.decline_signatory_request", "POST"): lambda: Case(
+            "POST", f"{api}/signatory-requests/{w.pending_appointment()}/decline"
         ),
         ("api.get_settings", "GET"): lambda: Case("GET", f"{api}/settings"),
         ("api.update_settings", "PATCH"): lambda: Case(

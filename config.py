@@ -47,6 +47,15 @@ def _database_url() -> str:
     return url
 
 
+def workers() -> int:
+    """The gunicorn workers this deployment runs (WEB_CONCURRENCY, as deploy/gunicorn.conf.py
+    reads it and sets it for them)."""
+    try:
+        return int(os.environ.get("WEB_CONCURRENCY", "1"))
+    except ValueError:
+        return 1
+
+
 class Config:
     SECRET_KEY = None  # resolved in create_app, so importing config writes nothing
     SQLALCHEMY_DATABASE_URI = None
@@ -63,7 +72,11 @@ class Config:
     PAGE_SIZE = 25
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")  # per address
+    # Per account, failed attempts only, backing off; a browser known to the account is exempt.
+    ACCOUNT_LOGIN_RATE_LIMIT = os.environ.get(
+        "ACCOUNT_LOGIN_RATE_LIMIT", "10 per minute;30 per hour;100 per day"
+    )
     # Operations (app/operations/): proxies in front, metrics, logs, error reports, backups.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))  # trusted X-Forwarded-* hops
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN")  # /metrics answers 404 without one
@@ -88,6 +101,16 @@ class Config:
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def resolve(cls) -> dict:
+        # Each worker would count sign-in attempts on its own: the limits multiply by workers.
+        if workers() > 1 and cls.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            raise RuntimeError(
+                f"{workers()} workers (WEB_CONCURRENCY) with rate limits in each worker's memory. "
+                "Set RATELIMIT_STORAGE_URI to a shared store, e.g. redis://127.0.0.1:6379/0."
+            )
+        return super().resolve()
 
 
 class TestConfig(Config):

@@ -384,8 +384,10 @@ def update_person(
     if "admin" not in role_set and user.active:
         check_keeps_an_admin(_active_admin_ids(session), user.id)
     before = {"roles": user.roles, "partner": user.partner.slug if user.partner else None}
-    was_chief_here = partner is not None and user.partner_id == partner.id and (
-        Role.CHIEF_OFFICER.value in user.roles.split(",")
+    was_chief_here = (
+        partner is not None
+        and user.partner_id == partner.id
+        and (Role.CHIEF_OFFICER.value in user.roles.split(","))
     )
     waits = signatories.appointment_waits(session, user, role_set, partner)
     user.roles = ",".join(sorted(role_set - {Role.CHIEF_OFFICER} if waits else role_set))

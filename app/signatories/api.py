@@ -31,9 +31,7 @@ def confirm_signatory_request(request_id: int):
     request = signatories.confirm(db.session, g.api_user, request_id)
     link = None
     if request.kind == "reset":
-        token = accounts.account_link_token(
-            request.user, "reset", current_app.config["SECRET_KEY"]
-        )
+        token = accounts.account_link_token(request.user, "reset", current_app.config["SECRET_KEY"])
         link = url_for("account.welcome", token=token, _external=True)
     return s.Decided(**s.SignatoryRequest.of(request).model_dump(), set_password_link=link)
 

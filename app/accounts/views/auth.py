@@ -17,6 +17,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
+from app.accounts import devices
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.extensions import db, limiter, login_manager
@@ -47,10 +48,28 @@ def _login_email() -> str:
     return request.form.get("email", "").strip().lower()
 
 
+def _failed(response) -> bool:
+    """Only failed attempts count against the limits: signing in answers a redirect."""
+    return response.status_code != 302
+
+
+def _from_known_browser() -> bool:
+    return devices.is_known(_login_email())
+
+
+# Per source (the client's address, through ProxyFix behind a proxy) and per account. The
+# account's limit backs off over longer windows, and never applies to a browser that signed in
+# to that account before: a flood of wrong passwords locks the attacker out, not the owner.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_email
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["ACCOUNT_LOGIN_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=lambda: "account:" + _login_email(),
+    deduct_when=_failed,
+    exempt_when=_from_known_browser,
 )
 def login():
     if current_user.is_authenticated:
@@ -63,7 +82,9 @@ def login():
             accounts.start_sign_in(db.session, user)
             login_user(user)
             flash(f"Signed in as {user.name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            devices.remember(response, user.email)
+            return response
         form.password.errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 

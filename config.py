@@ -77,6 +77,10 @@ class Config:
     ACCOUNT_LOGIN_RATE_LIMIT = os.environ.get(
         "ACCOUNT_LOGIN_RATE_LIMIT", "10 per minute;30 per hour;100 per day"
     )
+    # Chief officers and admins sign in with a second factor (TOTP); only the demo and tests
+    # turn it off, and then every page says so.
+    REQUIRE_SECOND_FACTOR = os.environ.get("REQUIRE_SECOND_FACTOR", "1") != "0"
+    SECOND_FACTOR_RATE_LIMIT = os.environ.get("SECOND_FACTOR_RATE_LIMIT", "5 per minute")
     # Operations (app/operations/): proxies in front, metrics, logs, error reports, backups.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))  # trusted X-Forwarded-* hops
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN")  # /metrics answers 404 without one
@@ -119,6 +123,7 @@ class TestConfig(Config):
     CHECKPOINT_KEY = b"test-checkpoint-key-not-for-production"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # one test turns it on to prove it
+    REQUIRE_SECOND_FACTOR = False  # the second factor's own tests turn it on
     LOG_QUIET = True  # tests read the log records, not stderr
     SETUP_ON_FIRST_RUN = False  # a test that wants the first run calls first_run.prepare itself
     SETTINGS_REFRESH_SECONDS = None  # no query that comes and goes with the clock in counted pages

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.models import ApiToken, SignIn, User
+from app.accounts.models import ApiToken, SecondFactor, SignIn, User
 from app.alliance.models import Partner
 from app.audit import services as audit
 from app.extensions import utcnow
@@ -21,6 +21,7 @@ from positions.alliance import check_keeps_an_admin, check_roles_fit_partner
 from positions.passwords import password_problems
 from positions.refusals import Forbidden, Invalid, NotFound
 from positions.roles import Role, can_manage_people, parse_roles
+from positions.second_factor import needs_second_factor
 from positions.signatories import is_signatory
 from positions.text import one_line
 
@@ -69,23 +70,33 @@ def start_sign_in(session: Session, user: User) -> str:
     return key
 
 
-def user_for_sign_in(session: Session, cookie_id: str) -> User | None:
-    """The person a session cookie names, while that sign-in has not ended (one query)."""
+def user_for_sign_in(
+    session: Session, cookie_id: str, *, second_factor_required: bool = False
+) -> User | None:
+    """The person a session cookie names, while that sign-in has not ended (one query).
+
+    Someone who needs a second factor and has none enrolled (a session from before, or a role
+    gained since) is not signed in: they sign in again and are led to enrol."""
     user_id, _, key = cookie_id.partition(":")
     number = row_id(user_id)
     if number is None or not key:
         return None  # a cookie from before sign-ins were kept names none: sign in again
-    user = session.execute(
-        select(User)
+    row = session.execute(
+        select(User, SecondFactor.id)
         .join(SignIn, SignIn.user_id == User.id)
+        .outerjoin(SecondFactor, SecondFactor.user_id == User.id)
         .where(
             User.id == number,
             SignIn.key_hash == _token_digest(key),
             SignIn.ended_at.is_(None),
         )
-    ).scalar_one_or_none()
-    if user is not None:
-        user.sign_in_key = key
+    ).one_or_none()
+    if row is None:
+        return None
+    user, factor_id = row
+    if second_factor_required and factor_id is None and needs_second_factor(user.actor.roles):
+        return None
+    user.sign_in_key = key
     return user
 
 

@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     # ---- signing in, one's own account, invitations ------------------------------------------
     "auth.login": {"GET": EVERYONE, "POST": EVERYONE},
     "auth.logout": {"POST": MEMBERS},
+    "auth.second_factor": {"GET": EVERYONE, "POST": EVERYONE},  # after the password, else sign in
     "account.profile": {"GET": MEMBERS, "POST": MEMBERS},
     "account.tokens": {"GET": MEMBERS, "POST": MEMBERS},
     "account.revoke": {"POST": OWNER},
@@ -135,6 +136,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "api.invite_person": {"POST": ADMINS},
     "api.update_person": {"PATCH": ADMINS},
     "api.sign_out_person": {"POST": ADMINS},
+    "api.second_factor_status": {"GET": MEMBERS},
     "api.list_signatory_requests": {"GET": MEMBERS},
     "api.confirm_signatory_request": {"POST": OWNER},
     "api.decline_signatory_request": {"POST": OWNER},

@@ -362,6 +362,8 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("admin.sign_out", "POST"): lambda: Case(
             "POST", f"/admin/people/{w.spare_person()}/sign-out"
         ),
+        ("auth.second_factor", "GET"): lambda: Case("GET", "/login/code"),
+        ("auth.second_factor", "POST"): lambda: Case("POST", "/login/code", form={"code": "1"}),
         ("signatories.waiting", "GET"): lambda: Case("GET", "/signatories"),
         ("signatories.confirm", "POST"): lambda: Case(
             "POST", f"/signatories/{w.pending_appointment()}/confirm"
@@ -596,6 +598,7 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("api.sign_out_person", "POST"): lambda: Case(
             "POST", f"{api}/people/{w.spare_person()}/sign-out"
         ),
+        ("api.second_factor_status", "GET"): lambda: Case("GET", f"{api}/account/second-factor"),
         ("api.list_signatory_requests", "GET"): lambda: Case("GET", f"{api}/signatory-requests"),
         ("api.confirm_signatory_request", "POST"): lambda: Case(
             "POST", f"{api}/signatory-requests/{w.pending_appointment()}/confirm"

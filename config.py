@@ -123,7 +123,7 @@ class TestConfig(Config):
     CHECKPOINT_KEY = b"test-checkpoint-key-not-for-production"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # one test turns it on to prove it
-    REQUIRE_SECOND_FACTOR = False  # the second factor's own tests turn it on
+    REQUIRE_SECOND_FACTOR = False  # the second factor's own tests turn it on (helpers type it)
     LOG_QUIET = True  # tests read the log records, not stderr
     SETUP_ON_FIRST_RUN = False  # a test that wants the first run calls first_run.prepare itself
     SETTINGS_REFRESH_SECONDS = None  # no query that comes and goes with the clock in counted pages

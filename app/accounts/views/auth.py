@@ -187,8 +187,12 @@ def _enrol(user: User, target: str):
             codes = factors.enrol(db.session, user, factors.unseal(form.sealed.data, user, key),
                                   form.code.data)  # fmt: skip
             accounts.end_sign_ins(db.session, user)  # any older session predates the factor
-            page = render_template("auth/recovery_codes.html", codes=codes, target=target)
-            return _signed_in(user, make_response(page))
+            response = _signed_in(user, make_response(""))
+            # Drawn once signed in, so the page carries the "signed in" message too.
+            response.set_data(
+                render_template("auth/recovery_codes.html", codes=codes, target=target)
+            )
+            return response
         except Refused as error:
             status = form_refused(form, error, fallback="code")
     elif form.is_submitted():

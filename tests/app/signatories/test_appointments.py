@@ -91,7 +91,7 @@ def test_the_dashboard_leads_the_chief_officer_to_what_waits(alliance, client):
     assert "wait" in page and "/signatories" in page
     client.post("/logout")
     login(client, alliance.chiefs["moorland"])
-    assert "/signatories\"" not in client.get("/").get_data(as_text=True)
+    assert '/signatories"' not in client.get("/").get_data(as_text=True)
 
 
 def test_another_partners_chief_the_admin_and_the_person_cannot_confirm(

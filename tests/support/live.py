@@ -51,7 +51,9 @@ def whole_bodies(app):
 @contextmanager
 def live(app, name: str = "live-server") -> Iterator[str]:
     """Serve `app` on 127.0.0.1 (a free port) in a daemon thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, whole_bodies(app), threaded=True, request_handler=QuietHandler)
+    server = make_server(
+        "127.0.0.1", 0, whole_bodies(app), threaded=True, request_handler=QuietHandler
+    )
     thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:

@@ -59,7 +59,14 @@ demo: db
 
 # DEMO=1 (the default) loads the demo alliance into an empty database, the quickest way to try
 # Concord; DEMO=0 loads nothing, so an empty database leads to the first-run set-up page.
+# The demo relaxes the second factor (chief officers and admins need an authenticator app
+# otherwise), and every sign-in page says so; `make run REQUIRE_SECOND_FACTOR=1` keeps it.
 DEMO ?= 1
+ifeq ($(DEMO),0)
+REQUIRE_SECOND_FACTOR ?= 1
+else
+REQUIRE_SECOND_FACTOR ?= 0
+endif
 run: db
 ifeq ($(DEMO),0)
 	@echo "No demo: on an empty database, open the set-up link the server prints below."
@@ -68,8 +75,11 @@ else
 	@echo "To start your own alliance instead: make run DEMO=0 on an empty database"
 	@echo "(e.g. CONCORD_INSTANCE=$$HOME/concord make run DEMO=0), or flask --app wsgi alliance init."
 endif
+ifeq ($(REQUIRE_SECOND_FACTOR),0)
+	@echo "Demo: chief officers and admins are NOT asked for a second factor (make run REQUIRE_SECOND_FACTOR=1 asks)."
+endif
 	@echo "Concord is at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	REQUIRE_SECOND_FACTOR=$(REQUIRE_SECOND_FACTOR) $(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: db
 	BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app

@@ -47,6 +47,15 @@ def _database_url() -> str:
     return url
 
 
+def workers() -> int:
+    """The gunicorn workers this deployment runs (WEB_CONCURRENCY, as deploy/gunicorn.conf.py
+    reads it and sets it for them)."""
+    try:
+        return int(os.environ.get("WEB_CONCURRENCY", "1"))
+    except ValueError:
+        return 1
+
+
 class Config:
     SECRET_KEY = None  # resolved in create_app, so importing config writes nothing
     SQLALCHEMY_DATABASE_URI = None
@@ -63,7 +72,15 @@ class Config:
     PAGE_SIZE = 25
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")  # per address
+    # Per account, failed attempts only, backing off; a browser known to the account is exempt.
+    ACCOUNT_LOGIN_RATE_LIMIT = os.environ.get(
+        "ACCOUNT_LOGIN_RATE_LIMIT", "10 per minute;30 per hour;100 per day"
+    )
+    # Chief officers and admins sign in with a second factor (TOTP); only the demo and tests
+    # turn it off, and then every page says so.
+    REQUIRE_SECOND_FACTOR = os.environ.get("REQUIRE_SECOND_FACTOR", "1") != "0"
+    SECOND_FACTOR_RATE_LIMIT = os.environ.get("SECOND_FACTOR_RATE_LIMIT", "5 per minute")
     # Operations (app/operations/): proxies in front, metrics, logs, error reports, backups.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))  # trusted X-Forwarded-* hops
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN")  # /metrics answers 404 without one
@@ -89,6 +106,16 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 
+    @classmethod
+    def resolve(cls) -> dict:
+        # Each worker would count sign-in attempts on its own: the limits multiply by workers.
+        if workers() > 1 and cls.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            raise RuntimeError(
+                f"{workers()} workers (WEB_CONCURRENCY) with rate limits in each worker's memory. "
+                "Set RATELIMIT_STORAGE_URI to a shared store, e.g. redis://127.0.0.1:6379/0."
+            )
+        return super().resolve()
+
 
 class TestConfig(Config):
     TESTING = True
@@ -96,6 +123,7 @@ class TestConfig(Config):
     CHECKPOINT_KEY = b"test-checkpoint-key-not-for-production"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # one test turns it on to prove it
+    REQUIRE_SECOND_FACTOR = False  # the second factor's own tests turn it on (helpers type it)
     LOG_QUIET = True  # tests read the log records, not stderr
     SETUP_ON_FIRST_RUN = False  # a test that wants the first run calls first_run.prepare itself
     SETTINGS_REFRESH_SECONDS = None  # no query that comes and goes with the clock in counted pages

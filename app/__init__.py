@@ -55,6 +55,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.operations.health import bp as health_bp
     from app.operations.metrics import bp as metrics_bp
     from app.public.views import bp as public_bp
+    from app.signatories.views import bp as signatories_bp
 
     for blueprint in (
         auth_bp,
@@ -71,6 +72,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         api_bp,
         health_bp,
         metrics_bp,
+        signatories_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies

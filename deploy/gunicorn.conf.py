@@ -10,7 +10,8 @@ import shutil
 from pathlib import Path
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Set for the workers too, so the app knows how many share its rate limits (config.workers).
+workers = int(os.environ.setdefault("WEB_CONCURRENCY", "2"))
 threads = 1
 timeout = 30
 graceful_timeout = 30  # a restart lets requests in flight finish

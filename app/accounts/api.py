@@ -3,6 +3,7 @@
 from flask import current_app, g, url_for
 
 from app.accounts import schemas as s
+from app.accounts import second_factor as factors
 from app.accounts import services as accounts
 from app.api.contract import READS, WRITES, operation
 from app.extensions import db
@@ -76,3 +77,19 @@ def update_person(user_id: int, body: s.PersonChanges):
 )
 def sign_out_person(user_id: int):
     return s.Person.of(accounts.revoke_everything(db.session, g.api_user, user_id))
+
+
+@operation(
+    "GET",
+    "/account/second-factor",
+    summary="Whether I sign in with a second factor, and how many recovery codes I have left.",
+    answer=s.SecondFactorStatus,
+    errors=READS,
+)
+def second_factor_status():
+    user = g.api_user
+    return s.SecondFactorStatus(
+        required=current_app.config["REQUIRE_SECOND_FACTOR"] and factors.required_for(user),
+        enrolled=factors.factor_of(db.session, user) is not None,
+        recovery_codes_left=factors.recovery_codes_left(db.session, user),
+    )

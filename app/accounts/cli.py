@@ -1,6 +1,7 @@
 """`flask --app wsgi users create|token`: people and their API tokens."""
 
 import click
+from flask import current_app, url_for
 from flask.cli import AppGroup
 
 from app.accounts import services as accounts
@@ -115,3 +116,18 @@ def users_sign_out(email):
     user = _person(email)
     _run(lambda: accounts.sign_out_everywhere(db.session, user, tokens=True, by=None))
     click.echo(f"{user.email} is signed out everywhere; their API tokens are revoked.")
+
+
+@cli.command("reset-link")
+@click.argument("email")
+@click.option("--base-url", default=None, help="The site's address, for the link.")
+def users_reset_link(email, base_url):
+    """Reset EMAIL's password and print a set-password link to hand over in person (24 hours).
+
+    For a partner's only chief officer: nobody at the partner can confirm a reset made by an
+    admin, so the server's operator gives the link."""
+    user = _run(lambda: accounts.reset_by_operator(db.session, email))
+    base = base_url or current_app.config.get("CONCORD_URL") or "http://127.0.0.1:5000"
+    token = accounts.account_link_token(user, "reset", current_app.config["SECRET_KEY"])
+    with current_app.test_request_context(base_url=base):
+        click.echo(url_for("account.welcome", token=token, _external=True))

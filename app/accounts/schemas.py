@@ -44,3 +44,12 @@ class PersonChanges(Body):
     roles: list[str] = []
     partner: Slug | None = None
     active: StrictBool = True
+
+
+class SecondFactorStatus(BaseModel):
+    """Whether the caller signs in with a second factor. API tokens are made by someone already
+    signed in (with the second factor, where it is required), so a token stands on its own."""
+
+    required: bool  # chief officers and admins, when the server requires it
+    enrolled: bool
+    recovery_codes_left: int

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -9,15 +10,19 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.models import ApiToken, SignIn, User
+from app.accounts.models import ApiToken, SecondFactor, SignIn, User
 from app.alliance.models import Partner
 from app.audit import services as audit
 from app.extensions import utcnow
+from app.signatories import services as signatories
+from app.signatories.models import SignatoryRequest
 from app.web.params import row_id
 from positions.alliance import check_keeps_an_admin, check_roles_fit_partner
 from positions.passwords import password_problems
 from positions.refusals import Forbidden, Invalid, NotFound
-from positions.roles import can_manage_people, parse_roles
+from positions.roles import Role, can_manage_people, parse_roles
+from positions.second_factor import needs_second_factor
+from positions.signatories import is_signatory
 from positions.text import one_line
 
 # Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -65,23 +70,33 @@ def start_sign_in(session: Session, user: User) -> str:
     return key
 
 
-def user_for_sign_in(session: Session, cookie_id: str) -> User | None:
-    """The person a session cookie names, while that sign-in has not ended (one query)."""
+def user_for_sign_in(
+    session: Session, cookie_id: str, *, second_factor_required: bool = False
+) -> User | None:
+    """The person a session cookie names, while that sign-in has not ended (one query).
+
+    Someone who needs a second factor and has none enrolled (a session from before, or a role
+    gained since) is not signed in: they sign in again and are led to enrol."""
     user_id, _, key = cookie_id.partition(":")
     number = row_id(user_id)
     if number is None or not key:
         return None  # a cookie from before sign-ins were kept names none: sign in again
-    user = session.execute(
-        select(User)
+    row = session.execute(
+        select(User, SecondFactor.id)
         .join(SignIn, SignIn.user_id == User.id)
+        .outerjoin(SecondFactor, SecondFactor.user_id == User.id)
         .where(
             User.id == number,
             SignIn.key_hash == _token_digest(key),
             SignIn.ended_at.is_(None),
         )
-    ).scalar_one_or_none()
-    if user is not None:
-        user.sign_in_key = key
+    ).one_or_none()
+    if row is None:
+        return None
+    user, factor_id = row
+    if second_factor_required and factor_id is None and needs_second_factor(user.actor.roles):
+        return None
+    user.sign_in_key = key
     return user
 
 
@@ -148,12 +163,14 @@ def create_user(
         raise Invalid(f"A user with the email {email} already exists.", field="email")
     _check_password(password, email=email, name=name)
     role_set, partner = _roles_and_partner(session, roles, partner_slug)
+    waits = signatories.appointment_waits(session, None, role_set, partner)
+    granted = role_set - {Role.CHIEF_OFFICER} if waits else role_set
     user = User(
         email=email,
         name=one_line(name) or email,
         password_hash=generate_password_hash(password),
         partner=partner,
-        roles=",".join(sorted(role_set)),
+        roles=",".join(sorted(granted)),
     )
     session.add(user)
     session.flush()
@@ -163,9 +180,18 @@ def create_user(
         actor=created_by,
         object_type="user",
         object_id=user.id,
-        details={"email": email, "roles": sorted(role_set), "partner": partner_slug},
+        details={"email": email, "roles": sorted(granted), "partner": partner_slug},
     )
+    _appoint(session, user, role_set, partner, waits=waits, by=created_by)
     return user
+
+
+def _appoint(session: Session, user: User, roles, partner, *, waits: bool, by) -> None:
+    """Chief officer of a partner: at once for its first one, else once the partner confirms."""
+    if waits:
+        signatories.request_appointment(session, user, partner, by=by)
+    elif Role.CHIEF_OFFICER in roles and partner is not None:
+        signatories.record_direct_appointment(session, user, partner, by=by)
 
 
 def _check_password(password: str, *, email: str, name: str) -> None:
@@ -239,25 +265,52 @@ def invite_user(
     return user
 
 
-def reset_user(session: Session, admin: User, user_id: int) -> User:
+@dataclass(frozen=True)
+class ResetStarted:
+    """A reset begun by an admin. For a signatory the admin gets no link (`link_for_admin`
+    False): another chief officer of the partner confirms `request` and is shown the link, or,
+    with nobody to confirm, the server's operator gives it on the command line."""
+
+    user: User
+    link_for_admin: bool
+    request: SignatoryRequest | None = None
+
+
+def reset_user(session: Session, admin: User, user_id: int) -> ResetStarted:
     """Start a password reset: the old password stops working; the link sets a new one."""
     if not can_manage_people(admin.actor):
         raise Forbidden("Only admins reset passwords.")
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"There is no user {user_id}.")
+    signatory = user.partner is not None and is_signatory(user.actor.roles)
+    request = signatories.request_reset(session, user, by=admin) if signatory else None
+    _reset_password(session, user, by=admin)
+    return ResetStarted(user, link_for_admin=not signatory, request=request)
+
+
+def reset_by_operator(session: Session, email: str) -> User:
+    """The server's operator (command line) resets anyone and hands over the link themselves:
+    the way in for a partner's only chief officer, who has nobody to confirm a reset."""
+    user = find_by_email(session, email)
+    if user is None:
+        raise NotFound(f"No user has the email {email}.")
+    _reset_password(session, user, by=None)
+    return user
+
+
+def _reset_password(session: Session, user: User, *, by: User | None) -> None:
     user.password_hash = generate_password_hash(secrets.token_urlsafe(32))
     # Whoever has the old password may have signed in with it, or made a token: both end.
     ended, revoked = end_sign_ins(session, user), revoke_all_tokens(session, user)
     audit.record(
         session,
         "user.reset",
-        actor=admin,
+        actor=by,
         object_type="user",
         object_id=user.id,
         details={"sessions": ended, "tokens": revoked},
     )
-    return user
 
 
 def redeem_link(session: Session, token: str, secret_key: str, password: str) -> User:
@@ -342,7 +395,13 @@ def update_person(
     if "admin" not in role_set and user.active:
         check_keeps_an_admin(_active_admin_ids(session), user.id)
     before = {"roles": user.roles, "partner": user.partner.slug if user.partner else None}
-    user.roles = ",".join(sorted(role_set))
+    was_chief_here = (
+        partner is not None
+        and user.partner_id == partner.id
+        and (Role.CHIEF_OFFICER.value in user.roles.split(","))
+    )
+    waits = signatories.appointment_waits(session, user, role_set, partner)
+    user.roles = ",".join(sorted(role_set - {Role.CHIEF_OFFICER} if waits else role_set))
     user.partner = partner
     after = {"roles": user.roles, "partner": partner.slug if partner else None}
     if before != after:
@@ -355,6 +414,8 @@ def update_person(
             object_id=user.id,
             details={"before": before, "after": after},
         )
+    if not was_chief_here:
+        _appoint(session, user, role_set, partner, waits=waits, by=admin)
     return user
 
 

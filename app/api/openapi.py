@@ -29,6 +29,7 @@ PATH_PARAMETERS = {
     "area_slug": "The policy area's short name, e.g. housing.",
     "user_id": "The person's id.",
     "deputation_id": "The deputation's id.",
+    "request_id": "The signatory request's id (an appointment or a reset).",
 }
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from app.dashboard import queries
 from app.extensions import db
 from app.public.queries import latest_checkpoint
+from app.signatories import services as signatories
 from positions.roles import can_sign_for
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
@@ -21,4 +22,5 @@ def index():
         "dashboard/index.html",
         board=queries.dashboard(db.session, current_user),
         checkpoint=latest_checkpoint(db.session) if signs else None,
+        signatory_requests=signatories.waiting_for(db.session, current_user) if signs else [],
     )

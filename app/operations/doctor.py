@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
+from config import workers
 
 MIN_SECRET_LENGTH = 32
 BACKUP_MAX_AGE_HOURS = 24
@@ -27,14 +28,6 @@ class Finding:
     problem: bool
     what: str
     fix: str
-
-
-def _workers() -> int:
-    """The gunicorn workers this deployment runs (WEB_CONCURRENCY, as gunicorn reads it)."""
-    try:
-        return int(os.environ.get("WEB_CONCURRENCY", "1"))
-    except ValueError:
-        return 1
 
 
 def check_configuration(config, *, production: bool, forwarded_seen: bool = False) -> list[Finding]:
@@ -65,7 +58,7 @@ def check_configuration(config, *, production: bool, forwarded_seen: bool = Fals
                 "Serve over HTTPS and set SESSION_COOKIE_SECURE=1.",
             )
         )
-    several = _workers() > 1
+    several = workers() > 1
     if several and config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         found.append(
             Finding(

@@ -19,6 +19,7 @@ class E2EConfig(Config):
     TESTING = True  # unexpected exceptions reach got_request_exception, and so fail the test
     SECRET_KEY = "e2e-secret-not-for-production"
     WTF_CSRF_ENABLED = True  # the real forms, tokens and all
+    REQUIRE_SECOND_FACTOR = False  # journeys that need it turn it on (sign_in types the code)
 
 
 class QuietHandler(WSGIRequestHandler):

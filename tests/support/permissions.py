@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     # ---- signing in, one's own account, invitations ------------------------------------------
     "auth.login": {"GET": EVERYONE, "POST": EVERYONE},
     "auth.logout": {"POST": MEMBERS},
+    "auth.second_factor": {"GET": EVERYONE, "POST": EVERYONE},  # after the password, else sign in
     "account.profile": {"GET": MEMBERS, "POST": MEMBERS},
     "account.tokens": {"GET": MEMBERS, "POST": MEMBERS},
     "account.revoke": {"POST": OWNER},
@@ -59,6 +60,10 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "admin.deactivate": {"POST": ADMINS},
     "admin.reactivate": {"POST": ADMINS},
     "admin.sign_out": {"POST": ADMINS},  # every session and token of someone else
+    # ---- signatory power from the partner: partner A's chief confirms what waits for it -------
+    "signatories.waiting": {"GET": MEMBERS},  # each sees what waits for them (often nothing)
+    "signatories.confirm": {"POST": OWNER},  # an appointment at partner A: its chief only
+    "signatories.decline": {"POST": OWNER},
     "setup.start": {"GET": NOBODY, "POST": NOBODY},  # 404 once an admin exists
     "alliance.page": {"GET": ADMINS, "POST": ADMINS},  # the alliance's settings
     "alliance.add_partner": {"POST": ADMINS},
@@ -143,6 +148,10 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "api.invite_person": {"POST": ADMINS},
     "api.update_person": {"PATCH": ADMINS},
     "api.sign_out_person": {"POST": ADMINS},
+    "api.second_factor_status": {"GET": MEMBERS},
+    "api.list_signatory_requests": {"GET": MEMBERS},
+    "api.confirm_signatory_request": {"POST": OWNER},
+    "api.decline_signatory_request": {"POST": OWNER},
     "api.get_settings": {"GET": ADMINS},
     "api.update_settings": {"PATCH": ADMINS},
     "api.list_positions": {"GET": MEMBERS},

@@ -27,6 +27,7 @@ from app.drafting.services import cycle, governance
 from app.extensions import db
 from app.meetings.models import Appearance, Flag, Meeting
 from app.meetings.services import appearances, feeds, mandates
+from app.signatories import services as signatories
 from tests.support.factories import (
     PASSWORD,
     make_meeting,
@@ -130,6 +131,14 @@ class World:
         )
         db.session.commit()
         return partner.slug
+
+    def pending_appointment(self) -> int:
+        """A request to make someone a second chief officer of partner A, waiting for its chief."""
+        appointee = make_user(
+            f"appointee{self.n()}@example.org", "chief_officer", partner=self.chief.partner
+        )
+        db.session.commit()
+        return signatories.pending_for_person(db.session, appointee)[0].id
 
     def spare_person(self, *, active: bool = True) -> int:
         user = make_user(f"spare{self.n()}@example.org", "policy_officer")
@@ -381,6 +390,15 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("admin.sign_out", "POST"): lambda: Case(
             "POST", f"/admin/people/{w.spare_person()}/sign-out"
         ),
+        ("auth.second_factor", "GET"): lambda: Case("GET", "/login/code"),
+        ("auth.second_factor", "POST"): lambda: Case("POST", "/login/code", form={"code": "1"}),
+        ("signatories.waiting", "GET"): lambda: Case("GET", "/signatories"),
+        ("signatories.confirm", "POST"): lambda: Case(
+            "POST", f"/signatories/{w.pending_appointment()}/confirm"
+        ),
+        ("signatories.decline", "POST"): lambda: Case(
+            "POST", f"/signatories/{w.pending_appointment()}/decline"
+        ),
         ("account.sign_out_everywhere", "POST"): lambda: Case(
             "POST", "/account/sign-out-everywhere"
         ),
@@ -629,6 +647,14 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ),
         ("api.sign_out_person", "POST"): lambda: Case(
             "POST", f"{api}/people/{w.spare_person()}/sign-out"
+        ),
+        ("api.second_factor_status", "GET"): lambda: Case("GET", f"{api}/account/second-factor"),
+        ("api.list_signatory_requests", "GET"): lambda: Case("GET", f"{api}/signatory-requests"),
+        ("api.confirm_signatory_request", "POST"): lambda: Case(
+            "POST", f"{api}/signatory-requests/{w.pending_appointment()}/confirm"
+        ),
+        ("api.decline_signatory_request", "POST"): lambda: Case(
+            "POST", f"{api}/signatory-requests/{w.pending_appointment()}/decline"
         ),
         ("api.get_settings", "GET"): lambda: Case("GET", f"{api}/settings"),
         ("api.update_settings", "PATCH"): lambda: Case(

@@ -19,6 +19,7 @@ from app.alliance.settings import clock_of
 from app.audit import queries as audit_queries
 from app.drafting.services.consensus import all_partners
 from app.extensions import db
+from app.signatories import services as signatories
 from app.web.caching import never_stored
 from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int
@@ -63,6 +64,15 @@ def _link(user, purpose: str) -> str:
     return url_for("account.welcome", token=token, _external=True)
 
 
+def _appointment_note(user) -> str:
+    if not signatories.pending_for_person(db.session, user, kind="appoint"):
+        return ""
+    return (
+        f" {user.name} becomes chief officer of {user.affiliation} only when another of its "
+        "chief officers confirms it: signatory power comes from the partner, not from admins."
+    )
+
+
 def _invite_form(**kwargs) -> InviteForm:
     form = InviteForm(**kwargs)
     form.partner.choices = [SelectChoice("", "Alliance team (no partner)")] + [
@@ -89,7 +99,8 @@ def people():
             )
             link = _link(user, "invite")
             flash(
-                f"Invited {user.name}. Pass on the link below; it works once, for 7 days.",
+                f"Invited {user.name}. Pass on the link below; it works once, for 7 days."
+                + _appointment_note(user),
                 "success",
             )
             form = _invite_form(formdata=None)
@@ -109,17 +120,35 @@ def reset(user_id: int):
     if not ResetForm().validate():
         flash("That request was incomplete; try again.", "error")
         return people()
-    user = accounts.reset_user(db.session, current_user, user_id)
-    flash(
-        f"{user.name}'s old password no longer works. Pass on the link below; it works once, "
-        "for 24 hours.",
-        "success",
-    )
+    started = accounts.reset_user(db.session, current_user, user_id)
+    user, link = started.user, None
+    if started.link_for_admin:
+        link = _link(user, "reset")
+        flash(
+            f"{user.name}'s old password no longer works. Pass on the link below; it works once, "
+            "for 24 hours.",
+            "success",
+        )
+    elif started.request is not None:
+        flash(
+            f"{user.name}'s old password no longer works. {user.name} signs for "
+            f"{user.affiliation}, so another chief officer of {user.affiliation} must confirm "
+            "the reset; they are then shown the link to hand over. You get no link.",
+            "success",
+        )
+    else:
+        flash(
+            f"{user.name}'s old password no longer works. {user.name} is "
+            f"{user.affiliation}'s only chief officer, so nobody there can confirm a reset: "
+            "the server's operator gives them a link (flask users reset-link "
+            f"{user.email}). You get no link.",
+            "success",
+        )
     return render_template(
         "admin/people.html",
         people=accounts.people(db.session, current_user),
         form=_invite_form(formdata=None),
-        link=_link(user, "reset"),
+        link=link,
         reset_form=ResetForm(),
     )
 
@@ -149,14 +178,18 @@ def person(user_id: int):
                 roles=form.roles.data,
                 partner_slug=form.partner.data or None,
             )
-            flash(f"Saved {user.name}'s partner and roles.", "success")
+            flash(f"Saved {user.name}'s partner and roles." + _appointment_note(user), "success")
             return redirect(url_for(".person", user_id=user_id))
         except Refused as error:
             status = form_refused(form, error, fallback="roles")
     elif form.is_submitted():
         status = 400
     return render_template(
-        "admin/person.html", person=user, form=form, action_form=ResetForm()
+        "admin/person.html",
+        person=user,
+        form=form,
+        action_form=ResetForm(),
+        waiting=signatories.pending_for_person(db.session, user),
     ), status
 
 

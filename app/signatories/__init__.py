@@ -1,0 +1,1 @@
+"""Signatory power from the partner: appointments and chief officers' resets await confirmation."""

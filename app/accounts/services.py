@@ -13,6 +13,8 @@ from app.accounts.models import ApiToken, SignIn, User
 from app.alliance.models import Partner
 from app.audit import services as audit
 from app.extensions import utcnow
+from app.notifications.queries import unread_count
+from app.notifications.services import events as notification_events
 from app.web.params import row_id
 from positions.alliance import check_keeps_an_admin, check_roles_fit_partner
 from positions.passwords import password_problems
@@ -71,17 +73,19 @@ def user_for_sign_in(session: Session, cookie_id: str) -> User | None:
     number = row_id(user_id)
     if number is None or not key:
         return None  # a cookie from before sign-ins were kept names none: sign in again
-    user = session.execute(
-        select(User)
+    found = session.execute(
+        select(User, unread_count(User.id))  # the bell's count, in the same query
         .join(SignIn, SignIn.user_id == User.id)
         .where(
             User.id == number,
             SignIn.key_hash == _token_digest(key),
             SignIn.ended_at.is_(None),
         )
-    ).scalar_one_or_none()
-    if user is not None:
-        user.sign_in_key = key
+    ).one_or_none()
+    if found is None:
+        return None
+    user, user.unread_notifications = found
+    user.sign_in_key = key
     return user
 
 
@@ -443,6 +447,7 @@ def issue_token(session: Session, user: User, name: str = "command line") -> str
         object_id=user.id,
         details={"name": name},
     )
+    notification_events.token_created(session, user, name)
     return token
 
 

@@ -141,6 +141,7 @@ def sign_off(
             "comment": signoff.comment,
         },
     )
+    signals.signed_off.send(session=session, signoff=signoff)
     return signoff
 
 

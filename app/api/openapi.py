@@ -28,6 +28,7 @@ PATH_PARAMETERS = {
     "partner_slug": "The partner's short name, e.g. harbourside.",
     "area_slug": "The policy area's short name, e.g. housing.",
     "user_id": "The person's id.",
+    "notification_id": "The notification's id (one of your own).",
 }
 
 

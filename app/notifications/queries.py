@@ -69,3 +69,7 @@ def preferences(session: Session, user_id: int) -> dict[Kind, Delivery]:
         )
     )
     return {Kind(kind): Delivery(delivery) for kind, delivery in rows}
+
+
+def unread_total(session: Session, user_id: int) -> int:
+    return session.execute(select(unread_count(user_id))).scalar_one()

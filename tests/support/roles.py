@@ -28,6 +28,7 @@ from app.meetings.models import Appearance, Flag, Meeting
 from app.meetings.services import appearances, feeds, mandates
 from app.notifications.models import MailStatus, Notification
 from app.notifications.services import mail, outbox
+from positions.notifying import Kind, Recipient
 from tests.support.factories import (
     PASSWORD,
     make_meeting,
@@ -45,7 +46,6 @@ from tests.support.permissions import (
     OTHER_POLICY,
     POLICY,
 )
-from positions.notifying import Kind, Recipient
 from tests.support.world import Alliance
 
 SECRET = "zq-internal-7731"  # in every internal record; never in an answer to a signed-out tab

@@ -55,6 +55,17 @@ db: install
 demo: db
 	$(FLASK) demo load --if-empty
 
+# The mail sender (`notify work`) runs in the background beside the web server and stops with it.
+# With no MAIL_HOST, mail lands in instance/mail and on the admin page "Mail". SENDER=0: none.
+SENDER ?= 1
+ifeq ($(SENDER),0)
+WITH_SENDER :=
+else
+WITH_SENDER := CONCORD_URL=$${CONCORD_URL:-http://$(HOST):$(PORT)} $(FLASK) notify work --poll 2 & \
+	sender=$$!; trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
+	CONCORD_URL=$${CONCORD_URL:-http://$(HOST):$(PORT)}
+endif
+
 # DEMO=1 (the default) loads the demo alliance into an empty database, the quickest way to try
 # Concord; DEMO=0 loads nothing, so an empty database leads to the first-run set-up page.
 DEMO ?= 1
@@ -67,10 +78,10 @@ else
 	@echo "(e.g. CONCORD_INSTANCE=$$HOME/concord make run DEMO=0), or flask --app wsgi alliance init."
 endif
 	@echo "Concord is at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(WITH_SENDER) $(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: db
-	BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+	$(WITH_SENDER) env BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 lint: install-test
 	$(BIN)/ruff check .

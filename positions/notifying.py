@@ -23,6 +23,7 @@ class Kind(StrEnum):
     PASSWORD_RESET = "password_reset"
     TOKEN_CREATED = "token_created"
     APPEARANCE_FLAGGED = "appearance_flagged"
+    DIGEST = "digest"  # the daily email gathering what each person chose to get that way
 
 
 class Delivery(StrEnum):
@@ -37,6 +38,7 @@ class KindRule:
     security: bool = False  # cannot be switched off, always sent at once
     by_email: bool = True  # written to the outbox as mail (else in the app only)
     in_app: bool = True  # shown in the inbox (not for links that must stay private to mail)
+    choosable: bool = True  # offered on the preferences page, with an unsubscribe link
 
 
 KINDS: dict[Kind, KindRule] = {
@@ -49,12 +51,14 @@ KINDS: dict[Kind, KindRule] = {
     Kind.PASSWORD_RESET: KindRule("A password reset link", security=True, in_app=False),
     Kind.TOKEN_CREATED: KindRule("A new API token on my account", security=True),
     Kind.APPEARANCE_FLAGGED: KindRule("A spokesperson appearance was flagged"),
+    # Its items are in the inbox already; each person's choices decide what it gathers.
+    Kind.DIGEST: KindRule("The daily digest", in_app=False, choosable=False),
 }
 
 
 def choosable_kinds() -> list[Kind]:
     """The kinds a person may set a preference for: never the security messages."""
-    return [kind for kind, rule in KINDS.items() if not rule.security]
+    return [kind for kind, rule in KINDS.items() if rule.choosable and not rule.security]
 
 
 def delivery_for(kind: Kind, preference: Delivery | None) -> Delivery:
@@ -121,6 +125,20 @@ def flagged_appearance_recipients(*, comms: Iterable[int]) -> list[Recipient]:
 
 def is_comms(actor: Actor) -> bool:
     return actor.has(Role.COMMS)
+
+
+DIGEST_HOUR = 7  # weekday mornings, in the alliance's time zone
+
+
+def digest_cutoff(now_local: datetime, *, hour: int = DIGEST_HOUR) -> datetime | None:
+    """Messages queued before this moment go into this morning's digest; None: no digest now.
+
+    Weekday mornings from `hour` on; what waited over the weekend goes out on Monday. Asking again
+    later the same day gathers only what is older than the cutoff, so nothing goes twice.
+    """
+    if now_local.weekday() >= 5 or now_local.hour < hour:
+        return None
+    return now_local.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 # ---- delivery ----------------------------------------------------------------------------------

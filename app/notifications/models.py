@@ -14,6 +14,7 @@ class MailStatus:
     SENT = "sent"
     FAILED = "failed"  # given up: shown to admins, who may retry
     DIGEST = "digest"  # waits for the person's daily digest
+    DIGESTED = "digested"  # went out in a digest (a message of its own)
     NONE = "none"  # in the app only
 
 

@@ -64,3 +64,17 @@ def test_only_a_5xx_answer_is_a_permanent_failure():
     assert rules.is_permanent(550)
     assert not rules.is_permanent(451)
     assert not rules.is_permanent(None)  # a dropped connection is worth another try
+
+
+def test_the_digest_goes_on_weekday_mornings_and_gathers_what_came_before():
+    monday_early = datetime(2026, 11, 30, 6, 59)
+    monday_late = datetime(2026, 11, 30, 18, 0)
+    saturday = datetime(2026, 11, 28, 9, 0)
+    assert rules.digest_cutoff(monday_early) is None
+    assert rules.digest_cutoff(saturday) is None
+    assert rules.digest_cutoff(monday_late) == datetime(2026, 11, 30, 7, 0)
+
+
+def test_the_digest_itself_cannot_be_unsubscribed_from_or_chosen():
+    assert Kind.DIGEST not in rules.choosable_kinds()
+    assert not KINDS[Kind.DIGEST].in_app

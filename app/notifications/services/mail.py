@@ -39,8 +39,10 @@ def read_unsubscribe_token(token: str) -> tuple[int, Kind] | None:
 
 
 def unsubscribe_path(message: Notification) -> str | None:
-    """Security messages cannot be switched off, so they carry no unsubscribe link."""
-    if KINDS[Kind(message.kind)].security:
+    """Security messages cannot be switched off, so they carry no unsubscribe link; a digest
+    is changed on the preferences page."""
+    rule = KINDS[Kind(message.kind)]
+    if rule.security or not rule.choosable:
         return None
     return f"/notifications/unsubscribe/{unsubscribe_token(message.recipient_id, message.kind)}"
 

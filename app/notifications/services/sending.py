@@ -204,7 +204,10 @@ def deliver(session: Session, token: str, transport: Transport, *, now: Callable
 def send_once(
     session: Session, transport: Transport, *, now: Callable = utcnow, lease=LEASE
 ) -> Outcome:
-    """Deliver everything due now, batch by batch, then return (for cron and for tests)."""
+    """Queue any digest due, then deliver everything due now, batch by batch, and return."""
+    from app.notifications.services.digest import queue_digests
+
+    queue_digests(session, now=now())
     total = Outcome()
     while True:
         token = claim(session, now=now(), lease=lease)

@@ -67,7 +67,7 @@ def preferences():
         flash("Your choices are saved.", "success")
         return redirect(url_for("notifications.preferences"))
     status = 400 if form.is_submitted() else 200
-    security = [KINDS[k].label for k in KINDS if k not in choosable_kinds()]
+    security = [rule.label for rule in KINDS.values() if rule.security]
     return render_template("notifications/preferences.html", form=form, security=security), status
 
 

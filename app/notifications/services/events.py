@@ -179,3 +179,19 @@ def account_link(session: Session, user: User, purpose: str, token: str) -> None
         alliance=current_app.config.get("ALLIANCE_NAME", "the alliance"),
         lifetime=f"{days} day{'s' if days != 1 else ''}" if days else "24 hours",
     )
+
+
+def flags_raised(session: Session, flags) -> None:
+    """A flag on the spokesperson log is for comms to review."""
+    comms = comms_people(session)
+    for flag in flags:
+        appearance = flag.appearance
+        notify(
+            session,
+            Kind.APPEARANCE_FLAGGED,
+            rules.flagged_appearance_recipients(comms=comms),
+            link=path_for("meetings.flags"),
+            about=("appearance", appearance.id),
+            meeting=appearance.meeting.title,
+            flag=flag.detail,
+        )

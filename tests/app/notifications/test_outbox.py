@@ -150,3 +150,25 @@ def test_an_invitation_is_mailed_but_not_shown_in_the_app(client, session, allia
     assert message.link.startswith("/welcome/")
     assert message.link in page  # the admin still sees the link on screen
     assert not message.in_app and message.mail_status == MailStatus.QUEUED
+
+
+def test_a_flagged_appearance_tells_comms(session, alliance):
+    from app.meetings.services import appearances
+    from tests.support.factories import make_meeting
+
+    position = make_position(alliance.officers["harbourside"])  # a draft: no agreed text
+    meeting = make_meeting(alliance.comms, title="Housing briefing", areas=(alliance.area,))
+    appearances.record_appearance(
+        session,
+        alliance.comms,
+        meeting.id,
+        speaker=alliance.chiefs["harbourside"].id,
+        capacity="alliance",
+        positions=[position.id],
+        summary="Spoke on rents",
+    )
+    told = messages(session, "appearance_flagged")
+    assert told and {m.recipient_id for m in told} == {alliance.comms.id}
+    assert told[0].link == "/meetings/flags"
+    assert "Housing briefing" in told[0].body
+    assert len(told) == 1  # several flags on one appearance make one message

@@ -57,6 +57,17 @@ db: install
 demo: db
 	$(FLASK) demo load --if-empty
 
+# The mail sender (`notify work`) runs in the background beside the web server and stops with it.
+# With no MAIL_HOST, mail lands in instance/mail and on the admin page "Mail". SENDER=0: none.
+SENDER ?= 1
+ifeq ($(SENDER),0)
+WITH_SENDER :=
+else
+WITH_SENDER := CONCORD_URL=$${CONCORD_URL:-http://$(HOST):$(PORT)} $(FLASK) notify work --poll 2 & \
+	sender=$$!; trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
+	CONCORD_URL=$${CONCORD_URL:-http://$(HOST):$(PORT)}
+endif
+
 # DEMO=1 (the default) loads the demo alliance into an empty database, the quickest way to try
 # Concord; DEMO=0 loads nothing, so an empty database leads to the first-run set-up page.
 # The demo relaxes the second factor (chief officers and admins need an authenticator app
@@ -79,10 +90,10 @@ ifeq ($(REQUIRE_SECOND_FACTOR),0)
 	@echo "Demo: chief officers and admins are NOT asked for a second factor (make run REQUIRE_SECOND_FACTOR=1 asks)."
 endif
 	@echo "Concord is at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	REQUIRE_SECOND_FACTOR=$(REQUIRE_SECOND_FACTOR) $(FLASK) run --host $(HOST) --port $(PORT)
+	$(WITH_SENDER) REQUIRE_SECOND_FACTOR=$(REQUIRE_SECOND_FACTOR) $(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: db
-	BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
+	$(WITH_SENDER) env BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 lint: install-test
 	$(BIN)/ruff check .

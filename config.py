@@ -93,6 +93,17 @@ class Config:
     SETUP_ON_FIRST_RUN = True
     SETUP_TOKEN_FILE = None  # default: setup_token in the instance folder
     CHECKPOINT_KEY = None  # resolved when a checkpoint is signed or checked (checkpoint_key)
+    # Email (app/notifications/): with no MAIL_HOST, mail goes to the MAILDIR folder instead.
+    # Links in mail start with CONCORD_URL (set it in production; never taken from a request).
+    MAIL_HOST = os.environ.get("MAIL_HOST")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_SECURITY = os.environ.get("MAIL_SECURITY", "starttls")  # starttls, tls or none
+    MAIL_USER = os.environ.get("MAIL_USER")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Concord <concord@localhost>")
+    MAILDIR = os.environ.get("MAILDIR", str(INSTANCE_DIR / "mail"))
+    NOTIFY_POLL_SECONDS = float(os.environ.get("NOTIFY_POLL_SECONDS", "5"))
+    NOTIFY_BACKLOG_LIMIT = int(os.environ.get("NOTIFY_BACKLOG_LIMIT", "500"))  # /readyz
 
     @classmethod
     def resolve(cls) -> dict:

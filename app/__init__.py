@@ -52,6 +52,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.divergence.views import bp as divergence_bp
     from app.drafting.views import bp as drafting_bp
     from app.meetings.views import bp as meetings_bp
+    from app.notifications.views import bp as notifications_bp
     from app.operations.health import bp as health_bp
     from app.operations.metrics import bp as metrics_bp
     from app.public.views import bp as public_bp
@@ -65,6 +66,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         drafting_bp,
         divergence_bp,
         meetings_bp,
+        notifications_bp,
         public_bp,
         admin_bp,
         alliance_bp,
@@ -83,8 +85,10 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.backup.cli import cli as backup_cli
     from app.demo.cli import cli as demo_cli
     from app.meetings.cli import cli as flags_cli
+    from app.notifications.cli import cli as notify_cli
 
-    for group in (alliance_cli, demo_cli, users_cli, audit_cli, backup_cli, flags_cli):
+    groups = (alliance_cli, demo_cli, users_cli, audit_cli, backup_cli, flags_cli, notify_cli)
+    for group in groups:
         app.cli.add_command(group)
     from app.operations.doctor import doctor
 

@@ -7,6 +7,7 @@ from app.accounts import second_factor as factors
 from app.accounts import services as accounts
 from app.api.contract import READS, WRITES, operation
 from app.extensions import db
+from app.notifications.services import events as notification_events
 
 
 @operation(
@@ -39,6 +40,7 @@ def invite_person(body: s.NewPerson):
         partner_slug=body.partner,
     )
     token = accounts.account_link_token(user, "invite", current_app.config["SECRET_KEY"])
+    notification_events.account_link(db.session, user, "invite", token)
     link = url_for("account.welcome", token=token, _external=True)
     return s.Invited(**s.Person.of(user).model_dump(), set_password_link=link)
 

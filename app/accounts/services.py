@@ -14,6 +14,8 @@ from app.accounts.models import ApiToken, SecondFactor, SignIn, User
 from app.alliance.models import Partner
 from app.audit import services as audit
 from app.extensions import utcnow
+from app.notifications.queries import unread_count
+from app.notifications.services import events as notification_events
 from app.signatories import services as signatories
 from app.signatories.models import SignatoryRequest
 from app.web.params import row_id
@@ -82,7 +84,7 @@ def user_for_sign_in(
     if number is None or not key:
         return None  # a cookie from before sign-ins were kept names none: sign in again
     row = session.execute(
-        select(User, SecondFactor.id)
+        select(User, SecondFactor.id, unread_count(User.id))  # the bell's count, same query
         .join(SignIn, SignIn.user_id == User.id)
         .outerjoin(SecondFactor, SecondFactor.user_id == User.id)
         .where(
@@ -93,7 +95,7 @@ def user_for_sign_in(
     ).one_or_none()
     if row is None:
         return None
-    user, factor_id = row
+    user, factor_id, user.unread_notifications = row
     if second_factor_required and factor_id is None and needs_second_factor(user.actor.roles):
         return None
     user.sign_in_key = key
@@ -504,6 +506,7 @@ def issue_token(session: Session, user: User, name: str = "command line") -> str
         object_id=user.id,
         details={"name": name},
     )
+    notification_events.token_created(session, user, name)
     return token
 
 

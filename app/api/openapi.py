@@ -30,6 +30,7 @@ PATH_PARAMETERS = {
     "user_id": "The person's id.",
     "deputation_id": "The deputation's id.",
     "request_id": "The signatory request's id (an appointment or a reset).",
+    "notification_id": "The notification's id (one of your own).",
 }
 
 

@@ -16,3 +16,9 @@ standing_changed = _signals.signal("position-standing-changed")
 # cycle). Sent with `session`, `position_id` and `ready` (True: chief officers now need to
 # decide). (Notifications tell the people whose decision it needs.)
 readiness_changed = _signals.signal("position-readiness-changed")
+# A chief officer signed off (approved or objected). Sent with `session` and `signoff`.
+signed_off = _signals.signal("position-signed-off")
+
+# A new revision was saved. Sent with `session`, `revision` and `previous` (the revision it
+# replaced as current).
+revision_saved = _signals.signal("position-revision-saved")

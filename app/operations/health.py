@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.extensions import db, limiter, migrate
+from app.extensions import db, limiter, migrate, utcnow
 
 bp = Blueprint("operations", __name__)
 
@@ -60,5 +60,19 @@ def readyz():
     head = schema_head()
     checks["schema"] = "ok" if version == head else f"at {version}, code expects {head}"
     ready = version == head
+    if ready:
+        checks["outbox"] = _outbox_check()
     answer = jsonify({"status": "ok" if ready else "unavailable", "checks": checks})
     return _no_store(answer), 200 if ready else 503
+
+
+def _outbox_check() -> str:
+    """Mail waiting beyond the limit means no sender is keeping up (or none runs). Reported,
+    not a reason to take this web server out of rotation: it serves pages either way."""
+    from app.notifications.services.sending import backlog
+
+    limit = current_app.config["NOTIFY_BACKLOG_LIMIT"]
+    waiting = backlog(db.session, now=utcnow(), at_most=limit + 1)
+    if waiting > limit:
+        return f"backlog: more than {limit} messages due and unsent; is `notify work` running?"
+    return "ok"

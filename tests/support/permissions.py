@@ -194,4 +194,16 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "api.grant_mandate": {"POST": ADMINS},
     "api.list_flags": {"GET": MANAGERS},
     "api.review_flag": {"POST": MANAGERS},
+    # ---- notifications ------------------------------------------------------------------------
+    "notifications.index": {"GET": MEMBERS},
+    "notifications.read": {"POST": OWNER},  # one of partner A's chief's own notifications
+    "notifications.read_all": {"POST": MEMBERS},
+    "notifications.preferences": {"GET": MEMBERS, "POST": MEMBERS},
+    "notifications.unsubscribe": {"GET": EVERYONE, "POST": EVERYONE},  # the signed link is the key
+    "notifications.sent_mail": {"GET": ADMINS},
+    "notifications.mail_message": {"GET": ADMINS},
+    "notifications.retry": {"POST": ADMINS},
+    "api.list_notifications": {"GET": MEMBERS},
+    "api.mark_notification_read": {"POST": OWNER},
+    "api.mark_all_notifications_read": {"POST": MEMBERS},
 }

@@ -27,7 +27,10 @@ from app.drafting.services import cycle, governance
 from app.extensions import db
 from app.meetings.models import Appearance, Flag, Meeting
 from app.meetings.services import appearances, feeds, mandates
+from app.notifications.models import MailStatus, Notification
+from app.notifications.services import mail, outbox
 from app.signatories import services as signatories
+from positions.notifying import Kind, Recipient
 from tests.support.factories import (
     PASSWORD,
     make_meeting,
@@ -271,6 +274,29 @@ class World:
         accounts.issue_token(db.session, self.chief, "to revoke")
         db.session.commit()
         return accounts.tokens_of(db.session, self.chief)[0].id
+
+    def notification_of_chief(self) -> int:
+        [message_id] = outbox.notify(
+            db.session,
+            Kind.OBJECTION,
+            [Recipient(self.chief.id, f"a test {SECRET}")],
+            link=f"/positions/{self.draft.id}",
+            about=("position", self.draft.id),
+            title=self.draft.title,
+            partner="Moorland",
+            signer="Someone",
+            revision=1,
+            comment="",
+        )
+        db.session.commit()
+        return message_id
+
+    def failed_mail(self) -> int:
+        message = db.session.get(Notification, self.notification_of_chief())
+        message.mail_status = MailStatus.FAILED
+        message.attempts = 8
+        db.session.commit()
+        return message.id
 
     def feed_of_chief(self) -> int:
         feed, _ = feeds.create_feed(db.session, self.chief, "to revoke")
@@ -750,6 +776,36 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ),
         ("api.timeline", "GET"): lambda: Case("GET", f"{api}/positions/{d}/timeline"),
         ("api.list_meetings", "GET"): lambda: Case("GET", f"{api}/meetings"),
+        # notifications
+        ("notifications.index", "GET"): lambda: Case("GET", "/notifications"),
+        ("notifications.read", "POST"): lambda: Case(
+            "POST", f"/notifications/{w.notification_of_chief()}/read"
+        ),
+        ("notifications.read_all", "POST"): lambda: Case("POST", "/notifications/read-all"),
+        ("notifications.preferences", "GET"): lambda: Case("GET", "/notifications/preferences"),
+        ("notifications.preferences", "POST"): lambda: Case(
+            "POST", "/notifications/preferences", form={"objection": "digest"}
+        ),
+        ("notifications.unsubscribe", "GET"): lambda: Case(
+            "GET", f"/notifications/unsubscribe/{mail.unsubscribe_token(w.chief.id, 'standing')}"
+        ),
+        ("notifications.unsubscribe", "POST"): lambda: Case(
+            "POST", f"/notifications/unsubscribe/{mail.unsubscribe_token(w.chief.id, 'standing')}"
+        ),
+        ("notifications.sent_mail", "GET"): lambda: Case("GET", "/admin/mail?view=failed"),
+        ("notifications.mail_message", "GET"): lambda: Case(
+            "GET", f"/admin/mail/{w.notification_of_chief()}", secret_ok=True
+        ),
+        ("notifications.retry", "POST"): lambda: Case(
+            "POST", f"/admin/mail/{w.failed_mail()}/retry"
+        ),
+        ("api.list_notifications", "GET"): lambda: Case("GET", f"{api}/notifications"),
+        ("api.mark_notification_read", "POST"): lambda: Case(
+            "POST", f"{api}/notifications/{w.notification_of_chief()}/read"
+        ),
+        ("api.mark_all_notifications_read", "POST"): lambda: Case(
+            "POST", f"{api}/notifications/read-all"
+        ),
         ("api.create_meeting", "POST"): lambda: Case(
             "POST",
             f"{api}/meetings",

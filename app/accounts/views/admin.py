@@ -19,6 +19,7 @@ from app.alliance.settings import clock_of
 from app.audit import queries as audit_queries
 from app.drafting.services.consensus import all_partners
 from app.extensions import db
+from app.notifications.services import events as notification_events
 from app.signatories import services as signatories
 from app.web.caching import never_stored
 from app.web.errors import flash_refused, form_refused
@@ -61,6 +62,7 @@ def audit_csv():
 
 def _link(user, purpose: str) -> str:
     token = accounts.account_link_token(user, purpose, current_app.config["SECRET_KEY"])
+    notification_events.account_link(db.session, user, purpose, token)
     return url_for("account.welcome", token=token, _external=True)
 
 

@@ -12,6 +12,7 @@ from app.divergence.models import Amendment
 from app.drafting.services import editing as drafting
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
+from app.notifications.services import events as notification_events
 from app.web.caching import BoundedCache
 from positions import diffing
 from positions.divergence import (
@@ -71,6 +72,7 @@ def propose(
         object_id=position.id,
         details={"amendment": number, "base": base.number},
     )
+    notification_events.amendment_proposed(session, amendment)
     return amendment
 
 
@@ -187,6 +189,7 @@ def accept(session: Session, user: User, position_id: int, number: int) -> Amend
         object_id=position_id,
         details={"amendment": number, "revision": saved.revision.number},
     )
+    notification_events.amendment_decided(session, amendment, user)
     return amendment
 
 
@@ -207,4 +210,5 @@ def decline(
         object_id=position_id,
         details={"amendment": number, "reason": amendment.decision_reason},
     )
+    notification_events.amendment_decided(session, amendment, user)
     return amendment

@@ -158,6 +158,7 @@ def sign_off(
             "deputation": acting.id if acting else None,
         },
     )
+    signals.signed_off.send(session=session, signoff=signoff)
     return signoff
 
 

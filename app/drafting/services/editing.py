@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.alliance.models import PolicyArea
 from app.alliance.settings import settings_of
 from app.audit import services as audit
+from app.drafting import signals
 from app.drafting.models import Position, Revision
 from app.drafting.services import cycle
 from app.drafting.services.consensus import ensure_open, refresh_status
@@ -249,6 +250,7 @@ def save_revision(
             "hash": revision.content_hash,
         },
     )
+    signals.revision_saved.send(session=session, revision=revision, previous=current)
     return Saved(revision, merged)
 
 

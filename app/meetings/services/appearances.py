@@ -18,6 +18,7 @@ from app.drafting.models import Dissent, Position, Publication, Revision
 from app.extensions import utcnow
 from app.meetings.models import Appearance, AppearancePosition, Flag, Mandate, Meeting
 from app.meetings.services.meetings import MAX_ID, get_meeting
+from app.notifications.services import events as notification_events
 from app.web.params import is_number
 from positions import consensus, roles
 from positions import mandate as core
@@ -414,6 +415,7 @@ def check_flags(
             object_id=flag.appearance_id,
             details={"flag": flag.id, "kind": flag.kind, "key": flag.key, "detail": flag.detail},
         )
+    notification_events.flags_raised(session, raised)
     return raised
 
 

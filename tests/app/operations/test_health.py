@@ -18,7 +18,7 @@ def test_healthz_answers_without_the_database(tmp_path):
 def test_readyz_is_ready_on_a_database_at_the_current_schema(client):
     answer = client.get("/readyz")
     assert answer.status_code == 200, answer.get_json()
-    assert answer.get_json()["checks"] == {"database": "ok", "schema": "ok"}
+    assert answer.get_json()["checks"] == {"database": "ok", "schema": "ok", "outbox": "ok"}
     assert answer.headers["Cache-Control"] == "no-store"
 
 

@@ -1,0 +1,1 @@
+"""Commands: write notifications with their event, deliver them."""

@@ -1,0 +1,197 @@
+"""What happens elsewhere, turned into notifications: signal receivers and one-line calls.
+
+Each runs in the transaction of the event, so its messages commit or roll back with it. Who is
+told is decided in positions/notifying.py; here the facts are gathered and the message written.
+"""
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import User
+from app.drafting import signals
+from app.drafting.models import Position, Revision, SignOff
+from app.notifications.services.outbox import notify
+from positions import notifying as rules
+from positions.consensus import Decision
+from positions.notifying import Kind
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A path inside the app, also outside a request (the command line, the sender)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def position_path(position_id: int) -> str:
+    return path_for("drafting.show", position_id=position_id)
+
+
+def writers_of(session: Session, position: Position) -> set[int]:
+    """Everyone who authored or edited the position's text."""
+    authors = session.execute(
+        select(Revision.author_id).where(Revision.position_id == position.id).distinct()
+    ).scalars()
+    return {position.created_by_id, *authors}
+
+
+def comms_people(session: Session) -> list[int]:
+    people = session.execute(select(User.id, User.roles).where(User.active.is_(True)))
+    return [uid for uid, roles in people if "comms" in roles.split(",")]
+
+
+@signals.signed_off.connect
+def on_signed_off(_sender=None, *, session: Session, signoff: SignOff) -> None:
+    if signoff.decision != Decision.OBJECT:
+        return
+    position = session.get(Position, signoff.position_id)
+    notify(
+        session,
+        Kind.OBJECTION,
+        rules.objection_recipients(
+            writers=writers_of(session, position), objector=signoff.user_id, title=position.title
+        ),
+        link=position_path(position.id),
+        about=("position", position.id),
+        title=position.title,
+        partner=signoff.partner.name,
+        signer=signoff.user.name,
+        revision=signoff.revision.number,
+        comment=signoff.comment,
+    )
+
+
+@signals.revision_saved.connect
+def on_revision_saved(
+    _sender=None, *, session: Session, revision: Revision, previous: Revision
+) -> None:
+    """Approvals of the revision just replaced went stale: their signers decide again."""
+    from app.drafting.services.consensus import latest_signoffs
+
+    latest = latest_signoffs(session, [revision.position_id])[revision.position_id]
+    approvers = [
+        s for s in latest if s.decision == Decision.APPROVE and s.revision_id == previous.id
+    ]
+    for signoff in approvers:
+        notify(
+            session,
+            Kind.APPROVAL_STALE,
+            rules.stale_approval_recipients(
+                approvers=[signoff.user_id], editor=revision.author_id, title=revision.title
+            ),
+            link=path_for("drafting.compare_view", position_id=revision.position_id)
+            + f"?from={previous.number}&to={revision.number}",
+            about=("position", revision.position_id),
+            title=revision.title,
+            editor=revision.author.name,
+            partner=signoff.partner.name,
+            revision=revision.number,
+        )
+
+
+STANDING_WORDS = {
+    "published": "published as the alliance's position",
+    "withdrawn": "withdrawn",
+    "archived": "archived",
+    "differ": "settled as an agreement to differ",
+}
+
+
+@signals.standing_changed.connect
+def on_standing_changed(_sender=None, *, session: Session, position_id: int) -> None:
+    position = session.get(Position, position_id)
+    what = STANDING_WORDS.get(position.status, f"reopened (now {position.status})")
+    signers = session.execute(
+        select(SignOff.user_id).where(SignOff.position_id == position_id).distinct()
+    ).scalars()
+    notify(
+        session,
+        Kind.STANDING,
+        rules.standing_recipients(
+            participants=[*sorted(writers_of(session, position)), *signers],
+            comms=comms_people(session),
+            actor=None,
+            title=position.title,
+        ),
+        link=position_path(position.id),
+        about=("position", position.id),
+        title=position.title,
+        what=what,
+    )
+
+
+# ---- one-line calls from other features --------------------------------------------------------
+
+
+def amendment_proposed(session: Session, amendment) -> None:
+    position = session.get(Position, amendment.position_id)
+    notify(
+        session,
+        Kind.AMENDMENT_PROPOSED,
+        rules.amendment_proposed_recipients(
+            writers=writers_of(session, position),
+            proposer=amendment.proposed_by_id,
+            title=position.title,
+        ),
+        link=path_for("divergence.amendment", position_id=position.id, number=amendment.number),
+        about=("amendment", amendment.id),
+        title=position.title,
+        proposer=amendment.proposed_by.name,
+        number=amendment.number,
+    )
+
+
+def amendment_decided(session: Session, amendment, decider: User) -> None:
+    position = session.get(Position, amendment.position_id)
+    notify(
+        session,
+        Kind.AMENDMENT_DECIDED,
+        rules.amendment_decided_recipients(proposer=amendment.proposed_by_id, decider=decider.id),
+        link=path_for("divergence.amendment", position_id=position.id, number=amendment.number),
+        about=("amendment", amendment.id),
+        title=position.title,
+        decider=decider.name,
+        outcome=amendment.status,
+        number=amendment.number,
+    )
+
+
+def token_created(session: Session, user: User, name: str) -> None:
+    notify(
+        session,
+        Kind.TOKEN_CREATED,
+        [rules.Recipient(user.id, "a token was created on your account")],
+        link=path_for("account.tokens"),
+        token_name=name,
+    )
+
+
+def account_link(session: Session, user: User, purpose: str, token: str) -> None:
+    """An invitation or password-reset link, mailed to the person (the admin sees it too)."""
+    from app.accounts.services import LINK_LIFETIMES
+
+    kind = Kind.INVITATION if purpose == "invite" else Kind.PASSWORD_RESET
+    days = LINK_LIFETIMES[purpose].days
+    notify(
+        session,
+        kind,
+        [rules.Recipient(user.id, "an admin of your alliance asked Concord to send it")],
+        link=path_for("account.welcome", token=token),
+        alliance=current_app.config.get("ALLIANCE_NAME", "the alliance"),
+        lifetime=f"{days} day{'s' if days != 1 else ''}" if days else "24 hours",
+    )
+
+
+def flags_raised(session: Session, flags) -> None:
+    """A flag on the spokesperson log is for comms to review."""
+    comms = comms_people(session)
+    for flag in flags:
+        appearance = flag.appearance
+        notify(
+            session,
+            Kind.APPEARANCE_FLAGGED,
+            rules.flagged_appearance_recipients(comms=comms),
+            link=path_for("meetings.flags"),
+            about=("appearance", appearance.id),
+            meeting=appearance.meeting.title,
+            flag=flag.detail,
+        )

@@ -1,0 +1,161 @@
+"""Who is told about what, how, and when a failed delivery is tried again.
+
+Pure rules: the shell hands in plain facts (who authored, who signed, who is in comms) and gets
+back the people to tell and why. Adding a kind of notification is one Kind, one entry in KINDS
+and one template (app/notifications/templates/notifications/mail/<kind>.txt).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from positions.roles import Actor, Role
+
+
+class Kind(StrEnum):
+    OBJECTION = "objection"  # an objection on a position I authored or edited
+    APPROVAL_STALE = "approval_stale"  # a new revision made my partner's approval stale
+    STANDING = "standing"  # published, withdrawn, agreed to differ, reopened
+    AMENDMENT_PROPOSED = "amendment_proposed"  # someone proposed an amendment to my position
+    AMENDMENT_DECIDED = "amendment_decided"  # my amendment was accepted or declined
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+    TOKEN_CREATED = "token_created"
+    APPEARANCE_FLAGGED = "appearance_flagged"
+    DIGEST = "digest"  # the daily email gathering what each person chose to get that way
+
+
+class Delivery(StrEnum):
+    IMMEDIATELY = "immediately"
+    DIGEST = "digest"
+    IN_APP = "in_app"
+
+
+@dataclass(frozen=True)
+class KindRule:
+    label: str  # what the person chooses about on their preferences page
+    security: bool = False  # cannot be switched off, always sent at once
+    by_email: bool = True  # written to the outbox as mail (else in the app only)
+    in_app: bool = True  # shown in the inbox (not for links that must stay private to mail)
+    choosable: bool = True  # offered on the preferences page, with an unsubscribe link
+
+
+KINDS: dict[Kind, KindRule] = {
+    Kind.OBJECTION: KindRule("An objection to a position I wrote or edited"),
+    Kind.APPROVAL_STALE: KindRule("My partner's approval went stale after an edit"),
+    Kind.STANDING: KindRule("A position I took part in was published, withdrawn or set to differ"),
+    Kind.AMENDMENT_PROPOSED: KindRule("An amendment proposed to a position I wrote or edited"),
+    Kind.AMENDMENT_DECIDED: KindRule("My amendment was accepted or declined"),
+    Kind.INVITATION: KindRule("An invitation to Concord", security=True, in_app=False),
+    Kind.PASSWORD_RESET: KindRule("A password reset link", security=True, in_app=False),
+    Kind.TOKEN_CREATED: KindRule("A new API token on my account", security=True),
+    Kind.APPEARANCE_FLAGGED: KindRule("A spokesperson appearance was flagged"),
+    # Its items are in the inbox already; each person's choices decide what it gathers.
+    Kind.DIGEST: KindRule("The daily digest", in_app=False, choosable=False),
+}
+
+
+def choosable_kinds() -> list[Kind]:
+    """The kinds a person may set a preference for: never the security messages."""
+    return [kind for kind, rule in KINDS.items() if rule.choosable and not rule.security]
+
+
+def delivery_for(kind: Kind, preference: Delivery | None) -> Delivery:
+    """How a message of `kind` reaches a person who chose `preference` (None: not chosen)."""
+    if KINDS[kind].security or preference is None:
+        return Delivery.IMMEDIATELY
+    return preference
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    reason: str  # "You receive this because …": said in every message
+
+
+def _unique(recipients: Iterable[Recipient], *, leave_out: int | None) -> list[Recipient]:
+    """One message a person: the first reason wins; the person who acted is not told."""
+    chosen: dict[int, Recipient] = {}
+    for recipient in recipients:
+        if recipient.user_id != leave_out and recipient.user_id not in chosen:
+            chosen[recipient.user_id] = recipient
+    return sorted(chosen.values(), key=lambda r: r.user_id)
+
+
+def objection_recipients(*, writers: Iterable[int], objector: int, title: str) -> list[Recipient]:
+    """An objection reaches everyone who authored or edited the text."""
+    reason = f"you wrote or edited “{title}”"
+    return _unique((Recipient(uid, reason) for uid in writers), leave_out=objector)
+
+
+def stale_approval_recipients(
+    *, approvers: Iterable[int], editor: int, title: str
+) -> list[Recipient]:
+    """A new revision makes the approvals on the old one stale: their signers must look again."""
+    reason = f"you approved an earlier revision of “{title}”"
+    return _unique((Recipient(uid, reason) for uid in approvers), leave_out=editor)
+
+
+def standing_recipients(
+    *, participants: Iterable[int], comms: Iterable[int], actor: int | None, title: str
+) -> list[Recipient]:
+    """Published, withdrawn or set to differ: everyone who took part, and comms."""
+    took_part = (Recipient(uid, f"you took part in “{title}”") for uid in participants)
+    in_comms = (Recipient(uid, "you work in communications") for uid in comms)
+    return _unique([*took_part, *in_comms], leave_out=actor)
+
+
+def amendment_proposed_recipients(
+    *, writers: Iterable[int], proposer: int, title: str
+) -> list[Recipient]:
+    reason = f"you wrote or edited “{title}”"
+    return _unique((Recipient(uid, reason) for uid in writers), leave_out=proposer)
+
+
+def amendment_decided_recipients(*, proposer: int, decider: int) -> list[Recipient]:
+    return _unique([Recipient(proposer, "you proposed the amendment")], leave_out=decider)
+
+
+def flagged_appearance_recipients(*, comms: Iterable[int]) -> list[Recipient]:
+    return _unique(
+        (Recipient(uid, "you keep the spokesperson log") for uid in comms), leave_out=None
+    )
+
+
+def is_comms(actor: Actor) -> bool:
+    return actor.has(Role.COMMS)
+
+
+DIGEST_HOUR = 7  # weekday mornings, in the alliance's time zone
+
+
+def digest_cutoff(now_local: datetime, *, hour: int = DIGEST_HOUR) -> datetime | None:
+    """Messages queued before this moment go into this morning's digest; None: no digest now.
+
+    Weekday mornings from `hour` on; what waited over the weekend goes out on Monday. Asking again
+    later the same day gathers only what is older than the cutoff, so nothing goes twice.
+    """
+    if now_local.weekday() >= 5 or now_local.hour < hour:
+        return None
+    return now_local.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+# ---- delivery ----------------------------------------------------------------------------------
+
+MAX_ATTEMPTS = 8  # then the failure is permanent and shown to admins
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(hours=6)
+
+
+def retry_at(attempts: int, now: datetime) -> datetime | None:
+    """When to try again after `attempts` failed tries: doubling waits; None once given up."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    wait = min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)
+    return now + wait
+
+
+def is_permanent(smtp_code: int | None) -> bool:
+    """A 5xx answer from the mail server will not change on retry (a bad address, say)."""
+    return smtp_code is not None and 500 <= smtp_code < 600

@@ -1,0 +1,174 @@
+"""Events write their notifications in the same transaction, to the right people, coalesced."""
+
+from sqlalchemy import select
+
+from app.accounts import services as accounts
+from app.divergence.services import amendments
+from app.notifications.models import MailStatus, Notification
+from app.notifications.services import inbox, outbox
+from positions.notifying import Kind, Recipient
+from tests.support.factories import approve, make_position, publish, revise
+
+
+def messages(session, kind: str | None = None) -> list[Notification]:
+    query = select(Notification).order_by(Notification.id)
+    if kind:
+        query = query.where(Notification.kind == kind)
+    return list(session.execute(query).scalars())
+
+
+def test_an_objection_tells_the_author_and_editors_but_not_the_objector(session, alliance):
+    author = alliance.officers["harbourside"]
+    editor = alliance.officers["moorland"]
+    position = make_position(author)
+    revise(editor, position, "We ask for fairer rents.")
+    approve(alliance.chiefs["riverbank"], position, "object", "Too vague.")
+    told = messages(session, "objection")
+    assert sorted(m.recipient_id for m in told) == sorted([author.id, editor.id])
+    first = told[0]
+    assert first.subject == "Riverbank objected to “Fair rents”"
+    assert "Too vague." in first.body
+    assert first.link == f"/positions/{position.id}"
+    assert first.reason == "you wrote or edited “Fair rents”"
+    assert first.mail_status == MailStatus.QUEUED and first.in_app
+    assert not messages(session, "approval_stale")
+
+
+def test_an_approval_is_not_news_to_the_writers(session, alliance):
+    position = make_position(alliance.officers["harbourside"])
+    approve(alliance.chiefs["moorland"], position)
+    assert messages(session) == []
+
+
+def test_an_edit_tells_the_signers_whose_approval_went_stale(session, alliance):
+    position = make_position(alliance.officers["harbourside"])
+    approve(alliance.chiefs["moorland"], position)
+    approve(alliance.chiefs["riverbank"], position, "object", "No.")
+    revise(alliance.officers["harbourside"], position, "A new text.")
+    stale = messages(session, "approval_stale")
+    assert [m.recipient_id for m in stale] == [alliance.chiefs["moorland"].id]
+    assert stale[0].link == f"/positions/{position.id}/compare?from=1&to=2"
+    assert "Moorland's approval of an earlier revision no longer counts" in stale[0].body
+
+
+def test_ten_edits_make_one_message_per_person_while_it_is_unsent(session, alliance):
+    chief = alliance.chiefs["harbourside"]
+    position = make_position(alliance.officers["harbourside"])
+    for n in range(10):
+        outbox.notify(
+            session,
+            Kind.STANDING,
+            [Recipient(chief.id, "a test")],
+            link=f"/positions/{position.id}",
+            about=("position", position.id),
+            title=f"Title {n}",
+            what="published",
+        )
+    [message] = messages(session, "standing")
+    assert message.occurrences == 10
+    assert message.subject == "“Title 9” was published"  # the latest news, not the first
+
+
+def test_a_message_handed_to_a_sender_is_never_changed_under_it(session, alliance):
+    chief = alliance.chiefs["harbourside"]
+
+    def notify():
+        return outbox.notify(
+            session,
+            Kind.STANDING,
+            [Recipient(chief.id, "a test")],
+            link="/",
+            about=("position", 1),
+            title="T",
+            what="published",
+        )
+
+    [first] = notify()
+    session.get(Notification, first).lease_token = "claimed"
+    session.flush()
+    [second] = notify()
+    assert second != first
+
+
+def test_publishing_tells_everyone_who_took_part_and_comms(session, alliance):
+    writer = alliance.officers["harbourside"]
+    position = make_position(writer)
+    for chief in alliance.chiefs.values():
+        approve(chief, position)
+    publish(alliance.comms, position)
+    told = {m.recipient_id: m for m in messages(session, "standing")}
+    assert set(told) == {writer.id, alliance.comms.id, *(c.id for c in alliance.chiefs.values())}
+    assert told[alliance.comms.id].reason == "you work in communications"
+    assert "published as the alliance's position" in told[writer.id].subject
+
+
+def test_an_amendment_tells_the_writers_then_the_proposer_its_fate(session, alliance):
+    writer = alliance.officers["harbourside"]
+    proposer = alliance.officers["moorland"]
+    position = make_position(writer)
+    amendment = amendments.propose(
+        session, proposer, position.id, base_number=1, body="We ask for low rents.", reason="Bolder"
+    )
+    [proposed] = messages(session, "amendment_proposed")
+    assert proposed.recipient_id == writer.id
+    assert proposed.link == f"/positions/{position.id}/amendments/{amendment.number}"
+    amendments.decline(session, writer, position.id, amendment.number, reason="Too bold.")
+    [decided] = messages(session, "amendment_decided")
+    assert decided.recipient_id == proposer.id
+    assert decided.subject == "Your amendment to “Fair rents” was declined"
+
+
+def test_a_new_api_token_is_a_security_message_to_its_owner(session, alliance):
+    chief = alliance.chiefs["harbourside"]
+    inbox.set_preference(session, chief, "objection", "in_app")
+    accounts.issue_token(session, chief, "laptop")
+    [message] = messages(session, "token_created")
+    assert message.recipient_id == chief.id and message.mail_status == MailStatus.QUEUED
+    assert "“laptop”" in message.body
+
+
+def test_a_preference_decides_how_a_kind_is_delivered(session, alliance):
+    writer = alliance.officers["harbourside"]
+    inbox.set_preference(session, writer, "objection", "in_app")
+    position = make_position(writer)
+    approve(alliance.chiefs["moorland"], position, "object", "No.")
+    [message] = messages(session, "objection")
+    assert message.mail_status == MailStatus.NONE and message.in_app
+
+
+def test_an_invitation_is_mailed_but_not_shown_in_the_app(client, session, alliance):
+    from tests.support.client import login
+
+    login(client, alliance.admin)
+    answer = client.post(
+        "/admin/people",
+        data={"email": "new@example.org", "name": "New", "roles": ["comms"], "partner": ""},
+    )
+    assert answer.status_code == 200
+    page = answer.get_data(as_text=True)
+    [message] = messages(session, "invitation")
+    assert message.link.startswith("/welcome/")
+    assert message.link in page  # the admin still sees the link on screen
+    assert not message.in_app and message.mail_status == MailStatus.QUEUED
+
+
+def test_a_flagged_appearance_tells_comms(session, alliance):
+    from app.meetings.services import appearances
+    from tests.support.factories import make_meeting
+
+    position = make_position(alliance.officers["harbourside"])  # a draft: no agreed text
+    meeting = make_meeting(alliance.comms, title="Housing briefing", areas=(alliance.area,))
+    appearances.record_appearance(
+        session,
+        alliance.comms,
+        meeting.id,
+        speaker=alliance.chiefs["harbourside"].id,
+        capacity="alliance",
+        positions=[position.id],
+        summary="Spoke on rents",
+    )
+    told = messages(session, "appearance_flagged")
+    assert told and {m.recipient_id for m in told} == {alliance.comms.id}
+    assert told[0].link == "/meetings/flags"
+    assert "Housing briefing" in told[0].body
+    assert len(told) == 1  # several flags on one appearance make one message

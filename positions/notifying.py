@@ -14,6 +14,7 @@ from positions.roles import Actor, Role
 
 
 class Kind(StrEnum):
+    SIGNOFF_REQUEST = "signoff_request"  # ready for sign-off, and my partner still to decide
     OBJECTION = "objection"  # an objection on a position I authored or edited
     APPROVAL_STALE = "approval_stale"  # a new revision made my partner's approval stale
     STANDING = "standing"  # published, withdrawn, agreed to differ, reopened
@@ -42,6 +43,7 @@ class KindRule:
 
 
 KINDS: dict[Kind, KindRule] = {
+    Kind.SIGNOFF_REQUEST: KindRule("A position is ready for my partner's decision"),
     Kind.OBJECTION: KindRule("An objection to a position I wrote or edited"),
     Kind.APPROVAL_STALE: KindRule("My partner's approval went stale after an edit"),
     Kind.STANDING: KindRule("A position I took part in was published, withdrawn or set to differ"),
@@ -87,6 +89,20 @@ def objection_recipients(*, writers: Iterable[int], objector: int, title: str) -
     """An objection reaches everyone who authored or edited the text."""
     reason = f"you wrote or edited “{title}”"
     return _unique((Recipient(uid, reason) for uid in writers), leave_out=objector)
+
+
+def signoff_request_recipients(
+    *, signers: Iterable[tuple[int, str]], actor: int | None, title: str
+) -> list[Recipient]:
+    """Ready for sign-off: whoever signs today for each partner still to decide (its chief
+    officers and deputies in force), as (user id, partner name)."""
+    return _unique(
+        (
+            Recipient(uid, f"you sign for {partner}, which has yet to decide on “{title}”")
+            for uid, partner in signers
+        ),
+        leave_out=actor,
+    )
 
 
 def stale_approval_recipients(

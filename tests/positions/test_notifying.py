@@ -78,3 +78,13 @@ def test_the_digest_goes_on_weekday_mornings_and_gathers_what_came_before():
 def test_the_digest_itself_cannot_be_unsubscribed_from_or_chosen():
     assert Kind.DIGEST not in rules.choosable_kinds()
     assert not KINDS[Kind.DIGEST].in_app
+
+
+def test_a_sign_off_request_goes_once_to_each_signer_and_never_to_who_acted():
+    asked = rules.signoff_request_recipients(
+        signers=[(1, "Moorland"), (2, "Riverbank"), (1, "Moorland"), (3, "Riverbank")],
+        actor=3,
+        title="Clean rivers",
+    )
+    assert [r.user_id for r in asked] == [1, 2]
+    assert asked[0].reason == "you sign for Moorland, which has yet to decide on “Clean rivers”"

@@ -60,6 +60,65 @@ def on_signed_off(_sender=None, *, session: Session, signoff: SignOff) -> None:
     )
 
 
+@signals.readiness_changed.connect
+def on_readiness_changed(_sender=None, *, session: Session, position_id: int, ready: bool) -> None:
+    """Put up for sign-off: whoever signs for each partner that has not approved this text."""
+    if not ready:
+        return
+    from app.drafting.services.consensus import consensus_for
+
+    position = session.get(Position, position_id)
+    waiting = {s.partner.id: s.partner.name for s in consensus_for(session, position).not_approving}
+    if not waiting:
+        return
+    notify(
+        session,
+        Kind.SIGNOFF_REQUEST,
+        rules.signoff_request_recipients(
+            signers=signers_today(session, waiting), actor=None, title=position.title
+        ),
+        link=position_path(position.id) + "#sign-off",
+        about=("position", position.id),
+        title=position.title,
+        revision=position.current_revision.number,
+        due=position.decision_due.strftime("%-d %B %Y") if position.decision_due else "",
+        note=position.ready_note or "",
+    )
+
+
+def signers_today(session: Session, partners: dict[int, str]) -> list[tuple[int, str]]:
+    """(user id, partner name) of the active chief officers and the deputies in force today."""
+    from app.alliance.settings import clock_of
+    from app.deputies.models import Deputation
+    from positions.deputies import acting_deputation
+
+    chiefs = session.execute(
+        select(User.id, User.partner_id, User.roles).where(
+            User.active.is_(True), User.partner_id.in_(partners)
+        )
+    )
+    found = [
+        (uid, partners[partner]) for uid, partner, roles in chiefs
+        if "chief_officer" in roles.split(",")
+    ]  # fmt: skip
+    day = clock_of(session).today()
+    deputations = session.execute(
+        select(Deputation).where(
+            Deputation.partner_id.in_(partners),
+            Deputation.revoked_at.is_(None),
+            Deputation.starts_on <= day,
+            Deputation.ends_on >= day,
+        )
+    ).scalars()
+    found += [
+        (d.deputy_id, partners[d.partner_id])
+        for d in deputations
+        if d.deputy.active
+        and acting_deputation([d.as_core()], d.deputy_id, d.partner_id, day) is not None
+    ]
+    return found
+
+
 @signals.revision_saved.connect
 def on_revision_saved(
     _sender=None, *, session: Session, revision: Revision, previous: Revision

@@ -172,3 +172,49 @@ def test_a_flagged_appearance_tells_comms(session, alliance):
     assert told[0].link == "/meetings/flags"
     assert "Housing briefing" in told[0].body
     assert len(told) == 1  # several flags on one appearance make one message
+
+
+def test_ready_for_sign_off_tells_whoever_signs_for_each_partner_still_to_decide(session, alliance):
+    from datetime import timedelta
+
+    from app.alliance.settings import clock_of
+    from app.deputies import services as deputies
+    from app.drafting.services import cycle
+    from tests.support.factories import make_user
+
+    harbourside = alliance.partners[0]
+    deputy = make_user("jo@example.org", "policy_officer", partner=harbourside, name="Jo Smith")
+    today = clock_of(session).today()
+    deputies.name_deputy(
+        session,
+        alliance.chiefs["harbourside"],
+        partner_id=harbourside.id,
+        deputy_id=deputy.id,
+        starts_on=today,
+        ends_on=today + timedelta(days=7),
+    )
+    position = make_position(alliance.drafter, title="Clean rivers")
+    approve(alliance.chiefs["moorland"], position)  # decided already: not asked again
+    cycle.mark_ready(session, alliance.drafter, position.id, note="Before the consultation.")
+    told = messages(session, "signoff_request")
+    expected = [alliance.chiefs["harbourside"].id, alliance.chiefs["riverbank"].id, deputy.id]
+    assert sorted(m.recipient_id for m in told) == sorted(expected)
+    first = told[0]
+    assert first.subject == "“Clean rivers” is ready for your partner's decision"
+    assert "Before the consultation." in first.body and "a decision is needed by" in first.body
+    assert first.link == f"/positions/{position.id}#sign-off"
+    by_deputy = next(m for m in told if m.recipient_id == deputy.id)
+    assert (
+        by_deputy.reason
+        == f"you sign for {harbourside.name}, which has yet to decide on “Clean rivers”"
+    )
+
+
+def test_taking_a_position_back_to_drafting_asks_nobody(session, alliance):
+    from app.drafting.services import cycle
+
+    position = make_position(alliance.drafter, title="Clean rivers")
+    cycle.mark_ready(session, alliance.drafter, position.id)
+    before = len(messages(session, "signoff_request"))
+    cycle.take_back(session, alliance.drafter, position.id)
+    assert len(messages(session, "signoff_request")) == before

@@ -526,9 +526,11 @@ def test_security_headers_on_every_kind_of_answer(tabs):
 
 
 def test_the_corpus_was_tried_everywhere(tabs, capsys):
-    """Runs last: the figures for the issue note."""
+    """The figures for the issue note. The hostile world alone fills 27 fields; the search and
+    sign-in tests add theirs only where they ran first in this process, which pytest-xdist does
+    not promise, so only the world's are required here."""
     assert TRIED["payloads"] >= 100
-    assert len(TRIED["fields"]) >= 30, sorted(TRIED["fields"])
+    assert len(TRIED["fields"]) >= 27, sorted(TRIED["fields"])
     with capsys.disabled():
         print(
             f"\nxss: {TRIED['payloads']} payloads x {len(TRIED['fields'])} fields, "

@@ -45,7 +45,7 @@ def _actions(session, user) -> list[str]:
     return list(
         session.execute(
             select(AuditEvent.action).where(
-                AuditEvent.object_type == "user", AuditEvent.object_id == user.id
+                AuditEvent.object_type == "user", AuditEvent.object_id == str(user.id)
             )
         ).scalars()
     )

@@ -24,6 +24,8 @@ def demo_app(tmp_path):
             flask_migrate.upgrade()
             result = app.test_cli_runner().invoke(args=["demo", "load"])
             assert result.exit_code == 0, result.output
+            # The command's session must not hold locks the migrations below need to take.
+            db.session.remove()
             yield app
             db.session.remove()
             db.engine.dispose()

@@ -135,7 +135,11 @@ def states(position) -> dict[str, str]:
 
 
 def minutes_from_now(minutes: int) -> datetime:
-    return (utcnow() + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+    """A whole minute (as the forms take it) at least `minutes` away from now, either way: a
+    meeting "in one minute" must not start before the test's next step does."""
+    at = utcnow() + timedelta(minutes=minutes)
+    whole = at.replace(second=0, microsecond=0)
+    return whole + timedelta(minutes=1) if minutes > 0 and whole < at else whole
 
 
 def make_meeting(

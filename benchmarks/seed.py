@@ -654,7 +654,16 @@ class _Builder:
         emails = dict(c.execute(select(User.id, User.email)).all())
         slugs = dict(c.execute(select(Partner.id, Partner.slug)).all())
         numbers = dict(c.execute(select(Revision.id, Revision.number)).all())
-        facts = []  # (at, tie-break, actor id, action, position id, details)
+        facts = []  # (at, tie-break, actor id, action, object type, object id, details)
+        for u in c.execute(
+            select(User.id, User.email, User.roles, User.partner_id, User.created_at)
+        ):
+            details = {
+                "email": u.email,
+                "roles": u.roles.split(","),
+                "partner": slugs.get(u.partner_id),
+            }
+            facts.append((u.created_at, -1, u.id, None, "user.create", "user", u.id, details))
         for r in c.execute(
             select(
                 Revision.created_at, Revision.id, Revision.author_id, Revision.position_id,
@@ -663,7 +672,9 @@ class _Builder:
         ):  # fmt: skip
             action = "position.create" if r.number == 1 else "revision.create"
             details = {"revision": r.number, "hash": r.content_hash}
-            facts.append((r.created_at, 0, r.id, r.author_id, action, r.position_id, details))
+            facts.append(
+                (r.created_at, 0, r.id, r.author_id, action, "position", r.position_id, details)
+            )
         for s in c.execute(select(SignOff)):
             details = {
                 "partner": slugs[s.partner_id],
@@ -672,15 +683,17 @@ class _Builder:
                 "comment": s.comment,
             }
             action = f"signoff.{s.decision}"
-            facts.append((s.created_at, 1, s.id, s.user_id, action, s.position_id, details))
+            facts.append(
+                (s.created_at, 1, s.id, s.user_id, action, "position", s.position_id, details)
+            )
         for p in c.execute(select(Publication)):
             revision = c.execute(
                 select(Revision.number, Revision.content_hash).where(Revision.id == p.revision_id)
             ).one()
             details = {"revision": revision.number, "hash": revision.content_hash}
             facts.append(
-                (p.published_at, 2, p.id, p.published_by_id, "position.publish", p.position_id,
-                 details)
+                (p.published_at, 2, p.id, p.published_by_id, "position.publish", "position",
+                 p.position_id, details)
             )  # fmt: skip
         confirmed: dict[int, list[int]] = {}
         for m in c.execute(select(MotionConfirmation)):
@@ -690,8 +703,8 @@ class _Builder:
                 "hash": m.content_hash,
                 "reason": m.reason,
             }
-            facts.append((m.created_at, 3, m.id, m.user_id, "withdraw.confirm", m.position_id,
-                          details))  # fmt: skip
+            facts.append((m.created_at, 3, m.id, m.user_id, "withdraw.confirm", "position",
+                          m.position_id, details))  # fmt: skip
             confirmed.setdefault(m.position_id, []).append(m)
         for position_id, confirmations in confirmed.items():
             last = max(confirmations, key=lambda m: m.created_at)
@@ -701,24 +714,25 @@ class _Builder:
                 "confirmations": sorted(m.id for m in confirmations),
             }
             facts.append((last.created_at, 4, position_id, last.user_id, "position.withdraw",
-                          position_id, details))  # fmt: skip
+                          "position", position_id, details))  # fmt: skip
         facts.sort(key=lambda f: f[:3])
         rows, prev = [], GENESIS
-        for seq, (at, _, _, actor_id, action, position_id, details) in enumerate(facts, 1):
+        for seq, fact in enumerate(facts, 1):
+            at, _, _, actor_id, action, object_type, object_id, details = fact
             fields = dict(
                 seq=seq,
                 at=at.replace(tzinfo=None).isoformat(),
-                actor=emails[actor_id],
+                actor=emails[actor_id] if actor_id else "system",
                 action=action,
-                object_type="position",
-                object_id=str(position_id),
+                object_type=object_type,
+                object_id=str(object_id),
                 details=canonical_details(details),
             )
-            digest = event_hash(prev, **fields, actor_id=str(actor_id))
+            digest = event_hash(prev, **fields, actor_id=str(actor_id) if actor_id else "")
             rows.append(
                 dict(
                     id=seq, seq=seq, at=at, actor_id=actor_id, actor_label=fields["actor"],
-                    action=action, object_type="position", object_id=fields["object_id"],
+                    action=action, object_type=object_type, object_id=fields["object_id"],
                     details=fields["details"], prev_hash=prev, hash=digest,
                     hash_version=HASH_VERSION,
                 )

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from positions.roles import Role
+
 GENESIS = "0" * 64
 HASH_VERSION = 2  # events written from now on; version 1 (a separator join) only verifies before
 
@@ -196,6 +198,15 @@ class WithdrawalFact:
     members: frozenset[str]  # slugs of the partners active on the day it was withdrawn
 
 
+@dataclass(frozen=True)
+class PersonFact:
+    """Someone's roles and partner as the people table holds them now."""
+
+    user_id: int
+    roles: frozenset[str]
+    partner: str | None  # slug; None for the alliance team
+
+
 def _details(record: AuditRecord) -> dict:
     try:
         found = json.loads(record.details)
@@ -217,6 +228,7 @@ def cross_check(
     publications: Iterable[PublicationFact],
     confirmations: Iterable[ConfirmationFact] = (),
     withdrawals: Iterable[WithdrawalFact] = (),
+    people: Iterable[PersonFact] = (),
 ) -> list[str]:
     """Where the data and the chain disagree; an empty list means every fact has its event.
 
@@ -286,6 +298,62 @@ def cross_check(
     problems += _governance_problems(
         list(confirmations), list(withdrawals), event_confirmations, event_withdrawals
     )
+    problems += _role_problems(list(people), roles_on_record(records))
+    return problems
+
+
+def _role_set(value) -> frozenset[str]:
+    if isinstance(value, str):  # a person's roles as stored: "chief_officer,policy_officer"
+        value = value.split(",")
+    return frozenset(r for r in value or () if r)
+
+
+def roles_on_record(records: Iterable[AuditRecord]) -> dict[str, tuple[frozenset[str], str | None]]:
+    """Each person's roles and partner as the chain's events leave them, replayed in order.
+
+    Roles change in three ways only: an account is created, an admin changes someone's roles
+    or partner (the event holds what they became), and a partner's chief officer confirms
+    someone's appointment as its chief officer."""
+    held: dict[str, tuple[frozenset[str], str | None]] = {}
+    for record in records:
+        if record.object_type != "user":
+            continue
+        details = _details(record)
+        if record.action == "user.create":
+            held[record.object_id] = (_role_set(details.get("roles")), details.get("partner"))
+        elif record.action == "user.update":
+            after = details.get("after") or {}
+            held[record.object_id] = (_role_set(after.get("roles")), after.get("partner"))
+        elif record.action == "signatory.appoint.confirmed" and record.object_id in held:
+            roles, partner = held[record.object_id]
+            held[record.object_id] = (roles | {Role.CHIEF_OFFICER.value}, partner)
+    return held
+
+
+def _role_problems(
+    people: list[PersonFact], on_record: dict[str, tuple[frozenset[str], str | None]]
+) -> list[str]:
+    """A role given or a person moved to another partner behind the record's back (say, a
+    database edit making someone a second chief officer) shows here."""
+
+    def described(roles: frozenset[str], partner: str | None) -> str:
+        return f"{', '.join(sorted(roles)) or 'no role'} ({partner or 'alliance team'})"
+
+    problems = []
+    for person in people:
+        recorded = on_record.get(str(person.user_id))
+        if recorded is None:
+            problems.append(f"person {person.user_id} has no event on the record")
+        elif recorded != (person.roles, person.partner):
+            problems.append(
+                f"person {person.user_id} holds {described(person.roles, person.partner)} but "
+                f"the record gives them {described(*recorded)}"
+            )
+    known = {str(person.user_id) for person in people}
+    problems += [
+        f"the record has person {user_id} the data lacks"
+        for user_id in sorted(set(on_record) - known, key=lambda i: (len(i), i))
+    ]
     return problems
 
 

@@ -17,6 +17,7 @@ from positions.audit import (
     AuditRecord,
     Checkpoint,
     ConfirmationFact,
+    PersonFact,
     PublicationFact,
     RevisionFact,
     SignOffFact,
@@ -183,7 +184,15 @@ def _facts(session: Session):
                 members_on(position.withdrawn_at or utcnow()),
             )
         )
-    return revisions, signoffs, publications, confirmations, withdrawals
+    people = [
+        PersonFact(user_id, frozenset(r for r in roles.split(",") if r), slug)
+        for user_id, roles, slug in session.execute(
+            select(User.id, User.roles, Partner.slug)
+            .outerjoin(Partner, Partner.id == User.partner_id)
+            .order_by(User.id)
+        )
+    ]
+    return revisions, signoffs, publications, confirmations, withdrawals, people
 
 
 def verify_chain_of(session: Session, checkpoint: Checkpoint | None = None) -> Verification:

@@ -300,3 +300,93 @@ def test_a_confirmation_of_another_text_does_not_count_towards_a_withdrawal():
 
 def _facts_of(event: AuditRecord) -> dict:
     return {"action": event.action, "object_id": event.object_id, "details": event.details}
+
+
+# ---- roles: who holds which role on whose behalf ----------------------------------------------
+
+
+def _person_events(*steps: tuple[str, str, dict]) -> list[AuditRecord]:
+    """(action, user id, details) in order, chained."""
+    records: list[AuditRecord] = []
+    for seq, (action, user_id, details) in enumerate(steps, start=1):
+        prev = records[-1].hash if records else GENESIS
+        records.append(
+            record(
+                seq,
+                prev,
+                action=action,
+                object_type="user",
+                object_id=user_id,
+                details=canonical_details(details),
+            )
+        )
+    return records
+
+
+def _roles_check(records, people):
+    from positions.audit import cross_check
+
+    return cross_check(records, [], [], [], people=people)
+
+
+def _person(user_id, roles, partner):
+    from positions.audit import PersonFact
+
+    return PersonFact(user_id, frozenset(roles), partner)
+
+
+CREATED = ("user.create", "7", {"email": "jo@a.test", "roles": ["policy_officer"], "partner": "a"})
+
+
+def test_roles_given_on_creation_agree_with_the_person():
+    people = [_person(7, ["policy_officer"], "a")]
+    assert _roles_check(_person_events(CREATED), people) == []
+
+
+def test_an_admins_change_and_a_confirmed_appointment_replay_to_the_roles_held_now():
+    events = _person_events(
+        CREATED,
+        ("user.update", "7", {"before": {"roles": "policy_officer", "partner": "a"},
+                              "after": {"roles": "comms,policy_officer", "partner": "b"}}),
+        ("signatory.appoint.request", "7", {"partner": "b", "request": 1}),
+        ("signatory.appoint.confirmed", "7", {"partner": "b", "request": 1}),
+    )  # fmt: skip
+    held = [_person(7, ["chief_officer", "comms", "policy_officer"], "b")]
+    assert _roles_check(events, held) == []
+    # A request alone gives nothing: still waiting, the person is not yet chief officer.
+    waiting = [_person(7, ["comms", "policy_officer"], "b")]
+    assert _roles_check(events[:3], waiting) == []
+    assert _roles_check(events[:3], held) == [
+        "person 7 holds chief_officer, comms, policy_officer (b) but the record gives them "
+        "comms, policy_officer (b)"
+    ]
+
+
+def test_a_role_given_behind_the_records_back_is_named():
+    promoted = [_person(7, ["chief_officer", "policy_officer"], "a")]
+    assert _roles_check(_person_events(CREATED), promoted) == [
+        "person 7 holds chief_officer, policy_officer (a) but the record gives them "
+        "policy_officer (a)"
+    ]
+
+
+def test_a_person_moved_to_another_partner_behind_the_records_back_is_named():
+    moved = [_person(7, ["policy_officer"], "b")]
+    assert _roles_check(_person_events(CREATED), moved) == [
+        "person 7 holds policy_officer (b) but the record gives them policy_officer (a)"
+    ]
+
+
+def test_a_person_without_an_event_and_an_event_without_a_person_are_named():
+    stranger = [_person(8, ["admin"], None)]
+    assert _roles_check(_person_events(CREATED), stranger) == [
+        "person 8 has no event on the record",
+        "the record has person 7 the data lacks",
+    ]
+
+
+def test_a_confirmation_for_someone_never_created_gives_no_roles():
+    events = _person_events(("signatory.appoint.confirmed", "9", {"partner": "a", "request": 3}))
+    assert _roles_check(events, [_person(9, ["chief_officer"], "a")]) == [
+        "person 9 has no event on the record"
+    ]

@@ -342,3 +342,51 @@ def test_an_honest_reopening_agrees_with_the_chain_and_a_lost_confirmation_shows
     session.execute(text("DELETE FROM motion_confirmations WHERE motion = 'reopen'"))
     problems = _problems(session)
     assert len([p for p in problems if "to reopen" in p and "the data lacks" in p]) == 3
+
+
+# ---- who holds which role ---------------------------------------------------------------------
+
+
+def test_an_admins_role_changes_and_a_confirmed_appointment_agree_with_the_chain(alliance, session):
+    from app.signatories import services as signatories
+
+    drafter = alliance.drafter
+    partner = drafter.partner.slug
+    accounts.update_person(
+        session, alliance.admin, drafter.id, roles=["chief_officer", "policy_officer"],
+        partner_slug=partner,
+    )  # fmt: skip
+    assert "chief_officer" not in drafter.roles  # the partner's chief officer must confirm
+    [waiting] = signatories.pending_for_person(session, drafter, kind="appoint")
+    signatories.confirm(session, alliance.chiefs[partner], waiting.id)
+    assert "chief_officer" in drafter.roles
+    accounts.update_person(
+        session, alliance.admin, alliance.comms.id, roles=["comms", "policy_officer"],
+        partner_slug=alliance.partners[-1].slug,
+    )  # fmt: skip
+    assert _problems(session) == []
+
+
+def test_making_someone_a_chief_officer_in_the_database_shows(alliance, session):
+    drafter = alliance.drafter
+    session.execute(
+        text("UPDATE users SET roles = 'chief_officer,policy_officer' WHERE id = :id"),
+        {"id": drafter.id},
+    )
+    assert _problems(session) == [
+        f"person {drafter.id} holds chief_officer, policy_officer ({drafter.partner.slug}) but "
+        f"the record gives them policy_officer ({drafter.partner.slug})"
+    ]
+
+
+def test_moving_someone_to_another_partner_in_the_database_shows(alliance, session):
+    chief = alliance.chiefs[alliance.partners[0].slug]
+    other = alliance.partners[1]
+    session.execute(
+        text("UPDATE users SET partner_id = :p WHERE id = :id"), {"p": other.id, "id": chief.id}
+    )
+    problems = _problems(session)
+    assert problems == [
+        f"person {chief.id} holds chief_officer ({other.slug}) but the record gives them "
+        f"chief_officer ({alliance.partners[0].slug})"
+    ]

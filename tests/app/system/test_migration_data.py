@@ -124,7 +124,9 @@ class Chain:
     def __init__(self):
         self.seq, self.hash = 0, GENESIS
 
-    def append(self, connection, action, actor_id, label, object_id, details, minute):
+    def append(
+        self, connection, action, actor_id, label, object_id, details, minute, kind="position"
+    ):
         self.seq += 1
         at = T0.replace(minute=minute)
         fields = dict(
@@ -132,7 +134,7 @@ class Chain:
             at=at.isoformat(),
             actor=label,
             action=action,
-            object_type="position",
+            object_type=kind,
             object_id=str(object_id),
             details=canonical_details(details),
         )
@@ -147,7 +149,7 @@ class Chain:
                 actor_id=actor_id,
                 actor_label=label,
                 action=action,
-                object_type="position",
+                object_type=kind,
                 object_id=str(object_id),
                 details=fields["details"],
                 prev_hash=self.hash,
@@ -216,6 +218,10 @@ def seed_core(connection, chain: Chain) -> None:
             for i, email, roles, partner in people
         ],
     )
+    slugs = {1: "harbourside", 2: "moorland", 3: "riverbank", None: None}
+    for i, email, roles, partner in people:  # as every release has recorded a new account
+        made = {"email": email, "roles": roles.split(","), "partner": slugs[partner]}
+        chain.append(connection, "user.create", None, "system", i, made, 0, kind="user")
     insert(
         connection,
         "api_tokens",

@@ -421,6 +421,21 @@ class Checkpoint:
     signature: str  # HMAC-SHA256 of the payload, hex
 
 
+def checkpoint_file(checkpoint: Checkpoint) -> str:
+    """The checkpoint as the file a partner keeps (public page, mail and command line alike)."""
+    fields = {"seq": checkpoint.seq, "hash": checkpoint.hash, "at": checkpoint.at}
+    return json.dumps(fields | {"signature": checkpoint.signature}, indent=2) + "\n"
+
+
+def read_checkpoint_file(text: str) -> Checkpoint:
+    """A kept checkpoint file read back; ValueError says why it is not one."""
+    try:
+        held = json.loads(text)
+        return Checkpoint(int(held["seq"]), held["hash"], held["at"], held["signature"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"not a checkpoint file: {error}") from None
+
+
 def checkpoint_payload(seq: int, head_hash: str, at: str) -> bytes:
     return json.dumps(["concord-checkpoint", 1, seq, head_hash, at], separators=(",", ":")).encode()
 

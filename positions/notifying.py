@@ -24,6 +24,7 @@ class Kind(StrEnum):
     PASSWORD_RESET = "password_reset"
     TOKEN_CREATED = "token_created"
     APPEARANCE_FLAGGED = "appearance_flagged"
+    CHECKPOINT = "checkpoint"  # a signed audit checkpoint, for each partner to keep
     DIGEST = "digest"  # the daily email gathering what each person chose to get that way
 
 
@@ -53,6 +54,8 @@ KINDS: dict[Kind, KindRule] = {
     Kind.PASSWORD_RESET: KindRule("A password reset link", security=True, in_app=False),
     Kind.TOKEN_CREATED: KindRule("A new API token on my account", security=True),
     Kind.APPEARANCE_FLAGGED: KindRule("A spokesperson appearance was flagged"),
+    # Each partner holding its own copy is what makes a rewrite of the record detectable.
+    Kind.CHECKPOINT: KindRule("An audit checkpoint for my partner to keep", security=True),
     # Its items are in the inbox already; each person's choices decide what it gathers.
     Kind.DIGEST: KindRule("The daily digest", in_app=False, choosable=False),
 }
@@ -102,6 +105,18 @@ def signoff_request_recipients(
             for uid, partner in signers
         ),
         leave_out=actor,
+    )
+
+
+def checkpoint_recipients(chiefs: Iterable[tuple[int, str]]) -> list[Recipient]:
+    """A new checkpoint goes to every chief officer of every active partner, as (user id,
+    partner name): each partner keeps its own copy, so no one else can rewrite the record."""
+    return _unique(
+        (
+            Recipient(uid, f"you keep {partner}'s copy of the alliance's audit checkpoints")
+            for uid, partner in chiefs
+        ),
+        leave_out=None,
     )
 
 

@@ -1,6 +1,5 @@
 """`flask --app wsgi audit verify`: check the hash chain; `audit checkpoint`: sign its head."""
 
-import json
 import sys
 from pathlib import Path
 
@@ -10,8 +9,9 @@ from flask.cli import AppGroup
 
 from app.audit import services as audit
 from app.extensions import db
+from app.notifications.services import events
 from config import checkpoint_key
-from positions.audit import Checkpoint
+from positions.audit import Checkpoint, checkpoint_file, read_checkpoint_file
 
 cli = AppGroup("audit", help="The audit record.")
 
@@ -22,10 +22,11 @@ def _key() -> bytes:
 
 def _read_checkpoint(path: str) -> Checkpoint:
     try:
-        held = json.loads(Path(path).read_text())
-        return Checkpoint(int(held["seq"]), held["hash"], held["at"], held["signature"])
-    except (OSError, ValueError, KeyError, TypeError) as error:
+        return read_checkpoint_file(Path(path).read_text())
+    except OSError as error:
         raise click.BadParameter(f"not a checkpoint file: {error}") from None
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 @cli.command("verify")
@@ -58,13 +59,12 @@ def audit_verify(checkpoint_file: str | None):
     "--out", type=click.Path(dir_okay=False, writable=True), help="Also write it to this file."
 )
 def audit_checkpoint(out: str | None):
-    """Sign the chain's head: published on the public pages, kept by each partner."""
+    """Sign the chain's head: published on the public pages, and mailed to each partner's chief
+    officers to keep."""
     signed = audit.make_checkpoint(db.session, _key())
+    events.checkpoint_made(db.session, signed)
     db.session.commit()
-    text = json.dumps(
-        {"seq": signed.seq, "hash": signed.hash, "at": signed.at, "signature": signed.signature},
-        indent=2,
-    )
+    text = checkpoint_file(signed)
     if out:
-        Path(out).write_text(text + "\n")
-    click.echo(text)
+        Path(out).write_text(text)
+    click.echo(text, nl=False)

@@ -1,6 +1,6 @@
 """The public record: published positions, readable by anyone, no sign-in."""
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from app.alliance.settings import settings_of
 from app.audit.services import as_checkpoint
@@ -8,6 +8,7 @@ from app.extensions import db
 from app.public import documents, feeds, queries
 from app.web.caching import conditional, etag_of, kept, viewer
 from app.web.params import bounded_int
+from positions.audit import checkpoint_file
 
 bp = Blueprint("public", __name__, url_prefix="/public", template_folder="templates")
 
@@ -33,7 +34,7 @@ def checkpoint():
     if row is None:
         abort(404)
     held = as_checkpoint(row)
-    answer = jsonify(seq=held.seq, hash=held.hash, at=held.at, signature=held.signature)
+    answer = Response(checkpoint_file(held), mimetype="application/json")
     answer.headers["Content-Disposition"] = f'attachment; filename="checkpoint-{held.seq}.json"'
     return answer
 

@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from positions import notifying as rules
 from positions.notifying import KINDS, Delivery, Kind, Recipient
 
@@ -88,3 +90,21 @@ def test_a_sign_off_request_goes_once_to_each_signer_and_never_to_who_acted():
     )
     assert [r.user_id for r in asked] == [1, 2]
     assert asked[0].reason == "you sign for Moorland, which has yet to decide on “Clean rivers”"
+
+
+def test_every_chief_officer_gets_a_checkpoint_even_the_one_who_made_it():
+    chiefs = [(3, "Riverbank"), (1, "Harbourside"), (3, "Riverbank"), (2, "Moorland")]
+    recipients = rules.checkpoint_recipients(chiefs)
+    assert [r.user_id for r in recipients] == [1, 2, 3]
+    assert recipients[0].reason == "you keep Harbourside's copy of the alliance's audit checkpoints"
+    assert KINDS[Kind.CHECKPOINT].security and Kind.CHECKPOINT not in rules.choosable_kinds()
+
+
+def test_a_checkpoint_file_reads_back_as_written_and_anything_else_is_refused():
+    from positions.audit import Checkpoint, checkpoint_file, read_checkpoint_file
+
+    held = Checkpoint(42, "ab" * 32, "2026-11-27T01:00:00", "cd" * 32)
+    assert read_checkpoint_file(checkpoint_file(held)) == held
+    for broken in ("", "[]", '{"seq": 1}', '{"seq": "x", "hash": "", "at": "", "signature": ""}'):
+        with pytest.raises(ValueError, match="not a checkpoint file"):
+            read_checkpoint_file(broken)

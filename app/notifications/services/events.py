@@ -9,10 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
+from app.alliance.models import Partner
 from app.drafting import signals
 from app.drafting.models import Position, Revision, SignOff
 from app.notifications.services.outbox import notify
 from positions import notifying as rules
+from positions.audit import checkpoint_file
 from positions.consensus import Decision
 from positions.notifying import Kind
 
@@ -237,6 +239,27 @@ def account_link(session: Session, user: User, purpose: str, token: str) -> None
         link=path_for("account.welcome", token=token),
         alliance=current_app.config.get("ALLIANCE_NAME", "the alliance"),
         lifetime=f"{days} day{'s' if days != 1 else ''}" if days else "24 hours",
+    )
+
+
+def checkpoint_made(session: Session, checkpoint) -> None:
+    """Each active partner's chief officers get the signed checkpoint to keep, in the mail."""
+    chiefs = session.execute(
+        select(User.id, User.roles, Partner.name)
+        .join(Partner, Partner.id == User.partner_id)
+        .where(User.active.is_(True), Partner.active.is_(True))
+        .order_by(User.id)
+    )
+    notify(
+        session,
+        Kind.CHECKPOINT,
+        rules.checkpoint_recipients(
+            (uid, partner) for uid, roles, partner in chiefs if "chief_officer" in roles.split(",")
+        ),
+        link=path_for("public.checkpoint"),
+        about=("checkpoint", checkpoint.seq),
+        checkpoint=checkpoint,
+        checkpoint_json=checkpoint_file(checkpoint).strip(),
     )
 
 

@@ -390,3 +390,27 @@ def test_moving_someone_to_another_partner_in_the_database_shows(alliance, sessi
         f"person {chief.id} holds chief_officer ({other.slug}) but the record gives them "
         f"chief_officer ({alliance.partners[0].slug})"
     ]
+
+
+def test_each_partners_chief_officers_are_mailed_the_checkpoint_to_keep(
+    story, session, flask_cli, alliance, tmp_path
+):
+    from app.notifications.models import Notification
+    from positions.audit import read_checkpoint_file
+
+    session.commit()
+    made = flask_cli("audit", "checkpoint")
+    assert made.exit_code == 0, made.output
+    mailed = session.execute(
+        db.select(Notification).where(Notification.kind == "checkpoint")
+    ).scalars()
+    by_person = {m.recipient_id: m for m in mailed}
+    assert set(by_person) == {chief.id for chief in alliance.chiefs.values()}
+    for message in by_person.values():
+        assert message.mail_status == "queued"  # a security message: never switched off
+        kept = message.body.split("-----\n", 1)[1].rsplit("\n-----", 1)[0]
+        assert read_checkpoint_file(kept) == read_checkpoint_file(made.output)
+    # What a partner kept from the mail is what `audit verify --checkpoint` takes.
+    path = tmp_path / "kept.json"
+    path.write_text(kept)
+    assert flask_cli("audit", "verify", "--checkpoint", str(path)).exit_code == 0

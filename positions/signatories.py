@@ -15,6 +15,13 @@ class RequestKind(StrEnum):
     RESET = "reset"  # a password reset for one of its chief officers
 
 
+def confirmer_hands_over_a_link(kind: RequestKind) -> bool:
+    """Both kinds end with the confirming chief officer handing the person a new set-password
+    link: for an appointment too, since whoever held the account's credentials before (an admin
+    shown its invitation or reset link) must not become able to sign for the partner."""
+    return kind in (RequestKind.APPOINT, RequestKind.RESET)
+
+
 def appointment_is_direct(active_chief_ids: set[int], appointee_id: int | None) -> bool:
     """The first chief officer of a partner (none active besides the appointee) takes office at
     once: there is nobody yet who could confirm, so set-up can happen at all."""

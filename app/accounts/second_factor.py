@@ -158,3 +158,20 @@ def enrol_directly(session: Session, user: User, secret: str) -> None:
     session.flush()
     audit.record(session, "user.second_factor.enrol", actor=None, object_type="user",
                  object_id=user.id)  # fmt: skip
+
+
+def remove(session: Session, user: User, *, by: User | None) -> bool:
+    """Forget someone's authenticator and recovery codes: they enrol afresh at next sign-in."""
+    factor = factor_of(session, user)
+    if factor is None:
+        return False
+    session.delete(factor)
+    session.execute(  # spent, so none of them opens the account again
+        update(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    session.flush()
+    audit.record(session, "user.second_factor.remove", actor=by, object_type="user",
+                 object_id=user.id)  # fmt: skip
+    return True

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.accounts import second_factor
 from app.accounts.models import ApiToken, SecondFactor, SignIn, User
 from app.alliance.models import Partner
 from app.audit import services as audit
@@ -299,6 +300,13 @@ def reset_by_operator(session: Session, email: str) -> User:
         raise NotFound(f"No user has the email {email}.")
     _reset_password(session, user, by=None)
     return user
+
+
+def hand_over_afresh(session: Session, user: User, *, by: User) -> None:
+    """New credentials only the person will hold: the password and second factor go, every
+    sign-in and token ends. For someone just confirmed as a partner's chief officer."""
+    _reset_password(session, user, by=by)
+    second_factor.remove(session, user, by=by)
 
 
 def _reset_password(session: Session, user: User, *, by: User | None) -> None:

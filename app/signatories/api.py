@@ -1,12 +1,12 @@
 """API routes for a chief officer: the appointments and resets waiting for their partner."""
 
-from flask import current_app, g, url_for
+from flask import g
 
-from app.accounts import services as accounts
 from app.api.contract import READS, WRITES, operation
 from app.extensions import db
 from app.signatories import schemas as s
 from app.signatories import services as signatories
+from app.signatories.links import handover_link
 
 
 @operation(
@@ -23,16 +23,14 @@ def list_signatory_requests():
 @operation(
     "POST",
     "/signatory-requests/<int:request_id>/confirm",
-    summary="Confirm: the person becomes chief officer, or (a reset) the answer holds the link.",
+    summary="Confirm an appointment or a reset: the answer holds the person's new set-password "
+    "link, for the caller to hand over.",
     answer=s.Decided,
     errors=WRITES,
 )
 def confirm_signatory_request(request_id: int):
     request = signatories.confirm(db.session, g.api_user, request_id)
-    link = None
-    if request.kind == "reset":
-        token = accounts.account_link_token(request.user, "reset", current_app.config["SECRET_KEY"])
-        link = url_for("account.welcome", token=token, _external=True)
+    link = handover_link(request)
     return s.Decided(**s.SignatoryRequest.of(request).model_dump(), set_password_link=link)
 
 

@@ -28,4 +28,4 @@ class SignatoryRequest(BaseModel):
 
 
 class Decided(SignatoryRequest):
-    set_password_link: str | None = None  # a confirmed reset: hand it to the person yourself
+    set_password_link: str | None = None  # hand it to the person yourself

@@ -177,12 +177,17 @@ def _close(session: Session, request: SignatoryRequest, chief: User, outcome: st
 
 
 def confirm(session: Session, chief: User, request_id: int) -> SignatoryRequest:
-    """Confirm an appointment (the person becomes chief officer now) or a reset (the caller is
-    then shown the person's set-password link to hand over)."""
+    """Confirm an appointment (the person becomes chief officer now) or a reset. Either way the
+    caller is then shown the person's new set-password link to hand over
+    (`rules.confirmer_hands_over_a_link`)."""
+    from app.accounts import services as accounts  # accounts asks signatories first
+
     request = _decidable(session, chief, request_id, confirming=True)
     if request.kind == rules.RequestKind.APPOINT:
         roles = {r for r in request.user.roles.split(",") if r} | {CHIEF}
         request.user.roles = ",".join(sorted(roles))
+        accounts.hand_over_afresh(session, request.user, by=chief)
+    # (A reset's password was already made unusable when the admin asked for it.)
     _close(session, request, chief, "confirmed")
     return request
 

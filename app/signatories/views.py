@@ -1,14 +1,15 @@
 """A chief officer's page of what waits for their partner's confirmation: confirm or decline."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from app.accounts import services as accounts
 from app.extensions import db
 from app.signatories import services as signatories
+from app.signatories.links import handover_link
 from app.web.caching import never_stored
 from app.web.errors import flash_refused
+from positions import signatories as rules
 from positions.refusals import Refused
 
 bp = Blueprint("signatories", __name__, template_folder="templates")
@@ -40,14 +41,20 @@ def confirm(request_id: int):
     except Refused as error:
         flash_refused(error)
         return redirect(url_for(".waiting"))
-    person = request.user
-    if request.kind == "reset":
-        token = accounts.account_link_token(person, "reset", current_app.config["SECRET_KEY"])
-        link = url_for("account.welcome", token=token, _external=True)
-        flash(f"Reset confirmed. Hand this link to {person.name} yourself.", "success")
-        return render_template("signatories/reset_link.html", person=person, link=link)
-    flash(f"{person.name} is now a chief officer of {request.partner.name}.", "success")
-    return redirect(url_for(".waiting"))
+    person, link = request.user, handover_link(request)
+    if link is None:
+        return redirect(url_for(".waiting"))
+    if request.kind == rules.RequestKind.APPOINT:
+        done = f"{person.name} is now a chief officer of {request.partner.name}."
+    else:
+        done = "Reset confirmed."
+    flash(f"{done} Hand this link to {person.name} yourself.", "success")
+    return render_template(
+        "signatories/reset_link.html",
+        person=person,
+        link=link,
+        appointed=request.kind == rules.RequestKind.APPOINT,
+    )
 
 
 @bp.post("/signatories/<int:request_id>/decline")

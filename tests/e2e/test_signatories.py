@@ -1,6 +1,8 @@
 """Signatory power comes from the partner: an admin's appointment of a second chief officer
-waits for the partner's chief officer to confirm it; the new chief officer then enrols a second
-factor at sign-in (key and QR code on the page, recovery codes once) and types a code after."""
+waits for the partner's chief officer to confirm it, who hands over the new chief officer's
+set-password link (the admin's invitation link no longer works); the new chief officer then
+enrols a second factor at sign-in (key and QR code on the page, recovery codes once) and types
+a code after."""
 
 import re
 
@@ -47,10 +49,15 @@ def _journey(open_as):
     look(chief, "signatories-waiting")
     chief.get_by_role("button", name="Confirm for Sam Second").click()
     flash_says(chief, "Sam Second is now a chief officer")
+    # The admin's invitation link is spent: Sam's way in is the link the chief officer hands over.
+    handed = re.search(r"/welcome/\S+", chief.locator(".callout code").inner_text()).group(0)
+    look(chief, "signatories-appointed-link")
 
-    # Sam sets a password, signs in, and must enrol a second factor before anything else.
     sam = open_as()
     sam.goto(link)
+    expect(sam.locator("body")).to_contain_text("expired or has already been used")
+    # Sam sets a password, signs in, and must enrol a second factor before anything else.
+    sam.goto(handed)
     sam.get_by_label("Choose a password").fill(PASSWORD)
     sam.get_by_label("Again").fill(PASSWORD)
     sam.get_by_role("button", name="Set password").click()

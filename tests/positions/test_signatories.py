@@ -3,8 +3,10 @@ appointment takes effect at once."""
 
 from positions.roles import Actor, Role
 from positions.signatories import (
+    RequestKind,
     appointment_is_direct,
     can_decide_request,
+    confirmer_hands_over_a_link,
     is_signatory,
     reset_confirmers,
 )
@@ -44,3 +46,9 @@ def test_a_reset_of_a_chief_officer_is_confirmed_by_the_others_only():
     assert not is_signatory(frozenset({Role.ADMIN}))
     assert reset_confirmers({5, 9}, person_id=9) == {5}
     assert reset_confirmers({9}, person_id=9) == set()
+
+
+def test_every_confirmation_ends_with_a_link_only_the_confirmer_sees():
+    # An appointment too: the account's earlier holder (say an admin shown its invitation
+    # link) must not carry on as the partner's new chief officer.
+    assert all(confirmer_hands_over_a_link(kind) for kind in RequestKind)

@@ -74,7 +74,12 @@ def test_an_admin_invited_second_chief_cannot_approve_until_the_partner_confirms
     waiting = client.get("/signatories").get_data(as_text=True)
     assert "Make Second Chief a chief officer of Harbourside?" in waiting
     request = _request_of(session, second)
-    assert client.post(f"/signatories/{request.id}/confirm").status_code == 302
+    handed = client.post(f"/signatories/{request.id}/confirm")
+    assert handed.status_code == 200
+    page = handed.get_data(as_text=True)
+    assert "Second Chief is now a chief officer of Harbourside" in page
+    fresh = _link(page)
+    assert fresh and fresh != link
     session.refresh(second)
     assert "chief_officer" in second.roles
     approve(second, position)  # now it signs for Harbourside
@@ -82,6 +87,39 @@ def test_an_admin_invited_second_chief_cannot_approve_until_the_partner_confirms
     assert {"signatory.appoint.request", "signatory.appoint.confirmed"} <= set(
         _actions(session, second)
     )
+
+
+def test_whoever_held_the_account_before_the_appointment_loses_it(app, alliance, client, session):
+    """The admin saw the invitation link, set the password and enrolled a second factor:
+    the partner's confirmation hands the person new credentials that the admin never sees."""
+    from app.accounts import second_factor
+
+    link = _invite_second_chief(client, alliance)
+    client.post(link, data={"new": STRONG, "confirm": STRONG})
+    second = accounts.find_by_email(session, NEW_EMAIL)
+    second_factor.enrol_directly(session, second, second_factor.new_secret())
+    token = accounts.issue_token(session, second, "the admin's copy")
+    session.commit()
+    held = client.application.test_client()
+    login(held, second, password=STRONG)
+    assert held.get("/").status_code == 200
+
+    request = _request_of(session, second)
+    login(client, alliance.chiefs["harbourside"])
+    fresh = _link(client.post(f"/signatories/{request.id}/confirm").get_data(as_text=True))
+    session.expire_all()
+    assert accounts.authenticate(session, NEW_EMAIL, STRONG) is None  # the old password is gone
+    assert second_factor.factor_of(session, second) is None  # enrols afresh
+    assert accounts.user_for_token(session, token) is None
+    assert held.get("/").status_code == 302  # the old sign-in has ended
+    client.post("/logout")
+    assert (
+        client.post(
+            fresh, data={"new": "another long passphrase", "confirm": "another long passphrase"}
+        ).status_code
+        == 302
+    )
+    assert accounts.authenticate(session, NEW_EMAIL, "another long passphrase") is not None
 
 
 def test_the_dashboard_leads_the_chief_officer_to_what_waits(alliance, client):
@@ -108,6 +146,23 @@ def test_another_partners_chief_the_admin_and_the_person_cannot_confirm(
     error_of(api_post(client, second, f"/signatory-requests/{request.id}/confirm"), 403)
     session.refresh(second)
     assert "chief_officer" not in second.roles and request.outcome is None
+
+
+def test_an_appointment_confirmed_through_the_api_answers_with_the_link_to_hand_over(
+    alliance, client, session
+):
+    _invite_second_chief(client, alliance)
+    second = accounts.find_by_email(session, NEW_EMAIL)
+    request = _request_of(session, second)
+    answer = api_post(
+        client, alliance.chiefs["harbourside"], f"/signatory-requests/{request.id}/confirm"
+    )
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["outcome"] == "confirmed" and "/welcome/" in body["set_password_link"]
+    link = body["set_password_link"].split("://", 1)[1].split("/", 1)[1]
+    assert client.post(f"/{link}", data={"new": STRONG, "confirm": STRONG}).status_code == 302
+    assert accounts.authenticate(session, NEW_EMAIL, STRONG).id == second.id
 
 
 def test_a_declined_appointment_gives_nothing_and_is_on_the_record(alliance, client, session):

@@ -14,6 +14,11 @@ from app.public.queries import published_positions
 from app.web.caching import conditional, etag_of
 
 
+def _answer(position) -> s.Position:
+    """A position as the API shows it, with where every partner stands on it now."""
+    return s.Position.of(position, consensus.consensus_for(db.session, position))
+
+
 @operation(
     "GET", "/partners", summary="Partners, alphabetical.", answer=list[Partner], errors=(401,)
 )
@@ -63,7 +68,7 @@ def create_position(body: s.NewPosition):
 )
 def show_position(position_id: int):
     position = consensus.get_position(db.session, position_id)
-    return s.Position.of(position, consensus.consensus_for(db.session, position))
+    return _answer(position)
 
 
 @operation(
@@ -185,7 +190,7 @@ def _readiness(body: s.ReadyRequest) -> dict:
 )
 def mark_ready(position_id: int, body: s.ReadyRequest):
     position = cycle.mark_ready(db.session, g.api_user, position_id, **_readiness(body))
-    return s.Position.of(position, consensus.consensus_for(db.session, position))
+    return _answer(position)
 
 
 @operation(
@@ -198,7 +203,7 @@ def mark_ready(position_id: int, body: s.ReadyRequest):
 )
 def change_deadline(position_id: int, body: s.ReadyRequest):
     position = cycle.change_deadline(db.session, g.api_user, position_id, **_readiness(body))
-    return s.Position.of(position, consensus.consensus_for(db.session, position))
+    return _answer(position)
 
 
 @operation(
@@ -210,7 +215,7 @@ def change_deadline(position_id: int, body: s.ReadyRequest):
 )
 def take_back(position_id: int):
     position = cycle.take_back(db.session, g.api_user, position_id)
-    return s.Position.of(position, consensus.consensus_for(db.session, position))
+    return _answer(position)
 
 
 @operation(
@@ -268,7 +273,7 @@ def withdraw(position_id: int, body: s.WithdrawalRequest):
 )
 def archive(position_id: int, body: s.ReasonRequest):
     position = governance.archive(db.session, g.api_user, position_id, reason=body.reason)
-    return s.Position.of(position, consensus.consensus_for(db.session, position))
+    return _answer(position)
 
 
 @operation(

@@ -227,11 +227,7 @@ def update_partner(
     partner = find_partner(session, slug)
     changed = {}
     if name is not UNCHANGED:
-        name = core.clean_name(name, what="the partner's name")
-        if name != partner.name:
-            _check_name_free(session, Partner, name, partner.id)
-            changed["name"] = [partner.name, name]
-            partner.name = name
+        _rename(session, partner, name, what="the partner's name", changed=changed)
     new_joined = partner.joined_on if joined_on is UNCHANGED else joined_on
     new_left = partner.left_on if left_on is UNCHANGED else left_on
     core.check_membership(new_joined, new_left)
@@ -252,6 +248,16 @@ def update_partner(
             details=changed,
         )
     return partner
+
+
+def _rename(session: Session, row: Partner | PolicyArea, name: str, *, what: str, changed: dict):
+    """A new name for a partner or an area, if it differs and no other has it (the slug stays:
+    it is the address); `changed` gets the before and after for the record."""
+    name = core.clean_name(name, what=what)
+    if name != row.name:
+        _check_name_free(session, type(row), name, row.id)
+        changed["name"] = [row.name, name]
+        row.name = name
 
 
 def _iso(day: date | None) -> str | None:
@@ -299,11 +305,7 @@ def update_area(
     area = find_area(session, slug)
     changed = {}
     if name is not UNCHANGED:
-        name = core.clean_name(name, what="the area's name")
-        if name != area.name:
-            _check_name_free(session, PolicyArea, name, area.id)
-            changed["name"] = [area.name, name]
-            area.name = name
+        _rename(session, area, name, what="the area's name", changed=changed)
     if retired is not UNCHANGED and bool(retired) != area.retired:
         area.retired = changed["retired"] = bool(retired)
     if changed:

@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from app.accounts import services as accounts
 from app.extensions import db
-from positions.refusals import Refused
+from app.web.transaction import command_commits
 
 cli = AppGroup("users", help="People and their API tokens.")
 
@@ -27,8 +27,8 @@ cli = AppGroup("users", help="People and their API tokens.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def users_create(email, name, partner_slug, roles, password):
     """Create a user."""
-    try:
-        user = accounts.create_user(
+    user = command_commits(
+        lambda: accounts.create_user(
             db.session,
             email=email,
             name=name,
@@ -36,10 +36,7 @@ def users_create(email, name, partner_slug, roles, password):
             roles=list(roles),
             partner_slug=partner_slug,
         )
-    except Refused as exc:
-        db.session.rollback()
-        raise click.ClickException(exc.message) from None
-    db.session.commit()
+    )
     click.echo(f"Created {user.email} ({user.roles}) for {user.affiliation}.")
 
 
@@ -63,16 +60,6 @@ def _person(email: str):
     return user
 
 
-def _run(change):
-    try:
-        result = change()
-    except Refused as exc:
-        db.session.rollback()
-        raise click.ClickException(exc.message) from None
-    db.session.commit()
-    return result
-
-
 @cli.command("update")
 @click.argument("email")
 @click.option("--partner", "partner_slug", default=None, help="Move to this partner's slug.")
@@ -85,7 +72,7 @@ def users_update(email, partner_slug, no_partner, roles):
         roles = [r for r in user.roles.split(",") if r]
     if partner_slug is None and not no_partner:
         partner_slug = user.partner.slug if user.partner else None
-    user = _run(
+    user = command_commits(
         lambda: accounts.update_person(
             db.session, None, user.id, roles=list(roles), partner_slug=partner_slug
         )
@@ -97,7 +84,9 @@ def users_update(email, partner_slug, no_partner, roles):
 @click.argument("email")
 def users_deactivate(email):
     """Deactivate someone: their sessions and API tokens stop working at once."""
-    user = _run(lambda: accounts.set_active(db.session, None, _person(email).id, active=False))
+    user = command_commits(
+        lambda: accounts.set_active(db.session, None, _person(email).id, active=False)
+    )
     click.echo(f"{user.email} is deactivated.")
 
 
@@ -105,7 +94,9 @@ def users_deactivate(email):
 @click.argument("email")
 def users_reactivate(email):
     """Let a deactivated person sign in again."""
-    user = _run(lambda: accounts.set_active(db.session, None, _person(email).id, active=True))
+    user = command_commits(
+        lambda: accounts.set_active(db.session, None, _person(email).id, active=True)
+    )
     click.echo(f"{user.email} can sign in again.")
 
 
@@ -114,7 +105,7 @@ def users_reactivate(email):
 def users_sign_out(email):
     """End every session of someone and revoke their API tokens."""
     user = _person(email)
-    _run(lambda: accounts.sign_out_everywhere(db.session, user, tokens=True, by=None))
+    command_commits(lambda: accounts.sign_out_everywhere(db.session, user, tokens=True, by=None))
     click.echo(f"{user.email} is signed out everywhere; their API tokens are revoked.")
 
 
@@ -126,7 +117,7 @@ def users_reset_link(email, base_url):
 
     For a partner's only chief officer: nobody at the partner can confirm a reset made by an
     admin, so the server's operator gives the link."""
-    user = _run(lambda: accounts.reset_by_operator(db.session, email))
+    user = command_commits(lambda: accounts.reset_by_operator(db.session, email))
     base = base_url or current_app.config.get("CONCORD_URL") or "http://127.0.0.1:5000"
     token = accounts.account_link_token(user, "reset", current_app.config["SECRET_KEY"])
     with current_app.test_request_context(base_url=base):

@@ -7,23 +7,13 @@ from flask.cli import AppGroup
 from app.accounts import services as accounts
 from app.alliance.services import administration as admin
 from app.extensions import db
+from app.web.transaction import command_commits
 from positions import alliance as core
 from positions.refusals import Refused
 
 cli = AppGroup("alliance", help="Set up the alliance; its partners, policy areas and settings.")
 
 BASE_URL_HELP = "Where Concord is served, for the printed link (default: $CONCORD_URL or local)."
-
-
-def _run(change):
-    """One command, one commit; a refusal is a clear message and exit status 1."""
-    try:
-        result = change()
-    except Refused as exc:
-        db.session.rollback()
-        raise click.ClickException(exc.message) from None
-    db.session.commit()
-    return result
 
 
 def set_password_link(user, base_url: str | None) -> str:
@@ -72,7 +62,7 @@ def init(name, time_zone, partners, areas, admin_email, admin_name, add, base_ur
         specs = [core.parse_partner_spec(spec) for spec in partners]
     except Refused as exc:
         raise click.ClickException(exc.message) from None
-    user = _run(
+    user = command_commits(
         lambda: admin.set_up(
             db.session,
             name=name,
@@ -98,7 +88,7 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--joined", type=DAY, help="YYYY-MM-DD: it must sign from this day.")
 def partner_add(name, slug, joined):
     """Add a partner."""
-    partner = _run(
+    partner = command_commits(
         lambda: admin.add_partner(
             db.session, None, name=name, slug=slug, joined_on=joined.date() if joined else None
         )
@@ -120,7 +110,7 @@ def partner_update(slug, name, joined, left):
         changes["joined_on"] = joined.date()
     if left:
         changes["left_on"] = left.date()
-    partner = _run(lambda: admin.update_partner(db.session, None, slug, **changes))
+    partner = command_commits(lambda: admin.update_partner(db.session, None, slug, **changes))
     click.echo(
         f"{partner.name} ({partner.slug}): joined {partner.joined_on or '-'}, "
         f"left {partner.left_on or '-'}."
@@ -131,7 +121,7 @@ def partner_update(slug, name, joined, left):
 @click.argument("name")
 def area_add(name):
     """Add a policy area."""
-    area = _run(lambda: admin.add_area(db.session, None, name=name))
+    area = command_commits(lambda: admin.add_area(db.session, None, name=name))
     click.echo(f"Added {area.name} ({area.slug}).")
 
 
@@ -146,7 +136,7 @@ def area_update(slug, name, retire):
         changes["name"] = name
     if retire is not None:
         changes["retired"] = retire
-    area = _run(lambda: admin.update_area(db.session, None, slug, **changes))
+    area = command_commits(lambda: admin.update_area(db.session, None, slug, **changes))
     click.echo(f"{area.name} ({area.slug}){' — retired' if area.retired else ''}.")
 
 
@@ -155,5 +145,5 @@ def area_update(slug, name, retire):
 @click.argument("into")
 def area_merge(slug, into):
     """Move everything filed under SLUG to INTO, and retire SLUG."""
-    target = _run(lambda: admin.merge_areas(db.session, None, slug, into=into))
+    target = command_commits(lambda: admin.merge_areas(db.session, None, slug, into=into))
     click.echo(f"Merged {slug} into {target.name} ({target.slug}).")

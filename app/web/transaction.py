@@ -8,9 +8,11 @@ rolls back, except the record of an audited refusal (app/web/errors.py). A read 
 OPTIONS) always rolls back: it never writes, even by accident.
 """
 
+import click
 from flask import Flask, request
 
 from app.extensions import db
+from positions.refusals import Refused
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -23,3 +25,15 @@ class TransactionalFlask(Flask):
         else:
             db.session.commit()
         return result
+
+
+def command_commits(change):
+    """A command line's unit of work, as a request's: one commit, or on a refusal a rollback
+    and the refusal's message with exit status 1."""
+    try:
+        result = change()
+    except Refused as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    return result

@@ -60,7 +60,6 @@ class Model:
     signoffs: dict[int, list[core.SignOff]] = field(default_factory=dict)
     current: dict[int, core.Revision] = field(default_factory=dict)
     published: dict[int, int | None] = field(default_factory=dict)
-    decided_by: dict[tuple[int, int], int] = field(default_factory=dict)  # latest, per partner
 
     def consensus(self, position_id: int) -> core.Consensus:
         day = clock_of(db.session).today()
@@ -84,7 +83,6 @@ class Model:
                 sequence=len(history),
             )
         )
-        self.decided_by[(position_id, chief.partner_id)] = chief.id
 
     def edited(self, position_id: int, revision) -> None:
         self.current[position_id] = core.Revision(revision.number, revision.content_hash)

@@ -11,6 +11,7 @@ from app import operations
 from app.alliance import first_run
 from app.alliance.settings import Settings, load_stored, refresh_now_and_then
 from app.extensions import SETTINGS, csrf, db, limiter, login_manager, migrate
+from app.search import schema as search_schema
 from app.web import caching, errors, faults
 from app.web.params import BoundedIntConverter, StrictJSONProvider, refuse_nul_characters
 from app.web.transaction import TransactionalFlask
@@ -30,7 +31,9 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app.extensions[SETTINGS] = Settings.from_config(app.config)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    migrate.init_app(
+        app, db, directory=str(BASE_DIR / "migrations"), include_object=search_schema.modelled
+    )
     load_stored(app)
     refresh_now_and_then(app)
     csrf.init_app(app)
@@ -56,6 +59,8 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.operations.health import bp as health_bp
     from app.operations.metrics import bp as metrics_bp
     from app.public.views import bp as public_bp
+    from app.search import indexing as _search_indexing  # noqa: F401  (keeps the index current)
+    from app.search.views import bp as search_bp
     from app.signatories.views import bp as signatories_bp
 
     for blueprint in (
@@ -75,6 +80,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         health_bp,
         metrics_bp,
         signatories_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies
@@ -86,8 +92,18 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.demo.cli import cli as demo_cli
     from app.meetings.cli import cli as flags_cli
     from app.notifications.cli import cli as notify_cli
+    from app.search.cli import cli as search_cli
 
-    groups = (alliance_cli, demo_cli, users_cli, audit_cli, backup_cli, flags_cli, notify_cli)
+    groups = (
+        alliance_cli,
+        demo_cli,
+        users_cli,
+        audit_cli,
+        backup_cli,
+        flags_cli,
+        notify_cli,
+        search_cli,
+    )
     for group in groups:
         app.cli.add_command(group)
     from app.operations.doctor import doctor

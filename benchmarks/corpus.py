@@ -168,3 +168,9 @@ def heavy_rewrite(rng: random.Random, blocks: list[str]) -> list[str]:
         if rng.random() < 0.05:
             out.append(paragraph(rng, rng.randint(30, 120)))
     return tidy(out) or [paragraph(rng, rng.randint(30, 120))]
+
+
+def search_words() -> str:
+    """Two content words of middling frequency, as someone searching might type them."""
+    words, _ = _vocabulary()
+    return f"{words[len(FUNCTION_WORDS) + 40]} {words[len(FUNCTION_WORDS) + 200]}"

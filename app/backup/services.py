@@ -23,9 +23,12 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.search.schema import TEXT_INDEXES
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
-NOT_DATA = {"alembic_version"}  # a migrated but unused database is still empty
+# A migrated but unused database is still empty; the text indexes are derived from the rows.
+NOT_DATA = {"alembic_version", *TEXT_INDEXES}
 TIMEOUT_SECONDS = 600
 
 # libpq reads these from the environment; URL query options that map onto them.

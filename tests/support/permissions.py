@@ -109,6 +109,11 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "public.checkpoint": {"GET": EVERYONE},  # the audit record's latest signed checkpoint
     "public.document": {"GET": EVERYONE},  # a published text as PDF or Word
     "public.feed": {"GET": EVERYONE},  # publications and withdrawals as Atom
+    # ---- search: the alliance's own record signed in, the published texts for everyone -------
+    "search.page": {"GET": MEMBERS},
+    "search.public": {"GET": EVERYONE},
+    "api.search": {"GET": MEMBERS},
+    "api.search_published": {"GET": EVERYONE},
     "static": {"GET": EVERYONE},
     # ---- the spokesperson log -----------------------------------------------------------------
     "meetings.index": {"GET": EVERYONE},  # signed out: public meetings only

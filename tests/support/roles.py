@@ -574,6 +574,8 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("public.checkpoint", "GET"): lambda: Case("GET", "/public/checkpoint.json"),
         ("public.document", "GET"): lambda: Case("GET", f"/public/{p.slug}/document.docx"),
         ("public.feed", "GET"): lambda: Case("GET", "/public/feed.atom"),
+        ("search.page", "GET"): lambda: Case("GET", "/search?q=rents"),
+        ("search.public", "GET"): lambda: Case("GET", "/public/search?q=rents"),
         ("static", "GET"): lambda: Case("GET", "/static/concord.css"),
         # the spokesperson log
         ("meetings.index", "GET"): lambda: Case("GET", "/meetings/?when=past"),
@@ -643,6 +645,8 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("operations.readyz", "GET"): lambda: Case("GET", "/readyz"),
         ("metrics.metrics", "GET"): lambda: Case("GET", "/metrics"),
         ("api.published", "GET"): lambda: Case("GET", f"{api}/published"),
+        ("api.search", "GET"): lambda: Case("GET", f"{api}/search?q=rents"),
+        ("api.search_published", "GET"): lambda: Case("GET", f"{api}/published/search?q=rents"),
         ("api.partners", "GET"): lambda: Case("GET", f"{api}/partners"),
         ("api.create_partner", "POST"): lambda: Case(
             "POST",

@@ -221,10 +221,15 @@ def test_only_public_operations_skip_the_token():
         for method, operation in item.items()
         if method in METHODS and operation.get("security") == []
     }
-    assert public == {("/openapi.json", "get"), ("/published", "get")}
+    assert public == {
+        ("/openapi.json", "get"),
+        ("/published", "get"),
+        ("/published/search", "get"),
+    }
     assert {op.endpoint for op in OPERATIONS.values() if op.public} == {
         "api.openapi",
         "api.published",
+        "api.search_published",
     }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 
 from app import create_app
 from app.extensions import db
+from app.search import schema as search_schema
 from config import TestConfig
 from tests.support.databases import throwaway_database
 
@@ -38,7 +39,9 @@ def empty_app(empty_database_url):
 
 def differences() -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": search_schema.modelled}
+        )
         return compare_metadata(context, db.metadata)
 
 

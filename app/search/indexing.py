@@ -1,0 +1,232 @@
+"""Keeping the search index current in the transaction of every change.
+
+After each flush, the positions, meetings and appearances it touched are indexed afresh: their
+entries are deleted and written again from the database's rows (a handful of statements, however
+many rows the flush wrote). What each kind is found by, and who may find it, is the core's
+(positions/searching.py). `flask search rebuild` does the same for everything, for rows written
+without the ORM (the bench seed) or a renamed organisation.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+
+from sqlalchemy import delete, event, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from app.alliance.settings import clock_of
+from app.divergence.models import DifferOutcome, DifferStatement
+from app.divergence.models import differ_published_statements as published_statements
+from app.drafting.models import Position, Publication, Revision
+from app.meetings.models import Appearance, Counterpart, Meeting, Organisation
+from app.search.models import SearchEntry
+from positions import searching as core
+from positions.searching import Audience, Kind
+
+BATCH = 500
+
+
+def _touched(rows: Iterable[object]) -> dict[str, set[int]]:
+    stale: dict[str, set[int]] = {"position": set(), "meeting": set(), "appearance": set()}
+    for row in rows:
+        if isinstance(row, Position):
+            stale["position"].add(row.id)
+        elif isinstance(row, Revision | Publication | DifferStatement | DifferOutcome):
+            stale["position"].add(row.position_id)
+        elif isinstance(row, Meeting):
+            stale["meeting"].add(row.id)
+        elif isinstance(row, Counterpart):
+            stale["meeting"].add(row.meeting_id)
+        elif isinstance(row, Appearance):
+            stale["appearance"].add(row.id)
+    return stale
+
+
+@event.listens_for(Session, "after_flush")
+def _index_what_the_flush_wrote(session: Session, flush_context) -> None:
+    stale = _touched((*session.new, *session.dirty, *session.deleted))
+    if any(stale.values()):
+        reindex(session.connection(), clock_of(session).local_date, **stale)
+
+
+def reindex(
+    connection: Connection,
+    day_of: Callable[[datetime], date],
+    *,
+    position: Iterable[int] = (),
+    meeting: Iterable[int] = (),
+    appearance: Iterable[int] = (),
+) -> int:
+    """Write the entries of these positions, meetings and appearances afresh; returns how many."""
+    written = 0
+    for kinds, ids, build in (
+        ((Kind.POSITION, Kind.PUBLISHED, Kind.DIFFER), position, _position_entries),
+        ((Kind.MEETING,), meeting, _meeting_entries),
+        ((Kind.APPEARANCE,), appearance, _appearance_entries),
+    ):
+        ids = sorted({i for i in ids if i is not None})
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            connection.execute(
+                delete(SearchEntry).where(
+                    SearchEntry.kind.in_(kinds), SearchEntry.object_id.in_(batch)
+                )
+            )
+            entries = build(connection, batch, day_of)
+            if entries:
+                connection.execute(insert(SearchEntry), entries)
+            written += len(entries)
+    return written
+
+
+def rebuild(connection: Connection, day_of: Callable[[datetime], date]) -> int:
+    """Everything afresh: the whole index, from the rows."""
+    connection.execute(delete(SearchEntry))
+    return reindex(
+        connection,
+        day_of,
+        position=connection.execute(select(Position.id)).scalars(),
+        meeting=connection.execute(select(Meeting.id)).scalars(),
+        appearance=connection.execute(select(Appearance.id)).scalars(),
+    )
+
+
+def _entry(kind: Kind, object_id: int, audience: Audience, title: str, body: str, **facts):
+    return dict(
+        kind=kind.value,
+        object_id=object_id,
+        audience=audience.value,
+        title=title,
+        body=body,
+        position_id=facts.get("position_id"),
+        area_id=facts.get("area_id"),
+        partner_id=facts.get("partner_id"),
+        status=facts.get("status", ""),
+        day=facts.get("day"),
+    )
+
+
+def _position_entries(connection: Connection, ids: list[int], day_of) -> list[dict]:
+    draft = Revision.__table__.alias("draft")
+    published = Revision.__table__.alias("published")
+    rows = connection.execute(
+        select(
+            Position.id,
+            Position.title,
+            Position.status,
+            Position.area_id,
+            Position.updated_at,
+            Position.publicly_visible.label("public"),
+            draft.c.body,
+            published.c.title.label("published_title"),
+            published.c.body.label("published_body"),
+            Publication.published_at,
+        )
+        .outerjoin(draft, draft.c.id == Position.current_revision_id)
+        .outerjoin(Publication, Publication.id == Position.publication_id)
+        .outerjoin(published, published.c.id == Publication.revision_id)
+        .where(Position.id.in_(ids))
+    ).all()
+    latest: dict[int, dict[int, str]] = {}  # position -> partner -> its latest statement
+    for position_id, partner_id, text in connection.execute(
+        select(DifferStatement.position_id, DifferStatement.partner_id, DifferStatement.text)
+        .where(DifferStatement.position_id.in_(ids))
+        .order_by(DifferStatement.id)
+    ):
+        latest.setdefault(position_id, {})[partner_id] = text
+    standing: dict[int, list[str]] = {}  # the statements of a published, unreopened outcome
+    for position_id, text in connection.execute(
+        select(DifferOutcome.position_id, DifferStatement.text)
+        .join(
+            published_statements,
+            published_statements.c.outcome_id == DifferOutcome.id,
+        )
+        .join(DifferStatement, DifferStatement.id == published_statements.c.statement_id)
+        .where(DifferOutcome.position_id.in_(ids), DifferOutcome.reopened_at.is_(None))
+        .order_by(DifferStatement.id)
+    ):
+        standing.setdefault(position_id, []).append(text)
+    entries = []
+    for row in rows:
+        facts = dict(position_id=row.id, area_id=row.area_id, status=row.status)
+        statements = list(latest.get(row.id, {}).values())
+        body = core.position_text(row.body or "", statements)
+        day = day_of(row.updated_at) if row.updated_at else None
+        entries.append(
+            _entry(Kind.POSITION, row.id, Audience.MEMBERS, row.title, body, day=day, **facts)
+        )
+        if row.public and row.published_body is not None:
+            entries.append(
+                _entry(
+                    Kind.PUBLISHED, row.id, Audience.PUBLIC, row.published_title,
+                    row.published_body, day=day_of(row.published_at), **facts,
+                )
+            )  # fmt: skip
+        if row.id in standing:
+            title = row.published_title or row.title
+            entries.append(
+                _entry(
+                    Kind.DIFFER, row.id, Audience.PUBLIC, title, "\n\n".join(standing[row.id]),
+                    day=day, **facts,
+                )
+            )  # fmt: skip
+    return entries
+
+
+def _meeting_entries(connection: Connection, ids: list[int], day_of) -> list[dict]:
+    audiences: dict[int, list[tuple[str, str, str]]] = {}
+    for meeting_id, organisation, person, role in connection.execute(
+        select(Counterpart.meeting_id, Organisation.name, Counterpart.person, Counterpart.role)
+        .join(Organisation, Organisation.id == Counterpart.organisation_id)
+        .where(Counterpart.meeting_id.in_(ids))
+        .order_by(Counterpart.meeting_id, Counterpart.ordinal, Counterpart.id)
+    ):
+        audiences.setdefault(meeting_id, []).append((organisation, person, role))
+    return [
+        _entry(
+            Kind.MEETING,
+            m.id,
+            Audience.PUBLIC if m.public else Audience.MEMBERS,
+            m.title,
+            core.meeting_text(m.place, m.minutes, audiences.get(m.id, [])),
+            status=m.status,
+            day=day_of(m.starts_at),
+        )
+        for m in connection.execute(
+            select(
+                Meeting.id,
+                Meeting.title,
+                Meeting.place,
+                Meeting.minutes,
+                Meeting.public,
+                Meeting.status,
+                Meeting.starts_at,
+            ).where(Meeting.id.in_(ids))
+        )  # fmt: skip
+    ]
+
+
+def _appearance_entries(connection: Connection, ids: list[int], day_of) -> list[dict]:
+    return [
+        _entry(
+            Kind.APPEARANCE,
+            a.id,
+            Audience.MEMBERS,
+            a.title,
+            core.appearance_text(a.summary, a.follow_up),
+            partner_id=a.speaker_partner_id,
+            day=day_of(a.starts_at),
+        )
+        for a in connection.execute(
+            select(
+                Appearance.id,
+                Appearance.summary,
+                Appearance.follow_up,
+                Appearance.speaker_partner_id,
+                Meeting.title,
+                Meeting.starts_at,
+            )
+            .join(Meeting, Meeting.id == Appearance.meeting_id)
+            .where(Appearance.id.in_(ids))
+        )  # fmt: skip
+    ]

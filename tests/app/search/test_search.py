@@ -1,0 +1,175 @@
+"""Search finds what each searcher may see, ranked, with marked snippets; the index follows every
+change in its own transaction; typed syntax never reaches the database."""
+
+import pytest
+
+from app.extensions import db
+from app.search import indexing, queries
+from app.search.models import SearchEntry
+from positions import searching as core
+from positions.searching import Kind
+from tests.support.client import api_headers, error_of, login
+from tests.support.factories import (
+    make_area,
+    make_meeting,
+    make_position,
+    published_position,
+    revise,
+    speak,
+)
+from tests.support.queries import counting_queries
+
+
+def find(words: str, *, signed_in: bool = True, **filters) -> list[tuple[str, str]]:
+    found = queries.search(
+        db.session, core.parse(words), signed_in=signed_in, filters=core.Filters(**filters)
+    )
+    return [(hit.kind.value, hit.plain_title) for hit in found.hits]
+
+
+def test_a_draft_is_found_by_a_stemmed_word_and_by_the_start_of_one(alliance):
+    make_position(alliance.drafter, title="Bus routes", body="Keep rural buses running daily.")
+    assert find("bus running") == [("position", "Bus routes")]
+    assert find("rural bu") == [("position", "Bus routes")]  # the last word as a prefix
+    assert find("ferries") == []
+
+
+def test_the_snippet_marks_each_match_and_the_title_match_ranks_first(alliance):
+    make_position(alliance.drafter, title="Fair rents", body="A body about other things.")
+    make_position(alliance.drafter, title="Transport", body="Among much else, fair rents too.")
+    found = queries.search(db.session, core.parse("rents"), signed_in=True)
+    assert [h.plain_title for h in found.hits] == ["Fair rents", "Transport"]
+    second = found.hits[1]
+    pieces = core.highlighted(second.snippet)
+    assert pieces[:2] == [("Among much else, fair ", False), ("rents", True)]
+
+
+def test_signed_out_only_published_text_is_found_never_a_later_draft(alliance):
+    position = published_position(alliance, title="Fair rents", body="We ask for fair rents.")
+    make_position(alliance.drafter, title="Secret draft", body="Unpublished rents thinking.")
+    assert find("rents", signed_in=False) == [("published", "Fair rents")]
+    revise(alliance.drafter, position, "We ask for fair rents and a tenants' ombudsman.")
+    db.session.commit()
+    assert find("ombudsman", signed_in=False) == []  # the draft is not public
+    assert find("ombudsman") == [("position", "Fair rents")]
+
+
+def test_an_edit_replaces_the_words_in_the_same_transaction(alliance):
+    position = make_position(alliance.drafter, title="Libraries", body="Open on Sundays.")
+    revise(alliance.drafter, position, "Open every evening.")
+    assert find("sundays") == []  # no commit yet: the flush already moved the index
+    assert find("evening") == [("position", "Libraries")]
+    db.session.rollback()
+    assert find("libraries") == []  # rolled back with the position
+
+
+def test_meetings_are_found_by_their_audience_and_internal_ones_never_signed_out(alliance):
+    make_meeting(alliance.comms, title="Round table", audience=("Tenants Union",), public=False)
+    make_meeting(alliance.comms, title="Open hearing", audience=("Tenants Union",), public=True)
+    assert sorted(find("tenants union")) == [
+        ("meeting", "Open hearing"),
+        ("meeting", "Round table"),
+    ]
+    assert find("tenants union", signed_in=False) == []  # the public searches published texts
+
+
+def test_what_a_spokesperson_said_is_found(alliance):
+    meeting = make_meeting(alliance.comms, title="Select committee")
+    speak(alliance.comms, meeting, alliance.chiefs["harbourside"], summary="Argued for rent caps.")
+    assert find("caps") == [("appearance", "Select committee")]
+
+
+def test_filters_narrow_by_kind_area_and_day(alliance):
+    transport = make_area("Transport")
+    make_position(alliance.drafter, title="Buses", body="Rural services.", area=transport)
+    make_position(alliance.drafter, title="Homes", body="Rural housing.")
+    make_meeting(alliance.comms, title="Rural forum")
+    assert sorted(find("rural")) == [
+        ("meeting", "Rural forum"), ("position", "Buses"), ("position", "Homes")
+    ]  # fmt: skip
+    assert find("rural", kind=Kind.MEETING) == [("meeting", "Rural forum")]
+    assert find("rural", area="transport") == [("position", "Buses")]
+    today = db.session.execute(db.select(SearchEntry.day).limit(1)).scalar_one()
+    assert find("rural", date_to=today.replace(year=today.year - 1)) == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        *('"', "rents OR *", "NEAR(a b)", "rents)(", "title:rents", "-rents", "a & b | !c"),
+        *("x'y", "*", "²", "rents ²", "__", "a_b", "١٢", "ⅷ", "the", "the and of", "é"),
+    ],
+)
+def test_search_syntax_typed_by_anyone_is_only_words(alliance, typed):
+    make_position(alliance.drafter, title="Fair rents", body="We ask for fair rents.")
+    found = queries.search(db.session, core.parse(typed), signed_in=True)  # never an error
+    assert all(hit.plain_title == "Fair rents" for hit in found.hits)
+
+
+def test_a_search_takes_the_same_statements_however_many_things_match(alliance):
+    def statements() -> int:
+        with counting_queries() as seen:
+            queries.search(db.session, core.parse("rents"), signed_in=True)
+        return len(seen)
+
+    make_position(alliance.drafter, title="Rents 0", body="rents")
+    few = statements()
+    for n in range(1, 25):
+        make_position(alliance.drafter, title=f"Rents {n}", body="rents")
+    assert statements() == few
+
+
+def test_rebuilding_writes_the_entries_the_changes_wrote(alliance):
+    published_position(alliance, title="Fair rents", body="We ask for fair rents.")
+    make_meeting(alliance.comms, title="Round table")
+
+    def entries():
+        rows = db.session.execute(db.select(SearchEntry)).scalars()
+        return sorted((e.kind, e.object_id, e.audience, e.title, e.body, e.day) for e in rows)
+
+    before = entries()
+    written = indexing.rebuild(db.session.connection(), lambda moment: moment.date())
+    assert written == len(before) and entries() == before
+
+
+# ---- the pages and the API ------------------------------------------------------------------
+
+
+def test_the_search_page_marks_matches_and_links_each_hit(alliance, client):
+    position = make_position(alliance.drafter, title="Fair rents", body="Fair & stable rents.")
+    db.session.commit()
+    login(client, alliance.officers["moorland"])
+    page = client.get("/search?q=rents").get_data(as_text=True)
+    assert f'href="/positions/{position.id}"' in page
+    assert "<mark>rents</mark>" in page and "Fair &amp; stable" in page  # escaped, then marked
+
+
+def test_a_bad_filter_answers_400_with_the_words_kept(alliance, client):
+    login(client, alliance.drafter)
+    answer = client.get("/search?q=rents&date_from=2026-13-01")
+    assert answer.status_code == 400
+    page = answer.get_data(as_text=True)
+    assert "Give the day as YYYY-MM-DD" in page and 'value="rents"' in page
+
+
+def test_the_public_search_needs_no_sign_in_and_links_the_public_page(alliance, client):
+    position = published_position(alliance, title="Fair rents", body="We ask for fair rents.")
+    page = client.get("/public/search?q=fair+rents").get_data(as_text=True)
+    assert f'href="/public/{position.slug}"' in page
+
+
+def test_the_api_answers_plain_snippets_with_their_highlights(alliance, client):
+    make_position(alliance.drafter, title="Fair rents", body="We ask for fair rents.")
+    answer = client.get("/api/v1/search?q=rent", headers=api_headers(alliance.comms))
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert body["query"] == ["rent"] and body["more"] is False
+    [hit] = body["hits"]
+    assert hit["kind"] == "position" and hit["snippet"].startswith("We ask for fair rents")
+    assert hit["highlights"] == ["rents"] and hit["url"].endswith(f"/positions/{hit['id']}")
+    error_of(
+        client.get("/api/v1/search?q=rent&kind=nonsense", headers=api_headers(alliance.comms)), 400
+    )
+    assert client.get("/api/v1/search?q=rent").status_code == 401
+    public = client.get("/api/v1/published/search?q=rent")
+    assert public.status_code == 200 and public.get_json()["hits"] == []

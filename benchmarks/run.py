@@ -72,6 +72,9 @@ class Database:
             "CONCORD_INSTANCE": str(self.folder),
             "SECRET_KEY": SECRET_KEY,
             "FLASK_APP": "wsgi",
+            # The bench signs in as a chief officer many times a minute; a TOTP code is good for
+            # one sign-in per 30 s. The second factor costs nothing on a page once signed in.
+            "REQUIRE_SECOND_FACTOR": "0",
         }
         self.server_url = server_url
         if server_url:
@@ -139,7 +142,12 @@ def build_app(database: Database):
     from app import create_app
     from config import Config
 
-    return create_app(Config, SQLALCHEMY_DATABASE_URI=database.url, WTF_CSRF_ENABLED=False)
+    return create_app(
+        Config,
+        SQLALCHEMY_DATABASE_URI=database.url,
+        WTF_CSRF_ENABLED=False,
+        REQUIRE_SECOND_FACTOR=False,  # as for gunicorn (Database.env)
+    )
 
 
 def pick_targets(app) -> dict:

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.alliance.models import Partner
+from app.alliance.models import Partner, PolicyArea
 from app.alliance.settings import clock_of, settings_of
 from app.divergence.models import DifferOutcome
 from app.divergence.services.differ import active_outcome
@@ -19,15 +19,23 @@ from positions import consensus as core
 from positions.divergence import review_due
 
 
-def published_positions(session: Session, page: int = 1, per_page: int = 50) -> Page[Position]:
-    """Positions whose published text is public, newest publication first."""
+def published_positions(
+    session: Session, page: int = 1, per_page: int = 50, *, by_area: bool = False
+) -> Page[Position]:
+    """Positions whose published text is public, newest publication first (by area first, in
+    the areas' alphabetical order, for the public index)."""
     ids = (
         select(Position.id)
         .join(Publication, Position.publication_id == Publication.id)
         .where(Position.publicly_visible)
-        .order_by(Publication.published_at.desc(), Publication.id.desc())
     )
-    load = rows_by_id(session, select(Position).options(joinedload(Position.publication)))
+    if by_area:
+        ids = ids.join(PolicyArea, PolicyArea.id == Position.area_id).order_by(PolicyArea.name)
+    ids = ids.order_by(Publication.published_at.desc(), Publication.id.desc())
+    load = rows_by_id(
+        session,
+        select(Position).options(joinedload(Position.publication), joinedload(Position.area)),
+    )
     return paginate(session, ids, load, page=page, per_page=per_page)
 
 

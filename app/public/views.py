@@ -16,7 +16,7 @@ bp = Blueprint("public", __name__, url_prefix="/public", template_folder="templa
 @bp.get("/")
 def index():
     page = queries.published_positions(
-        db.session, page=request.args.get("page", 1, type=bounded_int)
+        db.session, page=request.args.get("page", 1, type=bounded_int), by_area=True
     )
     return render_template(
         "public/index.html",

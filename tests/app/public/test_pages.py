@@ -4,7 +4,14 @@ import re
 
 from app.alliance.models import Partner
 from tests.support.client import XSS_BODY, assert_inert, body_of
-from tests.support.factories import approve, make_position, publish, published_position, revise
+from tests.support.factories import (
+    approve,
+    make_area,
+    make_position,
+    publish,
+    published_position,
+    revise,
+)
 from tests.support.world import Alliance
 
 
@@ -129,3 +136,15 @@ def test_a_partner_renamed_shows_on_a_public_page_seen_before(app, client, sessi
     session.commit()
     masthead = body_of(client.get(f"/public/{position.slug}")).split("alliance-partners", 1)[1]
     assert "Alderwood" in masthead.split("</p>", 1)[0]
+
+
+def test_the_public_index_groups_positions_by_area_alphabetically_with_a_search_box(
+    alliance, client
+):
+    transport = make_area("Transport")
+    published_position(alliance, title="Bus routes", body="Buses.", area=transport)
+    published_position(alliance, title="Fair rents", body="Rents.")  # Housing
+    page = client.get("/public/").get_data(as_text=True)
+    housing, buses = page.index(">Housing</h3>"), page.index(">Transport</h3>")
+    assert housing < page.index("Fair rents") < buses < page.index("Bus routes")
+    assert 'action="/public/search"' in page

@@ -62,6 +62,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.search import indexing as _search_indexing  # noqa: F401  (keeps the index current)
     from app.search.views import bp as search_bp
     from app.signatories.views import bp as signatories_bp
+    from app.wording.views import bp as wording_bp
 
     for blueprint in (
         auth_bp,
@@ -81,6 +82,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         metrics_bp,
         signatories_bp,
         search_bp,
+        wording_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies

@@ -65,6 +65,13 @@ def parse(typed: str | None) -> Query:
     return Query(tuple(unique[:MAX_TERMS]))
 
 
+def key_words(passage: str, most: int = 12) -> Query:
+    """A passage's longest distinct words, for finding the texts it may draw on: long words
+    say more about a passage than "the" or "and" do."""
+    unique = dict.fromkeys(w[:MAX_TERM_LENGTH] for w in _WORD.findall(passage.lower()) if w != "_")
+    return Query(tuple(sorted(unique, key=len, reverse=True)[:most]))
+
+
 @dataclass(frozen=True)
 class Filters:
     kind: Kind | None = None
@@ -111,6 +118,15 @@ def fts5_match(query: Query) -> str:
     (someone still typing "hous" finds "housing")."""
     *whole, last = query.terms
     return " AND ".join([*(f'"{w}"' for w in whole), f'"{last}" *'])
+
+
+def fts5_any(query: Query) -> str:
+    """An FTS5 MATCH expression for texts holding any of the words (ranked by how many)."""
+    return " OR ".join(f'"{w}"' for w in query.terms)
+
+
+def tsquery_any(query: Query) -> str:
+    return " | ".join(query.terms)
 
 
 def tsquery(query: Query) -> str:

@@ -35,3 +35,4 @@ from app.meetings import api as _meetings_api  # noqa: E402,F401
 from app.notifications import api as _notifications_api  # noqa: E402,F401
 from app.search import api as _search_api  # noqa: E402,F401
 from app.signatories import api as _signatories_api  # noqa: E402,F401
+from app.wording import api as _wording_api  # noqa: E402,F401

@@ -170,3 +170,28 @@ def search(
         for row in rows[:PAGE_SIZE]
     ]
     return Results(query, hits, page, more=len(rows) > PAGE_SIZE)
+
+
+def published_drawn_on(session: Session, query: core.Query, *, limit: int) -> list[int]:
+    """The positions whose published text holds the most of these words, best first: where a
+    passage may come from (the wording check compares it with each)."""
+    if not query:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        statement = f"""
+            SELECT e.object_id FROM search_entries AS e, to_tsquery('english', :match) AS query
+            WHERE ({PG_VECTOR}) @@ query AND e.kind = :kind
+            ORDER BY ts_rank({PG_VECTOR}, query) DESC, e.id LIMIT :limit
+        """
+        match = core.tsquery_any(query)
+    else:
+        statement = f"""
+            SELECT e.object_id FROM {FTS_TABLE} JOIN search_entries AS e ON e.id = {FTS_TABLE}.rowid
+            WHERE {FTS_TABLE} MATCH :match AND e.kind = :kind
+            ORDER BY bm25({FTS_TABLE}, 10.0, 1.0), e.id LIMIT :limit
+        """
+        match = core.fts5_any(query)
+    found = session.execute(
+        text(statement), {"match": match, "kind": Kind.PUBLISHED.value, "limit": limit}
+    )
+    return list(found.scalars())

@@ -114,6 +114,10 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "search.public": {"GET": EVERYONE},
     "api.search": {"GET": MEMBERS},
     "api.search_published": {"GET": EVERYONE},
+    # ---- the wording check: reads the published record only, so anyone signed in may --------
+    "wording.page": {"GET": MEMBERS},
+    "wording.check": {"POST": MEMBERS},
+    "api.wording_check": {"POST": MEMBERS},
     "static": {"GET": EVERYONE},
     # ---- the spokesperson log -----------------------------------------------------------------
     "meetings.index": {"GET": EVERYONE},  # signed out: public meetings only

@@ -576,6 +576,10 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("public.feed", "GET"): lambda: Case("GET", "/public/feed.atom"),
         ("search.page", "GET"): lambda: Case("GET", "/search?q=rents"),
         ("search.public", "GET"): lambda: Case("GET", "/public/search?q=rents"),
+        ("wording.page", "GET"): lambda: Case("GET", "/wording"),
+        ("wording.check", "POST"): lambda: Case(
+            "POST", "/wording", {"text": "We ask for fair rents in every town."}
+        ),
         ("static", "GET"): lambda: Case("GET", "/static/concord.css"),
         # the spokesperson log
         ("meetings.index", "GET"): lambda: Case("GET", "/meetings/?when=past"),
@@ -647,6 +651,9 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("api.published", "GET"): lambda: Case("GET", f"{api}/published"),
         ("api.search", "GET"): lambda: Case("GET", f"{api}/search?q=rents"),
         ("api.search_published", "GET"): lambda: Case("GET", f"{api}/published/search?q=rents"),
+        ("api.wording_check", "POST"): lambda: Case(
+            "POST", f"{api}/wording-check", json={"text": "We ask for fair rents in every town."}
+        ),
         ("api.partners", "GET"): lambda: Case("GET", f"{api}/partners"),
         ("api.create_partner", "POST"): lambda: Case(
             "POST",

@@ -19,6 +19,9 @@ from multiprocessing.connection import Connection
 from positions.refusals import Invalid
 
 RENDER_SECONDS = 1.5  # about 25 times what an ordinary text at the size limit takes
+# Starting a worker is not rendering: on a busy machine (sixteen people saving at once) a new
+# worker can take longer than RENDER_SECONDS to be ready, and that must not refuse their text.
+START_SECONDS = 30
 _IDLE_WORKERS = 2  # kept warm per app process; more are started when several render at once
 
 TOO_COMPLEX = (
@@ -32,6 +35,7 @@ def _serve(conn: Connection) -> None:
     """The worker loop: a text in, ("ok", html) or ("error", reason) out, till the pipe closes."""
     from positions.rendering import render_markdown
 
+    conn.send(("ready", None))  # the deadline starts once the worker can render
     while True:
         try:
             text = conn.recv()
@@ -49,6 +53,9 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
+        if not self.conn.poll(START_SECONDS) or self.conn.recv()[0] != "ready":
+            self.stop()
+            raise RuntimeError("a Markdown worker did not start")
 
     def stop(self) -> None:
         self.process.kill()

@@ -14,9 +14,12 @@ def test_public_record_needs_no_sign_in(open_as):
     page = open_as()
     page.goto("/public/")
     expect(page).to_have_title("Published positions · The Alliance")  # its face, not the tool
-    expect(page.locator(".published-list")).to_contain_text(
+    # Grouped by policy area, areas in alphabetical order.
+    expect(page.locator(".published-list").first).to_contain_text(
         "Community asset transfer: a fair process"
     )
+    areas = page.locator("h3.area-heading").all_inner_texts()
+    assert len(areas) >= 2 and areas == sorted(areas)
     # Times are in the alliance's zone, and the zone is named.
     expect(page.locator(".published-list .item-meta").first).to_contain_text("Published")
     expect(page.locator("footer")).to_contain_text("Europe/London")

@@ -3,7 +3,9 @@
 Both carry what the public page carries, in the same order: the alliance and every partner with
 equal billing, the agreed text, who signed for each partner and when, the revision, the
 publication date, the content hash and the address of the public page, so a copy can always be
-checked against the record.
+checked against the record. An agree-to-differ outcome has no agreed text: its document holds
+each partner's statement under the partner's name, in alphabetical order, with who confirmed
+the outcome for each partner and the hash of the statements.
 """
 
 import io
@@ -48,10 +50,38 @@ class AgreedText:
         return f"{self.title[:60].strip() or 'position'} (version {self.revision})"
 
 
-def as_pdf(text: AgreedText) -> bytes:
+@dataclass(frozen=True)
+class Statement:
+    partner: str
+    html: str  # sanitised when the statement was saved
+
+
+@dataclass(frozen=True)
+class DifferText:
+    """Everything a document of an agree-to-differ outcome holds."""
+
+    alliance: str
+    partners: list[str]  # alphabetical: equal billing
+    title: str
+    area: str
+    published_on: str
+    statements_hash: str
+    statements: list[Statement]  # in the partners' alphabetical order
+    signatures: list[Signature]  # who confirmed the outcome for each partner
+    public_url: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.title[:60].strip() or 'position'} (agreed to differ)"
+
+
+def as_pdf(text: AgreedText | DifferText) -> bytes:
     from weasyprint import HTML  # loads Pango: only when a PDF is asked for
 
-    html = render_template("public/document.html", text=text)
+    template = (
+        "public/document_differ.html" if isinstance(text, DifferText) else "public/document.html"
+    )
+    html = render_template(template, text=text)
     return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
 
 
@@ -61,7 +91,27 @@ def _fetch_nothing(url: str, *args, **kwargs):
     raise ValueError(f"not fetched: {url[:80]}")
 
 
-def as_word(text: AgreedText) -> bytes:
+def _signature_table(document, signatures: list[Signature]) -> None:
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    labels = ("Partner", "Signed by", "Capacity", "When")
+    for cell, label in zip(table.rows[0].cells, labels, strict=True):
+        cell.text = label
+    for s in signatures:
+        values = (s.partner, s.person, s.capacity, s.at)
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+
+
+def _saved(document) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def as_word(text: AgreedText | DifferText) -> bytes:
+    if isinstance(text, DifferText):
+        return _differ_as_word(text)
     document = Document()
     document.core_properties.title = text.title
     document.core_properties.author = text.alliance
@@ -79,21 +129,34 @@ def as_word(text: AgreedText) -> bytes:
     )
     _WordWriter(document).feed(text.body_html)
     document.add_heading("Approved by every partner", level=1)
-    table = document.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    labels = ("Partner", "Signed by", "Capacity", "When")
-    for cell, label in zip(table.rows[0].cells, labels, strict=True):
-        cell.text = label
-    for s in text.signatures:
-        values = (s.partner, s.person, s.capacity, s.at)
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = value
+    _signature_table(document, text.signatures)
     document.add_paragraph("Content hash (SHA-256 of the normalised title and text): ")
     document.paragraphs[-1].add_run(text.content_hash).font.name = "Courier New"
     document.add_paragraph(f"The public record: {text.public_url}")
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return _saved(document)
+
+
+def _differ_as_word(text: DifferText) -> bytes:
+    document = Document()
+    document.core_properties.title = text.title
+    document.core_properties.author = text.alliance
+    document.add_paragraph(f"{text.alliance} · {text.area}", style="Subtitle")
+    document.add_heading(text.title, level=0)
+    document.add_paragraph("Partners: " + ", ".join(text.partners))
+    document.add_paragraph(
+        "The partners agree to differ: there is no alliance position on this subject. Each "
+        f"partner's own view follows, under its own name, as confirmed by every partner on "
+        f"{text.published_on}."
+    ).runs[0].bold = True
+    for statement in text.statements:
+        document.add_heading(statement.partner, level=1)
+        _WordWriter(document).feed(statement.html)
+    document.add_heading("Confirmed by every partner", level=1)
+    _signature_table(document, text.signatures)
+    document.add_paragraph("Statements hash (SHA-256 of every partner's statement): ")
+    document.paragraphs[-1].add_run(text.statements_hash).font.name = "Courier New"
+    document.add_paragraph(f"The public record: {text.public_url}")
+    return _saved(document)
 
 
 class _WordWriter(HTMLParser):

@@ -8,12 +8,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.alliance.models import Partner, PolicyArea
 from app.alliance.settings import clock_of, settings_of
-from app.divergence.models import DifferOutcome
+from app.divergence.models import DifferConfirmation, DifferOutcome
 from app.divergence.services.differ import active_outcome
 from app.drafting.models import Dissent, Position, Publication
 from app.drafting.services.consensus import all_partners
 from app.drafting.services.governance import standing_dissents
-from app.public.documents import AgreedText, Signature
+from app.public.documents import AgreedText, DifferText, Signature, Statement
 from app.web.pagination import Page, paginate, rows_by_id
 from positions import consensus as core
 from positions.divergence import review_due
@@ -155,19 +155,50 @@ def latest_checkpoint(session: Session):
     ).scalar_one_or_none()
 
 
-def agreed_text(session: Session, record: PublicRecord, public_url: str) -> AgreedText | None:
-    """A published position as a document holds it; None for an agree-to-differ outcome."""
-    publication = record.publication
-    if publication is None or record.differ is not None:
-        return None
+def document_of(
+    session: Session, record: PublicRecord, public_url: str
+) -> AgreedText | DifferText | None:
+    """What a document of the public record holds: the agreed text, or each partner's
+    statement of an agree-to-differ outcome; None when there is neither."""
     clock = clock_of(session)
     when = "%-d %B %Y"
+
+    def signature(partner: str, person: str, at) -> Signature:
+        moment = clock.local(at).strftime(f"{when}, %H:%M %Z")
+        return Signature(partner, person, f"Chief officer of {partner}", moment)
+
+    if record.differ is not None:
+        outcome = record.differ
+        confirmed = {}
+        for c in session.execute(
+            select(DifferConfirmation)
+            .where(
+                DifferConfirmation.position_id == record.position.id,
+                DifferConfirmation.statements_hash == outcome.statements_hash,
+            )
+            .order_by(DifferConfirmation.id)
+        ).scalars():
+            confirmed[c.partner.name] = signature(c.partner.name, c.user.name, c.created_at)
+        statements = [Statement(s.partner.name, s.text_html) for s in outcome.statements_in_order]
+        return DifferText(
+            alliance=settings_of(session).name,
+            partners=[s.partner for s in statements],
+            title=record.position.public_title,
+            area=record.position.area.name,
+            published_on=clock.local(outcome.published_at).strftime(when),
+            statements_hash=outcome.statements_hash,
+            statements=statements,
+            signatures=[confirmed[name] for name in sorted(confirmed, key=str.casefold)],
+            public_url=public_url,
+        )
+    publication = record.publication
+    if publication is None:
+        return None
     revision = publication.revision
     signatures = [
-        Signature(s.partner.name, s.user.name, f"Chief officer of {s.partner.name}",
-                  clock.local(s.created_at).strftime(f"{when}, %H:%M %Z"))
+        signature(s.partner.name, s.user.name, s.created_at)
         for s in publication.signatories_in_order
-    ]  # fmt: skip
+    ]
     withdrawn_at = record.position.withdrawn_at if record.withdrawn else None
     return AgreedText(
         alliance=settings_of(session).name,

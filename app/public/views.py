@@ -69,7 +69,8 @@ FORMATS = {"pdf": (documents.as_pdf, documents.PDF), "docx": (documents.as_word,
 
 @bp.get("/<slug>/document.<any(pdf, docx):kind>")
 def document(slug: str, kind: str):
-    """The published text as PDF or Word: made once per published version, then kept."""
+    """The published text (or an agree-to-differ outcome's statements) as PDF or Word: made
+    once per published version, then kept."""
     version = queries.public_version(db.session, slug)
     if version is None:
         abort(404)
@@ -79,9 +80,9 @@ def document(slug: str, kind: str):
     def render() -> bytes:
         record = queries.public_record(db.session, slug)
         url = url_for("public.position", slug=slug, _external=True)
-        text = queries.agreed_text(db.session, record, url) if record else None
+        text = queries.document_of(db.session, record, url) if record else None
         if text is None:
-            abort(404)  # an agree-to-differ outcome has no single agreed text to download
+            abort(404)
         return make(text)
 
     answer = conditional(

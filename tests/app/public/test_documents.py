@@ -187,3 +187,41 @@ def test_the_public_pages_link_the_feed_and_the_downloads(client, agreed):
     page = body_of(client.get(f"/public/{agreed.slug}"))
     assert f"/public/{agreed.slug}/document.pdf" in page
     assert f"/public/{agreed.slug}/document.docx" in page
+
+
+@pytest.fixture
+def differing(alliance):
+    from app.divergence.services import differ
+
+    position = make_position(alliance.drafter, title="Rent caps", body="Draft.")
+    for slug, officer in alliance.officers.items():
+        differ.write_statement(
+            db.session, officer, position.id, text=f"**{slug}** says its own view."
+        )
+    for chief in alliance.chiefs.values():
+        differ.confirm(db.session, chief, position.id)
+    db.session.commit()
+    return position
+
+
+def test_an_agree_to_differ_outcome_downloads_as_each_partners_statement(
+    alliance, client, differing
+):
+    from app.divergence.models import DifferOutcome
+
+    outcome = db.session.execute(db.select(DifferOutcome)).scalar_one()
+    page = body_of(client.get(f"/public/{differing.slug}"))
+    assert f"/public/{differing.slug}/document.pdf" in page
+    document = word_of(client, differing)
+    texts = [p.text for p in document.paragraphs]
+    assert "Rent caps" in texts and any("agree to differ" in t for t in texts)
+    names = [p.name for p in alliance.partners]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[: len(names)] == sorted(names, key=str.casefold)  # equal billing
+    assert any(t.endswith(outcome.statements_hash) for t in texts)
+    confirmed = [[c.text for c in row.cells] for row in document.tables[0].rows[1:]]
+    assert [row[0] for row in confirmed] == sorted(names, key=str.casefold)
+    assert {row[1] for row in confirmed} == {c.name for c in alliance.chiefs.values()}
+    text = pdf_text_of(client, differing)
+    assert "agree to differ" in text and "harbourside says its own view" in text
+    assert outcome.statements_hash[:16] in text.replace("\n", "")

@@ -31,6 +31,7 @@ from app.meetings.queries import exports as export
 from app.meetings.queries import log
 from app.meetings.services import appearances, feeds, mandates
 from app.meetings.services import meetings as meeting_service
+from app.public.documents import pdf_of
 from app.web.caching import never_stored
 from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int, row_id, search_text
@@ -199,12 +200,26 @@ def edit(meeting_id: int):
 @bp.get("/<int:meeting_id>/briefing")
 @login_required
 def briefing(meeting_id: int):
-    return render_template(
-        "meetings/briefing.html",
+    return render_template("meetings/briefing.html", **_briefing_of(meeting_id))
+
+
+def _briefing_of(meeting_id: int) -> dict:
+    return dict(
         briefing=log.briefing(db.session, current_user, meeting_id),
         now_text=clock_of(db.session).local(utcnow()).strftime("%-d %b %Y, %H:%M %Z"),
         **_labels(),
     )
+
+
+@bp.get("/<int:meeting_id>/briefing.pdf")
+@login_required
+def briefing_pdf(meeting_id: int):
+    """The briefing pack as PDF, to print or take along: what the page shows, as of now."""
+    pdf = pdf_of(render_template("meetings/briefing_pdf.html", **_briefing_of(meeting_id)))
+    answer = Response(pdf, mimetype="application/pdf")
+    answer.headers["Content-Disposition"] = f'attachment; filename="briefing-{meeting_id}.pdf"'
+    answer.headers["Cache-Control"] = "private, no-store"
+    return answer
 
 
 # ---- appearances -----------------------------------------------------------------------------

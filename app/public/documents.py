@@ -76,12 +76,16 @@ class DifferText:
 
 
 def as_pdf(text: AgreedText | DifferText) -> bytes:
-    from weasyprint import HTML  # loads Pango: only when a PDF is asked for
-
     template = (
         "public/document_differ.html" if isinstance(text, DifferText) else "public/document.html"
     )
-    html = render_template(template, text=text)
+    return pdf_of(render_template(template, text=text))
+
+
+def pdf_of(html: str) -> bytes:
+    """A self-contained HTML page (its style inline) as PDF."""
+    from weasyprint import HTML  # loads Pango: only when a PDF is asked for
+
     return HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
 
 

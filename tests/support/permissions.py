@@ -125,6 +125,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "meetings.new": {"GET": MANAGERS, "POST": MANAGERS},
     "meetings.edit": {"GET": MANAGERS, "POST": MANAGERS},
     "meetings.briefing": {"GET": MEMBERS},
+    "meetings.briefing_pdf": {"GET": MEMBERS},
     "meetings.new_appearance": {"GET": MEMBERS, "POST": SPEAKER},
     "meetings.edit_appearance": {"GET": SPEAKER, "POST": SPEAKER},
     "meetings.log_index": {"GET": EVERYONE},  # signed out: public entries only

@@ -593,6 +593,7 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
             "POST", f"/meetings/{m}/edit", form=meeting_form(f"Briefing {SECRET}")
         ),
         ("meetings.briefing", "GET"): lambda: Case("GET", f"/meetings/{m}/briefing"),
+        ("meetings.briefing_pdf", "GET"): lambda: Case("GET", f"/meetings/{m}/briefing.pdf"),
         ("meetings.new_appearance", "GET"): lambda: Case("GET", f"/meetings/{m}/appearances/new"),
         ("meetings.new_appearance", "POST"): lambda: Case(
             "POST",

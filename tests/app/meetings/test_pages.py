@@ -357,6 +357,27 @@ def test_the_briefing_lists_the_line_the_differences_and_the_mandates(client, al
     assert alliance.chiefs["harbourside"].name in page  # holds the housing mandate
 
 
+def test_the_briefing_pack_downloads_as_a_pdf_with_what_the_page_shows(client, alliance, scene):
+    import io
+
+    import pypdf
+
+    login(client, alliance.comms)
+    meeting = make_meeting(
+        alliance.comms, title="Briefed", areas=[alliance.area], starts_at=minutes_from_now(600)
+    )
+    assert f"/meetings/{meeting.id}/briefing.pdf" in text(
+        client.get(f"/meetings/{meeting.id}/briefing")
+    )
+    answer = client.get(f"/meetings/{meeting.id}/briefing.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    assert "no-store" in answer.headers["Cache-Control"]  # internal: never kept by a cache
+    reader = pypdf.PdfReader(io.BytesIO(answer.data))
+    pdf = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Briefed" in pdf and "Fair rents for all" in pdf and "published revision 1" in pdf
+    assert "Secret draft on rents" in pdf and alliance.chiefs["harbourside"].name in pdf
+
+
 def test_aliases_are_added_on_the_audience_page(client, alliance, scene):
     login(client, alliance.comms)
     org_id = scene["internal"].counterparts[0].organisation_id

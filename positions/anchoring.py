@@ -24,7 +24,7 @@ from enum import StrEnum
 from diff_match_patch import diff_match_patch
 
 from positions.refusals import Conflict, Forbidden, Invalid
-from positions.roles import Actor, Role
+from positions.roles import Actor, can_discuss, can_read_note
 
 CONTEXT_CHARS = 32  # text kept before and after a quote, to tell repeated passages apart
 MAX_QUOTE_CHARS = 5_000
@@ -383,17 +383,12 @@ def may_see(actor: Actor, thread: ThreadFacts) -> bool:
     (not the alliance team, not comms or admins outside the partner, not other partners)."""
     if thread.visibility is Visibility.ALLIANCE:
         return True
-    return actor.partner_id is not None and actor.partner_id == thread.partner_id
-
-
-def can_comment(actor: Actor) -> bool:
-    """Everyone who works on positions or speaks about them takes part in the discussion."""
-    return actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER, Role.COMMS, Role.ADMIN)
+    return can_read_note(actor, thread.partner_id)
 
 
 def check_start(actor: Actor, visibility: Visibility, open_for_work: bool) -> int | None:
     """May this person start a thread; returns the partner whose note it is (or None)."""
-    if not can_comment(actor):
+    if not can_discuss(actor):
         raise Forbidden("Your roles do not include discussing positions.", "not_commenter")
     if not open_for_work:
         raise Conflict(
@@ -426,7 +421,7 @@ def check_resolve(actor: Actor, thread: ThreadFacts, resolve: bool, open_for_wor
 def _check_take_part(actor: Actor, thread: ThreadFacts, open_for_work: bool) -> None:
     if not may_see(actor, thread):
         raise Forbidden("There is no such thread for you.", "not_visible")
-    if not can_comment(actor):
+    if not can_discuss(actor):
         raise Forbidden("Your roles do not include discussing positions.", "not_commenter")
     if not open_for_work:
         raise Conflict(

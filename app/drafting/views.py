@@ -6,6 +6,7 @@ from markupsafe import escape
 from wtforms import SelectChoice
 
 from app.alliance.settings import clock_of
+from app.discussion.queries import discussion_of, may_edit, paragraph_html
 from app.divergence.forms import (
     ConfirmForm,
     ReasonForm,
@@ -32,6 +33,7 @@ from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int
 from app.web.rendering import render_bounded
 from positions import consensus as core
+from positions import roles
 from positions.divergence import VIEW_LABELS
 from positions.refusals import Conflict, Forbidden, Invalid, TooLarge
 
@@ -128,9 +130,17 @@ def render_position_page(page, signoff_form: SignOffForm | None = None, status: 
     revision = page.consensus.revision.number
     published = page.position.published_revision
     held = next((c.stance for c in page.stances if c.partner.id == current_user.partner_id), None)
+    current = page.position.current_revision
+    now = clock_of(db.session).now()
     return render_template(
         "drafting/show.html",
         page=page,
+        discussion=discussion_of(db.session, current_user, current),
+        paragraph_html=paragraph_html(current.id, current.body),
+        discussion_open=core.open_for_work(core.PositionStatus(page.position.status)),
+        may_take_part=roles.can_discuss(current_user.actor),
+        discussion_may_edit=lambda comment: may_edit(current_user, comment, now),
+        thread_form=typed.pop("thread_form", None),
         position=page.position,
         signoff_form=signoff_form or SignOffForm(revision=revision),
         publish_form=PublishForm(revision=revision),

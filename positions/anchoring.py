@@ -32,6 +32,7 @@ MAX_COMMENT_CHARS = 5_000
 EDIT_WINDOW = timedelta(minutes=15)  # one's own comment may be corrected for this long
 # A passage still "reads like" its quote when at most this share of its characters changed.
 MAX_CHANGED_SHARE = 0.4
+MAX_REWORDED_SHARE = 0.6  # the same, where the edit left the passage's context in place
 FUZZY_PATTERN_CHARS = 32  # bitap's pattern: the quote's head and tail, matched separately
 FUZZY_MIN_CHARS = 12  # a shorter quote is only ever found exactly
 FUZZY_WINDOW_CHARS = 3_000  # searched either side of where the passage was (bounded work)
@@ -231,6 +232,26 @@ class Carry:
     def loosely(self, offset: int) -> int:
         return self.dmp.diff_xIndex(self.semantic, offset)
 
+    def loose_end(self, offset: int) -> int:
+        """Where a passage ending at `offset` ends now: if its last words were replaced, after
+        the words that replaced them ("two pounds" reworded as "one pound fifty")."""
+        old = new = 0
+        for i, (op, text) in enumerate(self.semantic):
+            if op == 1:
+                new += len(text)
+                continue
+            if old + len(text) >= offset:
+                if op == 0:
+                    return new + offset - old
+                for later_op, later in self.semantic[i + 1 :]:
+                    if later_op != 1:
+                        break
+                    new += len(later)
+                return new
+            old += len(text)
+            new += len(text) if op == 0 else 0
+        return new
+
 
 def reanchor(
     anchor: Anchor, old_body: str, new_body: str, *, carry: Carry | None = None
@@ -252,8 +273,11 @@ def reanchor(
         if len(hits) == 1 or _context_score(new_body, best, len(quote), anchor) > 0:
             return anchor_at(new_body, best, best + len(quote))
     # 3. Reworded where it stood: the carried passage still reads like the quote.
-    start, end = carry.loosely(anchor.start), carry.loosely(anchor.end)
-    if start < end and _reads_like(carry.dmp, quote, new_body[start:end]):
+    # Where its context still stands either side, a deeper rewording is the same clause.
+    start, end = carry.loosely(anchor.start), carry.loose_end(anchor.end)
+    held = _context_score(new_body, start, end - start, anchor) > 0
+    share = MAX_REWORDED_SHARE if held else MAX_CHANGED_SHARE
+    if start < end and _reads_like(carry.dmp, quote, new_body[start:end], share):
         return anchor_at(new_body, start, end)
     # 4. Fuzzy, near where it was (a few letters alike say nothing: a short quote is exact).
     found = _fuzzy(carry.dmp, new_body, quote, start) if len(quote) >= FUZZY_MIN_CHARS else None
@@ -326,11 +350,13 @@ def _best_hit(body: str, hits: list[int], length: int, prefix: str, suffix: str,
     return max(hits, key=lambda at: (_context_score(body, at, length, probe), -abs(at - near)))
 
 
-def _reads_like(dmp: diff_match_patch, quote: str, text: str) -> bool:
-    if not text.strip() or abs(len(text) - len(quote)) > MAX_CHANGED_SHARE * len(quote):
+def _reads_like(
+    dmp: diff_match_patch, quote: str, text: str, share: float = MAX_CHANGED_SHARE
+) -> bool:
+    if not text.strip() or abs(len(text) - len(quote)) > share * len(quote):
         return False
     changed = dmp.diff_levenshtein(dmp.diff_main(quote, text, False))
-    return changed <= MAX_CHANGED_SHARE * len(quote)
+    return changed <= share * len(quote)
 
 
 def _fuzzy(dmp: diff_match_patch, body: str, quote: str, near: int) -> tuple[int, int] | None:
@@ -352,6 +378,10 @@ def _fuzzy(dmp: diff_match_patch, body: str, quote: str, near: int) -> tuple[int
             return None
         stop = tail_at + len(tail)
     stop = min(stop, len(window))
+    while stop > at and window[stop - 1].isspace():  # no dangling space at either end
+        stop -= 1
+    while at < stop and window[at].isspace():
+        at += 1
     if not _reads_like(dmp, quote, window[at:stop]):
         return None
     return low + at, low + stop

@@ -84,6 +84,14 @@ def test_a_reworded_passage_follows_the_words():
     assert new[moved.start : moved.end] == "cap all single fares at 2 pounds"
 
 
+def test_a_deeper_rewording_in_place_follows_while_its_context_stands():
+    body = "Single fares are capped at two pounds on every rural route."
+    anchor = a.locate(body, "capped at two pounds")
+    new = "Intro.\n\n" + body.replace("two pounds", "one pound fifty")
+    moved = a.reanchor(anchor, body, new)
+    assert isinstance(moved, Anchor) and moved.quote == "capped at one pound fifty"
+
+
 def test_a_moved_paragraph_is_found_where_it_went():
     anchor = a.paragraph_anchor(CLAUSES, 4)
     paragraphs = CLAUSES.split("\n\n")

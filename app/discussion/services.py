@@ -211,6 +211,8 @@ def set_resolved(session: Session, user: User, thread_id: int, *, resolved: bool
     core.check_resolve(user.actor, thread.as_core(), resolved, _open(position))
     thread.resolved_at = clock_of(session).now() if resolved else None
     thread.resolved_by = user if resolved else None
+    if not resolved:
+        _catch_up(session, thread, position.current_revision)
     session.flush()
     audit.record(
         session,
@@ -221,6 +223,23 @@ def set_resolved(session: Session, user: User, thread_id: int, *, resolved: bool
         details=_thread_details(thread),
     )
     return thread
+
+
+def _catch_up(session: Session, thread: Thread, current: Revision) -> None:
+    """A reopened thread resolved before later edits follows the text to the current revision."""
+    if thread.outdated or thread.anchored_revision_id == current.id or not thread.quote:
+        if not thread.outdated:
+            thread.anchored_revision_id = current.id
+        return
+    old = session.get(Revision, thread.anchored_revision_id)
+    result = core.reanchor(
+        core.anchor_at(old.body, thread.start, thread.end), old.body, current.body
+    )
+    if isinstance(result, core.Outdated):
+        thread.outdated_revision_id = current.id
+    else:
+        thread.start, thread.end = result.start, result.end
+        thread.anchored_revision_id = current.id
 
 
 def comment_history(session: Session, user: User, comment_id: int) -> list[CommentEdit]:

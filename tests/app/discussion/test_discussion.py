@@ -284,3 +284,21 @@ def test_published_pages_never_show_the_discussion(alliance, client, session, po
     session.commit()
     public = body_of(client.get(f"/public/{position.slug}"))
     assert "Every village keeps its hall." in public and "Behind the scenes." not in public
+
+
+def test_a_thread_resolved_before_an_edit_follows_the_text_when_reopened(
+    alliance, session, position
+):
+    author, other, _ = people(alliance)
+    thread = services.start_thread(
+        db.session, author, position.id, body="Which budget?", quote="regional transport budget"
+    )
+    services.set_resolved(db.session, other, thread.id, resolved=True)
+    revise(author, position, "New first line.\n\n" + TEXT)
+    session.commit()
+    assert thread.anchored_revision_id != position.current_revision_id  # resolved: not carried
+    services.set_resolved(db.session, other, thread.id, resolved=False)
+    session.commit()
+    body = position.current_revision.body
+    assert thread.anchored_revision_id == position.current_revision_id
+    assert body[thread.start : thread.end] == "regional transport budget"

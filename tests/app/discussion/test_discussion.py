@@ -13,8 +13,7 @@ from app.discussion.models import Thread
 from app.extensions import db
 from app.notifications.models import Notification
 from positions.refusals import NotFound
-from tests.support.client import api_headers, api_post, body_of, error_of
-from tests.support.client import login as sign_in
+from tests.support.client import api_headers, api_post, body_of, error_of, login
 from tests.support.factories import approve, make_position, publish, revise
 
 TEXT = (
@@ -39,10 +38,10 @@ def position(alliance):
     return made
 
 
-def login(client, user):
+def switch_to(client, user):
     """Sign out whoever was signed in, then sign `user` in."""
     client.post("/logout")
-    sign_in(client, user)
+    login(client, user)
 
 
 def people(alliance):
@@ -55,7 +54,7 @@ def test_a_thread_on_a_paragraph_is_shown_beside_it_and_follows_the_text(
     alliance, client, session, position
 ):
     author, other, _ = people(alliance)
-    login(client, author)
+    switch_to(client, author)
     started = client.post(
         f"/discussion/positions/{position.id}/threads",
         data={"body": "Two pounds is too high.", "paragraph": "1", "visibility": "alliance"},
@@ -67,7 +66,7 @@ def test_a_thread_on_a_paragraph_is_shown_beside_it_and_follows_the_text(
     assert 'id="p-1"' in page and "Two pounds is too high." in page
     assert page.index('id="p-1"') < page.index(f'id="thread-{thread.id}"') < page.index('id="p-2"')
 
-    login(client, other)
+    switch_to(client, other)
     replied = client.post(f"/discussion/threads/{thread.id}/replies", data={"body": "Agreed."})
     assert replied.status_code == 302
     from app.discussion.models import Comment
@@ -114,7 +113,7 @@ def test_a_deleted_clause_leaves_an_outdated_thread_with_its_quote(alliance, ses
 
 def test_a_refused_thread_keeps_what_was_typed(alliance, client, position):
     author, _, _ = people(alliance)
-    login(client, author)
+    switch_to(client, author)
     refused = client.post(
         f"/discussion/positions/{position.id}/threads",
         data={"body": "My careful words", "quote": "not in the text at all"},
@@ -136,14 +135,14 @@ def test_ones_own_comment_is_edited_for_a_while_and_the_edits_kept(
     thread = services.start_thread(db.session, author, position.id, body="Frist", paragraph=0)
     session.commit()
     comment_id = thread_comments(thread)[0]
-    login(client, author)
+    switch_to(client, author)
     assert (
         client.post(f"/discussion/comments/{comment_id}/edit", data={"body": "First"}).status_code
         == 302
     )
     history = body_of(client.get(f"/discussion/comments/{comment_id}/history"))
     assert "Frist" in history and "First" in history
-    login(client, other)
+    switch_to(client, other)
     assert (
         client.post(
             f"/discussion/comments/{comment_id}/edit", data={"body": "Mine now"}
@@ -151,7 +150,7 @@ def test_ones_own_comment_is_edited_for_a_while_and_the_edits_kept(
         == 403
     )
     clock["at"] = NOW + timedelta(minutes=16)
-    login(client, author)
+    switch_to(client, author)
     late = client.post(f"/discussion/comments/{comment_id}/edit", data={"body": "Too late"})
     assert late.status_code == 409 and "Too late" in body_of(late)
 
@@ -180,7 +179,7 @@ def test_a_partners_note_never_reaches_another_partner_or_the_alliance_team(
     )
     session.commit()
     for outsider in (other_officer, other_chief, alliance.comms, alliance.admin):
-        login(client, outsider)
+        switch_to(client, outsider)
         page = body_of(client.get(f"/positions/{position.id}"))
         assert "we can live with it" not in page, outsider.email
         assert (
@@ -198,7 +197,7 @@ def test_a_partners_note_never_reaches_another_partner_or_the_alliance_team(
         for event in session.execute(select(AuditEvent)).scalars():
             assert "we can live with it" not in (event.details or "")
     colleague = alliance.chiefs[author.partner.slug]
-    login(client, colleague)
+    switch_to(client, colleague)
     assert "we can live with it" in body_of(client.get(f"/positions/{position.id}"))
     with pytest.raises(NotFound):
         services.reply(db.session, other_chief, note.id, body="Let me in")
@@ -233,7 +232,7 @@ def test_an_objection_starts_a_thread_its_authors_can_answer(alliance, client, s
     assert thread.signoff_id is not None and thread.quote == ""
     services.reply(db.session, author, thread.id, body="We have costed it: see annex.")
     session.commit()
-    login(client, other_chief)
+    switch_to(client, other_chief)
     page = body_of(client.get(f"/positions/{position.id}"))
     assert "The fare cap is unaffordable." in page and "We have costed it" in page
 

@@ -301,3 +301,17 @@ def test_a_thread_resolved_before_an_edit_follows_the_text_when_reopened(
     body = position.current_revision.body
     assert thread.anchored_revision_id == position.current_revision_id
     assert body[thread.start : thread.end] == "regional transport budget"
+
+
+def test_the_to_do_list_counts_the_open_threads_i_may_read(alliance, client, session, position):
+    author, _, other_chief = people(alliance)
+    from app.drafting.services import cycle
+
+    cycle.mark_ready(db.session, author, position.id)
+    services.start_thread(db.session, author, position.id, body="Open", paragraph=0)
+    services.start_thread(
+        db.session, author, position.id, body="Ours only", paragraph=1, visibility="partner"
+    )
+    session.commit()
+    switch_to(client, other_chief)
+    assert "1 open thread<" in body_of(client.get("/"))

@@ -232,9 +232,13 @@ def test_an_objection_starts_a_thread_its_authors_can_answer(alliance, client, s
     assert thread.signoff_id is not None and thread.quote == ""
     services.reply(db.session, author, thread.id, body="We have costed it: see annex.")
     session.commit()
+    revise(author, position, TEXT + "\n\nCosted in the annex.")
+    session.commit()
     switch_to(client, other_chief)
     page = body_of(client.get(f"/positions/{position.id}"))
     assert "The fare cap is unaffordable." in page and "We have costed it" in page
+    since = page[page.index('id="changes-since-objection"') :]
+    assert f'href="#thread-{thread.id}">the 1 answer to the objection' in since[:1200]
 
 
 def test_the_api_starts_lists_and_resolves_threads(alliance, client, session, position):

@@ -102,5 +102,13 @@ def may_edit(user: User, comment: Comment, now: datetime) -> bool:
 @lru_cache(maxsize=32)
 def paragraph_html(revision_id: int, body: str) -> tuple[str, ...]:
     """Each paragraph of a revision rendered (and sanitised) on its own, so threads sit beside
-    it. A revision never changes, so its paragraphs are rendered once per process."""
-    return tuple(render_markdown(body[b.start : b.end]) for b in core.blocks(body))
+    it. A revision never changes, so its paragraphs are rendered once per process.
+
+    The whole text passed the bounded renderer when it was saved, and a part costs no more than
+    the whole; should a paragraph still overflow the stack, the page shows the stored HTML
+    (empty here) with the threads listed after it.
+    """
+    try:
+        return tuple(render_markdown(body[b.start : b.end]) for b in core.blocks(body))
+    except RecursionError:
+        return ()

@@ -387,6 +387,26 @@ def _fuzzy(dmp: diff_match_patch, body: str, quote: str, near: int) -> tuple[int
     return low + at, low + stop
 
 
+def changed_spans(changes: Iterable[tuple[str, str]]) -> list[tuple[int, int]]:
+    """Where a diff ("equal", "insert", "delete" with their texts) changed the new text: each
+    insertion's span, and each deletion's point, in new-text offsets."""
+    spans, at = [], 0
+    for op, text in changes:
+        if op == "delete":
+            spans.append((at, at))
+        elif op == "insert":
+            spans.append((at, at + len(text)))
+            at += len(text)
+        else:
+            at += len(text)
+    return spans
+
+
+def on_changed_text(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """A passage body[start:end] touches a change: overlaps an insertion, or holds a deletion."""
+    return any((lo < end and start < hi) if lo < hi else (start < lo < end) for lo, hi in spans)
+
+
 # ---- who sees and does what --------------------------------------------------------------------
 
 

@@ -112,3 +112,27 @@ def paragraph_html(revision_id: int, body: str) -> tuple[str, ...]:
         return tuple(render_markdown(body[b.start : b.end]) for b in core.blocks(body))
     except RecursionError:
         return ()
+
+
+def threads_on_changes(session: Session, user: User, comparison) -> list[ThreadView]:
+    """On the compare page: the threads (this person may read) on passages the newer revision
+    changed, and those it left outdated. Threads follow the current text, so only a comparison
+    ending at the current revision (or at the one that outdated them) has them."""
+    newer = comparison.new
+    views = [
+        v
+        for v in threads_for(session, user, newer.position_id)
+        if v.thread.anchored_revision_id == newer.id or v.thread.outdated_revision_id == newer.id
+    ]
+    if not views or comparison.old.number >= newer.number:
+        return []
+    spans = core.changed_spans((c.op, c.text) for c in comparison.changes)
+    found = []
+    for view in views:
+        thread = view.thread
+        if thread.outdated_revision_id == newer.id:
+            found.append(view)
+        elif thread.quote and core.on_changed_text(thread.start, thread.end, spans):
+            view.passage = newer.body[thread.start : thread.end]
+            found.append(view)
+    return found

@@ -6,7 +6,7 @@ from markupsafe import escape
 from wtforms import SelectChoice
 
 from app.alliance.settings import clock_of
-from app.discussion.queries import discussion_of, may_edit, paragraph_html
+from app.discussion.queries import discussion_of, may_edit, paragraph_html, threads_on_changes
 from app.divergence.forms import (
     ConfirmForm,
     ReasonForm,
@@ -271,16 +271,22 @@ def compare_view(position_id: int):
     layout = "side" if request.args.get("view") == "side" else "inline"
     # Two revisions never change, so neither does their diff: the tag is known before diffing.
     older, newer = two_revisions(db.session, position_id, old, new)
-    etag = private_etag(older.id, newer.id, layout, current, position.title)
-    return conditional(
-        etag,
-        lambda: render_template(
-            "drafting/compare.html",
-            position=position,
-            comparison=comparison_of(older, newer),
-            layout=layout,
-            numbers=range(current, 0, -1),
-        ),
+    # The threads shown beside it move with the position's version (read with the position).
+    etag = private_etag(older.id, newer.id, layout, current, position.title, position.version)
+    return conditional(etag, lambda: _compare_page(position, older, newer, layout, current))
+
+
+def _compare_page(position, older, newer, layout: str, current: int) -> str:
+    comparison = comparison_of(older, newer)
+    return render_template(
+        "drafting/compare.html",
+        position=position,
+        comparison=comparison,
+        layout=layout,
+        numbers=range(current, 0, -1),
+        threads=threads_on_changes(db.session, current_user, comparison),
+        may_take_part=False,  # read here; answered on the position page
+        discussion_open=False,
     )
 
 

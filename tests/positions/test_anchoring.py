@@ -133,6 +133,19 @@ def test_a_long_revision_reanchors_every_thread_quickly():
     assert sum(isinstance(m, Anchor) for m in moved) == len(anchors)
 
 
+def test_threads_on_changed_text_are_told_from_the_rest():
+    changes = [
+        ("equal", "Fares "),
+        ("delete", "two"),
+        ("insert", "one"),
+        ("equal", " pounds. Buses run."),
+    ]
+    spans = a.changed_spans(changes)
+    assert spans == [(6, 6), (6, 9)]
+    assert a.on_changed_text(0, 16, spans)  # "Fares one pounds"
+    assert not a.on_changed_text(17, 27, spans)  # "Buses run."
+
+
 # ---- properties --------------------------------------------------------------------------------
 
 VOCABULARY = [

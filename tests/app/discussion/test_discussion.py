@@ -319,3 +319,15 @@ def test_the_to_do_list_counts_the_open_threads_i_may_read(alliance, client, ses
     session.commit()
     switch_to(client, other_chief)
     assert "1 open thread<" in body_of(client.get("/"))
+
+
+def test_the_compare_view_shows_threads_on_what_changed(alliance, client, session, position):
+    author, other, _ = people(alliance)
+    on_fares = services.start_thread(db.session, author, position.id, body="Fares?", paragraph=1)
+    services.start_thread(db.session, author, position.id, body="Halls?", paragraph=0)
+    revise(author, position, TEXT.replace("two pounds", "one pound fifty"))
+    session.commit()
+    switch_to(client, other)
+    page = body_of(client.get(f"/positions/{position.id}/compare?from=1&to=2"))
+    shown = page[page.index('id="threads-on-changes"') :]
+    assert f'id="thread-{on_fares.id}"' in shown and "Fares?" in shown and "Halls?" not in shown

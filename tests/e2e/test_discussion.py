@@ -89,6 +89,9 @@ def test_a_clause_discussed_across_partners_follows_an_edit_and_is_resolved(open
     expect(followed).to_contain_text("Now reads")
     expect(followed).to_contain_text("capped at one pound fifty")
     look(author, "discussion-thread-followed")
+    author.goto(f"/positions/{pid}/compare?from=1&to=2")
+    expect(author.locator("#threads-on-changes")).to_contain_text("Is two pounds right")
+    look(author, "discussion-compare")
 
     other.goto(f"/positions/{pid}")
     expect(other.locator("#discussion")).not_to_contain_text("we could live with")

@@ -52,6 +52,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.audit import models as _audit_models  # noqa: F401  (no blueprint imports it)
     from app.dashboard.views import bp as dashboard_bp
     from app.deputies.views import bp as deputies_bp
+    from app.discussion.views import bp as discussion_bp
     from app.divergence.views import bp as divergence_bp
     from app.drafting.views import bp as drafting_bp
     from app.meetings.views import bp as meetings_bp
@@ -69,6 +70,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         account_bp,
         dashboard_bp,
         deputies_bp,
+        discussion_bp,
         drafting_bp,
         divergence_bp,
         meetings_bp,

@@ -47,6 +47,7 @@ USER_AGENT = "concord-bench/1"
 TARGETS = {"public page": 0.5, "position page": 0.3}
 DIFF_TARGETS = {"scattered edits": 3.0, "heavy rewrite": 10.0}
 MERGE_TARGET = 10.0  # a three-way merge against a plain diff of the same texts
+REANCHOR_TARGET_MS = 200  # 500 discussion threads carried across one edit of 20,000 words
 SEED_TARGET_S = 120
 RSS_TARGET_MB = 150
 P95_TARGETS_MS = {"search, two words": 100, "public search, two words": 100}
@@ -481,6 +482,41 @@ def measure_merge(rounds: int) -> dict:
     }
 
 
+def measure_reanchoring(rounds: int) -> dict:
+    """500 threads on a 20,000-word text carried across an edit of one clause (issue 16)."""
+    import random
+
+    from benchmarks import corpus
+    from positions import anchoring
+
+    rng = random.Random(2026)
+    blocks = corpus.document(rng, 20_000)
+    old = corpus.body(blocks)
+    paragraphs = anchoring.blocks(old)
+    anchors = []
+    for n in range(500):  # passages of a few words, spread over the text
+        block = paragraphs[n * len(paragraphs) // 500]
+        start = min(block.start + 3 * (n % 7), block.end - 1)
+        anchors.append(anchoring.anchor_at(old, start, min(block.end, start + 40)))
+    new = corpus.body(corpus.scattered_edits(rng, blocks, 1))
+    times, kept = [], 0
+    for _ in range(rounds):
+        started = time.perf_counter()
+        carried = anchoring.reanchor_all(anchors, old, new)
+        times.append(time.perf_counter() - started)
+        kept = sum(isinstance(c, anchoring.Anchor) for c in carried)
+    ms = 1000 * statistics.median(times)
+    log(f"  re-anchoring: {ms:.0f} ms for {len(anchors)} threads, {kept} still anchored")
+    return {
+        "words": len(old.split()),
+        "threads": len(anchors),
+        "anchored": kept,
+        "ms": ms,
+        "target_ms": REANCHOR_TARGET_MS,
+        "met": ms <= REANCHOR_TARGET_MS,
+    }
+
+
 # ---- throughput and memory under gunicorn ------------------------------------------------------
 
 
@@ -783,6 +819,16 @@ def markdown(result: dict) -> str:
         f"{merge['ratio']:.1f}× a plain diff of the same texts ({merge['diff_ms']:.0f} ms; "
         f"target ≤ {merge['target']:.0f}×: {'met' if merge['met'] else 'missed'}).",
     ]
+    carried = result.get("reanchoring")
+    if carried:
+        lines += [
+            "",
+            "## Discussion threads carried across an edit",
+            "",
+            f"{carried['threads']} threads on a {carried['words']:,}-word text, one clause "
+            f"edited: **{carried['ms']:.0f} ms** ({carried['anchored']} still anchored; target "
+            f"≤ {carried['target_ms']} ms: {'met' if carried['met'] else 'missed'}).",
+        ]
     peak = max(w["peak_mb"] for w in result["memory"])
     lines += [
         "",
@@ -865,6 +911,7 @@ def main() -> int:
         log("Diffs:")
         result["diffs"] = measure_diffs(args.diff_rounds)
         result["merge"] = measure_merge(args.diff_rounds)
+        result["reanchoring"] = measure_reanchoring(args.diff_rounds)
 
         log("Throughput (gunicorn):")
         result["throughput"], result["load"], result["memory"] = measure_server(

@@ -25,6 +25,7 @@ class Kind(StrEnum):
     TOKEN_CREATED = "token_created"
     APPEARANCE_FLAGGED = "appearance_flagged"
     CHECKPOINT = "checkpoint"  # a signed audit checkpoint, for each partner to keep
+    MENTION = "mention"  # someone wrote @me in a discussion I may read
     DIGEST = "digest"  # the daily email gathering what each person chose to get that way
 
 
@@ -56,6 +57,7 @@ KINDS: dict[Kind, KindRule] = {
     Kind.APPEARANCE_FLAGGED: KindRule("A spokesperson appearance was flagged"),
     # Each partner holding its own copy is what makes a rewrite of the record detectable.
     Kind.CHECKPOINT: KindRule("An audit checkpoint for my partner to keep", security=True),
+    Kind.MENTION: KindRule("Someone mentioned me in a discussion on a position"),
     # Its items are in the inbox already; each person's choices decide what it gathers.
     Kind.DIGEST: KindRule("The daily digest", in_app=False, choosable=False),
 }
@@ -152,6 +154,12 @@ def flagged_appearance_recipients(*, comms: Iterable[int]) -> list[Recipient]:
     return _unique(
         (Recipient(uid, "you keep the spokesperson log") for uid in comms), leave_out=None
     )
+
+
+def mention_recipients(*, mentioned: Iterable[int], author: int, title: str) -> list[Recipient]:
+    """Named with an @ in a comment (only ever among the people who may read the thread)."""
+    reason = f"you were mentioned in a discussion on “{title}”"
+    return _unique((Recipient(uid, reason) for uid in mentioned), leave_out=author)
 
 
 def is_comms(actor: Actor) -> bool:

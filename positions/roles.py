@@ -116,6 +116,20 @@ def can_confirm_reopening(actor: Actor, partner_id: int) -> bool:
     return can_sign_for(actor, partner_id)
 
 
+# ---- discussion on the text ---------------------------------------------------------------------
+
+
+def can_discuss(actor: Actor) -> bool:
+    """Everyone who works on positions or speaks about them takes part in the discussion."""
+    return actor.has(Role.POLICY_OFFICER, Role.CHIEF_OFFICER, Role.COMMS, Role.ADMIN)
+
+
+def can_read_note(actor: Actor, partner_id: int | None) -> bool:
+    """A partner's internal note: that partner's people only. Never the alliance team, nor comms
+    or admins outside the partner, nor another partner (nor their API tokens)."""
+    return actor.partner_id is not None and actor.partner_id == partner_id
+
+
 # ---- the spokesperson log ----------------------------------------------------------------------
 
 

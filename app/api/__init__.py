@@ -29,6 +29,7 @@ from app.accounts import api as _accounts_api  # noqa: E402,F401
 from app.alliance import api as _alliance_api  # noqa: E402,F401
 from app.api import contract, openapi  # noqa: E402,F401
 from app.deputies import api as _deputies_api  # noqa: E402,F401
+from app.discussion import api as _discussion_api  # noqa: E402,F401
 from app.divergence import api as _divergence_api  # noqa: E402,F401
 from app.drafting import api as _drafting_api  # noqa: E402,F401
 from app.meetings import api as _meetings_api  # noqa: E402,F401

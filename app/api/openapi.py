@@ -31,6 +31,8 @@ PATH_PARAMETERS = {
     "deputation_id": "The deputation's id.",
     "request_id": "The signatory request's id (an appointment or a reset).",
     "notification_id": "The notification's id (one of your own).",
+    "thread_id": "The discussion thread's id.",
+    "comment_id": "The comment's id.",
 }
 
 

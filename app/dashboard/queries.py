@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from app.accounts.models import User
 from app.alliance.settings import calendar_of, clock_of
 from app.deputies import services as deputations
+from app.discussion.models import Thread
+from app.discussion.services import visible_to
 from app.drafting.models import (
     Dissent,
     MotionConfirmation,
@@ -58,6 +60,7 @@ class TodoRow:
     item: cycle.Todo
     age_days: int  # since it was marked ready, or since the text last changed while ready
     changed: str | None  # what changed since my partner last decided; None if it never did
+    open_threads: int = 0  # unresolved discussion threads this person may read
 
 
 def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
@@ -195,7 +198,7 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         todo_positions = in_order(chosen, load(chosen)) if chosen else []
     shown = {p.id: p for p in awaiting + objections + ready + todo_positions}
     consensus = consensus_for_many(session, list(shown.values()))
-    todo = _todo_rows(session, mine, todo_positions[:TODO_LIMIT], consensus) if signs else []
+    todo = _todo_rows(session, user, todo_positions[:TODO_LIMIT], consensus) if signs else []
     return Dashboard(
         membership_news=membership_news(session, partners, day),
         due_for_review=due,
@@ -215,12 +218,24 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
 
 
 def _todo_rows(
-    session: Session, partner_id: int, positions: list[Position], consensus: dict
+    session: Session, user: User, positions: list[Position], consensus: dict
 ) -> list[TodoRow]:
-    """The to-do list in the core's order, each with its age and what changed since my
-    partner's last decision (the texts it decided on: one query)."""
+    """The to-do list in the core's order, each with its age, what changed since my
+    partner's last decision (the texts it decided on: one query) and its open threads (one)."""
     if not positions:
         return []
+    partner_id = user.partner_id
+    threads = dict(
+        session.execute(
+            select(Thread.position_id, func.count())
+            .where(
+                Thread.position_id.in_([p.id for p in positions]),
+                Thread.resolved_at.is_(None),
+                visible_to(user),
+            )
+            .group_by(Thread.position_id)
+        ).all()
+    )
     clock, calendar = clock_of(session), calendar_of(session)
     by_id = {p.id: p for p in positions}
     waiting = [
@@ -252,7 +267,7 @@ def _todo_rows(
             counts = word_counts(old.body, position.current_revision.body)
             changed = cycle.change_summary(counts["inserted"], counts["deleted"])
         age = (clock.today() - clock.local_date(position.ready_at)).days
-        rows.append(TodoRow(position, item, age, changed))
+        rows.append(TodoRow(position, item, age, changed, threads.get(position.id, 0)))
     return rows
 
 

@@ -6,6 +6,7 @@ from markupsafe import escape
 from wtforms import SelectChoice
 
 from app.alliance.settings import clock_of
+from app.discussion.queries import discussion_of, may_edit, paragraph_html, threads_on_changes
 from app.divergence.forms import (
     ConfirmForm,
     ReasonForm,
@@ -32,6 +33,7 @@ from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int
 from app.web.rendering import render_bounded
 from positions import consensus as core
+from positions import roles
 from positions.divergence import VIEW_LABELS
 from positions.refusals import Conflict, Forbidden, Invalid, TooLarge
 
@@ -128,9 +130,17 @@ def render_position_page(page, signoff_form: SignOffForm | None = None, status: 
     revision = page.consensus.revision.number
     published = page.position.published_revision
     held = next((c.stance for c in page.stances if c.partner.id == current_user.partner_id), None)
+    current = page.position.current_revision
+    now = clock_of(db.session).now()
     return render_template(
         "drafting/show.html",
         page=page,
+        discussion=discussion_of(db.session, current_user, current),
+        paragraph_html=paragraph_html(current.id, current.body),
+        discussion_open=core.open_for_work(core.PositionStatus(page.position.status)),
+        may_take_part=roles.can_discuss(current_user.actor),
+        discussion_may_edit=lambda comment: may_edit(current_user, comment, now),
+        thread_form=typed.pop("thread_form", None),
         position=page.position,
         signoff_form=signoff_form or SignOffForm(revision=revision),
         publish_form=PublishForm(revision=revision),
@@ -261,16 +271,22 @@ def compare_view(position_id: int):
     layout = "side" if request.args.get("view") == "side" else "inline"
     # Two revisions never change, so neither does their diff: the tag is known before diffing.
     older, newer = two_revisions(db.session, position_id, old, new)
-    etag = private_etag(older.id, newer.id, layout, current, position.title)
-    return conditional(
-        etag,
-        lambda: render_template(
-            "drafting/compare.html",
-            position=position,
-            comparison=comparison_of(older, newer),
-            layout=layout,
-            numbers=range(current, 0, -1),
-        ),
+    # The threads shown beside it move with the position's version (read with the position).
+    etag = private_etag(older.id, newer.id, layout, current, position.title, position.version)
+    return conditional(etag, lambda: _compare_page(position, older, newer, layout, current))
+
+
+def _compare_page(position, older, newer, layout: str, current: int) -> str:
+    comparison = comparison_of(older, newer)
+    return render_template(
+        "drafting/compare.html",
+        position=position,
+        comparison=comparison,
+        layout=layout,
+        numbers=range(current, 0, -1),
+        threads=threads_on_changes(db.session, current_user, comparison),
+        may_take_part=False,  # read here; answered on the position page
+        discussion_open=False,
     )
 
 

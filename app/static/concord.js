@@ -161,6 +161,79 @@
     if (target.tagName === "INPUT") { target.focus(); target.scrollIntoView({ block: "center" }); }
   });
 
+  // Discussion: select words within one paragraph, and "Comment on this passage" opens that
+  // paragraph's form for them. Without JavaScript (or from the keyboard) the same form comments
+  // on the whole paragraph; the server finds the passage in the text by its words and context.
+  var discussed = document.querySelector("[data-discussion][data-may-comment=yes]");
+  if (discussed) {
+    var passageButton = document.createElement("button");
+    passageButton.type = "button";
+    passageButton.className = "button primary passage-button";
+    passageButton.textContent = "Comment on this passage";
+    passageButton.hidden = true;
+    var chosen = null;
+    var CONTEXT = 32;  // characters of context either side, as the server keeps them
+    var paraOf = function (node) {
+      var element = node && (node.nodeType === 1 ? node : node.parentElement);
+      return element ? element.closest("[data-discussion] .para") : null;
+    };
+    var selected = function () {
+      var selection = window.getSelection();
+      if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
+      var range = selection.getRangeAt(0);
+      var para = paraOf(range.startContainer);
+      if (!para || para !== paraOf(range.endContainer)) return null;
+      var quote = selection.toString();
+      if (!quote.trim()) return null;
+      var before = document.createRange();
+      before.selectNodeContents(para);
+      before.setEnd(range.startContainer, range.startOffset);
+      var after = document.createRange();
+      after.selectNodeContents(para);
+      after.setStart(range.endContainer, range.endOffset);
+      return { para: para, quote: quote, prefix: before.toString().slice(-CONTEXT), suffix: after.toString().slice(0, CONTEXT) };
+    };
+    var offer = function () {
+      chosen = selected();
+      var margin = chosen && chosen.para.parentElement.querySelector(".para-margin");
+      if (!margin) { passageButton.hidden = true; return; }
+      margin.insertBefore(passageButton, margin.firstChild);
+      passageButton.hidden = false;
+    };
+    discussed.addEventListener("mouseup", function () { setTimeout(offer, 0); });
+    discussed.addEventListener("keyup", function (event) { if (event.shiftKey || event.key === "Shift") offer(); });
+    passageButton.addEventListener("mousedown", function (event) { event.preventDefault(); });  // keep the selection
+    passageButton.addEventListener("click", function () {
+      if (!chosen) return;
+      var details = chosen.para.parentElement.querySelector("details.para-comment");
+      var form = details && details.querySelector("form");
+      if (!form) return;
+      var paragraph = form.querySelector("input[name=paragraph]");
+      if (paragraph) paragraph.disabled = true;  // the passage, not the whole paragraph
+      ["quote", "prefix", "suffix"].forEach(function (name) {
+        var input = form.querySelector("input[name=" + name + "]");
+        if (!input) {
+          input = document.createElement("input");
+          input.type = "hidden";
+          input.name = name;
+          form.appendChild(input);
+        }
+        input.value = chosen[name];
+      });
+      var shown = form.querySelector(".passage-quote");
+      if (!shown) {
+        shown = document.createElement("blockquote");
+        shown.className = "thread-quote passage-quote";
+        form.insertBefore(shown, form.firstChild);
+      }
+      shown.textContent = chosen.quote;
+      details.querySelector("summary").textContent = "Comment on the selected passage";
+      details.open = true;
+      passageButton.hidden = true;
+      form.querySelector("textarea").focus();
+    });
+  }
+
   // A refused form: put the cursor in the first field that needs attention (its error is read out
   // with it, through aria-describedby). Without JavaScript the error still shows by the field.
   var invalid = document.querySelector("main [aria-invalid=true]");

@@ -84,6 +84,14 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "drafting.preview": {"POST": MEMBERS},
     "drafting.ready": {"POST": READIERS},
     "drafting.take_back": {"POST": READIERS},
+    # ---- discussion: a thread on a draft is for every member; partner A's internal note is for
+    # partner A's people only (404 to everyone else: it is not there for them)
+    "discussion.start": {"POST": MEMBERS},
+    "discussion.reply": {"POST": PARTNER_A},  # in partner A's note
+    "discussion.resolve": {"POST": PARTNER_A},
+    "discussion.reopen": {"POST": PARTNER_A},
+    "discussion.edit": {"POST": OWNER},  # partner A's chief's own comment, just written
+    "discussion.history": {"GET": PARTNER_A},
     "deputies.index": {"GET": MEMBERS},
     "deputies.name": {"POST": DEPUTY_GRANTERS},
     "deputies.confirm": {"POST": OWNER},  # an admin's naming, confirmed by partner A's chief
@@ -175,6 +183,13 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "api.mark_ready": {"POST": READIERS},
     "api.change_deadline": {"POST": READIERS},
     "api.take_back": {"POST": READIERS},
+    "api.list_threads": {"GET": MEMBERS},  # each sees the threads they may read
+    "api.start_thread": {"POST": MEMBERS},
+    "api.get_thread": {"GET": PARTNER_A},  # partner A's note
+    "api.reply": {"POST": PARTNER_A},
+    "api.resolve_thread": {"POST": PARTNER_A},
+    "api.edit_comment": {"PUT": OWNER},
+    "api.comment_edits": {"GET": PARTNER_A},
     "api.list_deputations": {"GET": MEMBERS},
     "api.name_deputy": {"POST": DEPUTY_GRANTERS},
     "api.confirm_deputation": {"POST": OWNER},

@@ -21,6 +21,7 @@ from app.accounts import services as accounts
 from app.alliance.services import administration
 from app.audit import services as audit
 from app.deputies import services as deputations
+from app.discussion import services as discussion
 from app.divergence.services import amendments, differ, stances
 from app.drafting.models import Position
 from app.drafting.services import cycle, governance
@@ -197,6 +198,29 @@ class World:
         )
         db.session.commit()
         return row.id
+
+    def note(self, *, resolved: bool = False) -> int:
+        """Partner A's internal note on the draft, by its policy officer (resolved, or open)."""
+        thread = discussion.start_thread(
+            db.session,
+            self.policy,
+            self.draft.id,
+            body=f"Note {self.n()} {SECRET}",
+            paragraph=0,
+            visibility="partner",
+        )
+        if resolved:
+            discussion.set_resolved(db.session, self.policy, thread.id, resolved=True)
+        db.session.commit()
+        return thread.id
+
+    def chief_comment(self) -> int:
+        """A comment partner A's chief just wrote in its note (editable for a while)."""
+        comment = discussion.reply(
+            db.session, self.chief, self.note(), body=f"Comment {self.n()} {SECRET}"
+        )
+        db.session.commit()
+        return comment.id
 
     def approved(self, title: str | None = None) -> Position:
         """Unanimously approved, not yet published: nothing secret, since it may be published."""
@@ -496,6 +520,28 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ("drafting.take_back", "POST"): lambda: Case(
             "POST", f"/positions/{w.ready().id}/take-back", form={}
         ),
+        ("discussion.start", "POST"): lambda: Case(
+            "POST",
+            f"/discussion/positions/{d}/threads",
+            form={"body": f"On {w.n()} {SECRET}", "paragraph": 0, "visibility": "alliance"},
+        ),
+        ("discussion.reply", "POST"): lambda: Case(
+            "POST", f"/discussion/threads/{w.note()}/replies", form={"body": f"Re {SECRET}"}
+        ),
+        ("discussion.resolve", "POST"): lambda: Case(
+            "POST", f"/discussion/threads/{w.note()}/resolve", form={}
+        ),
+        ("discussion.reopen", "POST"): lambda: Case(
+            "POST", f"/discussion/threads/{w.note(resolved=True)}/reopen", form={}
+        ),
+        ("discussion.edit", "POST"): lambda: Case(
+            "POST",
+            f"/discussion/comments/{w.chief_comment()}/edit",
+            form={"body": f"Edited {w.n()} {SECRET}"},
+        ),
+        ("discussion.history", "GET"): lambda: Case(
+            "GET", f"/discussion/comments/{w.chief_comment()}/history"
+        ),
         ("deputies.index", "GET"): lambda: Case("GET", "/deputies/"),
         ("deputies.name", "POST"): lambda: Case(
             "POST",
@@ -726,6 +772,25 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
         ),
         ("api.take_back", "POST"): lambda: Case(
             "POST", f"{api}/positions/{w.ready().id}/take-back"
+        ),
+        ("api.list_threads", "GET"): lambda: Case("GET", f"{api}/positions/{d}/threads"),
+        ("api.start_thread", "POST"): lambda: Case(
+            "POST",
+            f"{api}/positions/{d}/threads",
+            json={"body": f"On {w.n()} {SECRET}", "quote": "Second draft"},
+        ),
+        ("api.get_thread", "GET"): lambda: Case("GET", f"{api}/threads/{w.note()}"),
+        ("api.reply", "POST"): lambda: Case(
+            "POST", f"{api}/threads/{w.note()}/comments", json={"body": f"Re {SECRET}"}
+        ),
+        ("api.resolve_thread", "POST"): lambda: Case(
+            "POST", f"{api}/threads/{w.note()}/resolution", json={"resolved": True}
+        ),
+        ("api.edit_comment", "PUT"): lambda: Case(
+            "PUT", f"{api}/comments/{w.chief_comment()}", json={"body": f"Edited {w.n()}"}
+        ),
+        ("api.comment_edits", "GET"): lambda: Case(
+            "GET", f"{api}/comments/{w.chief_comment()}/edits"
         ),
         ("api.list_deputations", "GET"): lambda: Case("GET", f"{api}/deputations"),
         ("api.name_deputy", "POST"): lambda: Case(

@@ -51,6 +51,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.deputies.views import bp as deputies_bp
     from app.divergence.views import bp as divergence_bp
     from app.drafting.views import bp as drafting_bp
+    from app.figures.views import bp as figures_bp
     from app.meetings.views import bp as meetings_bp
     from app.notifications.views import bp as notifications_bp
     from app.operations.health import bp as health_bp
@@ -65,6 +66,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         deputies_bp,
         drafting_bp,
         divergence_bp,
+        figures_bp,
         meetings_bp,
         notifications_bp,
         public_bp,

@@ -307,6 +307,7 @@ class Timeline:
     lanes: tuple[Lane, ...]  # alphabetical
     length: float  # working days from ready to `until`
     due_at: float | None  # working days from ready to the end of the decision date
+    unanimous_after: float | None = None  # working days from ready to unanimity
 
 
 def timeline(
@@ -346,6 +347,7 @@ def timeline(
         lanes,
         measure.days(cycle.started_at, until),
         due_at,
+        measure.days(cycle.started_at, cycle.unanimous_at) if cycle.unanimous_at else None,
     )
 
 

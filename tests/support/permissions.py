@@ -39,6 +39,7 @@ ADMINS = frozenset({ADMIN})
 SPEAKER = frozenset({ADMIN, COMMS, CHIEF})  # an appearance whose speaker is partner A's chief
 OWNER = frozenset({CHIEF})  # something that belongs to partner A's chief: a token
 FEED_OWNER = frozenset({CHIEF, ADMIN})  # a calendar link: its owner, or an admin
+FIGURE_READERS = frozenset({ADMIN, COMMS, CHIEF, OTHER_CHIEF})  # cycle figures: not policy officers
 
 # endpoint -> {method: the roles that may use it}
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
@@ -85,6 +86,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "drafting.ready": {"POST": READIERS},
     "drafting.take_back": {"POST": READIERS},
     "deputies.index": {"GET": MEMBERS},
+    "figures.index": {"GET": FIGURE_READERS},
+    "figures.cycle_times_chart": {"GET": FIGURE_READERS},
+    "figures.timeline_chart": {"GET": FIGURE_READERS},
     "deputies.name": {"POST": DEPUTY_GRANTERS},
     "deputies.confirm": {"POST": OWNER},  # an admin's naming, confirmed by partner A's chief
     "deputies.revoke": {"POST": DEPUTY_GRANTERS},
@@ -166,6 +170,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "api.change_deadline": {"POST": READIERS},
     "api.take_back": {"POST": READIERS},
     "api.list_deputations": {"GET": MEMBERS},
+    "api.cycle_figures": {"GET": FIGURE_READERS},
+    "api.position_timeline": {"GET": FIGURE_READERS},
     "api.name_deputy": {"POST": DEPUTY_GRANTERS},
     "api.confirm_deputation": {"POST": OWNER},
     "api.revoke_deputation": {"POST": DEPUTY_GRANTERS},

@@ -229,6 +229,19 @@ def _signoff_cycle(session, chiefs, officers, partly, stale, objected, redraft) 
         .where(SignoffCycle.position_id == stale.id)
         .values(started_at=stale.ready_at)
     )
+    # Its revisions and decisions came before it was marked ready (sign-offs and revisions are
+    # immutable to the app; the seed moves them back with plain UPDATE statements).
+    earlier = stale.ready_at - timedelta(days=3)
+    for table in (Revision, SignOff):
+        ids = session.execute(
+            select(table.id).where(table.position_id == stale.id).order_by(table.id)
+        ).scalars()
+        for n, row_id in enumerate(ids):
+            session.execute(
+                update(table)
+                .where(table.id == row_id)
+                .values(created_at=earlier + timedelta(hours=n))
+            )
     deputations.name_deputy(
         session,
         chiefs["riverbank"],
@@ -394,3 +407,52 @@ def _cycle_history(session, chiefs, officers, publisher) -> None:
         )
         position.created_at = started - timedelta(days=7)
         position.updated_at = published
+    _deciding_now(session, chiefs, drafter, moment)
+
+
+def _deciding_now(session, chiefs, drafter, moment) -> None:
+    """Up for sign-off since six working days ago: Harbourside approved the next day, Moorland
+    objected two days later, Riverbank has yet to decide (its timeline has something to show)."""
+    calendar, today = calendar_of(session), clock_of(session).today()
+    position = drafting.create_position(
+        session,
+        drafter,
+        title="Community energy schemes",
+        area="housing",
+        body=_body("community energy", "Grid access for community-owned solar and wind."),
+    )
+    cycle.mark_ready(
+        session, drafter, position.id, decision_due=calendar.add_working_days(today, 4)
+    )
+    harbourside = consensus.sign_off(
+        session, chiefs["harbourside"], position.id, revision_number=1, decision="approve"
+    )
+    moorland = consensus.sign_off(
+        session,
+        chiefs["moorland"],
+        position.id,
+        revision_number=1,
+        decision="object",
+        comment="Grid access alone will not help villages without a connection.",
+    )
+    ready_day, back = today, 0
+    while back < 6:  # six working days ago
+        ready_day -= timedelta(days=1)
+        back += calendar.is_working_day(ready_day)
+    position.ready_at = moment(ready_day, 11)
+    session.execute(
+        update(SignoffCycle)
+        .where(SignoffCycle.position_id == position.id)
+        .values(started_at=position.ready_at)
+    )
+    for signoff, days in ((harbourside, 1), (moorland, 3)):
+        session.execute(
+            update(SignOff)
+            .where(SignOff.id == signoff.id)
+            .values(created_at=moment(calendar.add_working_days(ready_day, days), 16))
+        )
+    session.execute(
+        update(Revision)
+        .where(Revision.position_id == position.id)
+        .values(created_at=position.ready_at - timedelta(days=2))
+    )

@@ -158,8 +158,11 @@ def cycle_times_chart(months: list[MonthFigures], target: float = TARGET_WORKING
 def timeline_chart(timeline: Timeline) -> str:
     """A lane per partner (alphabetical) along working days since ready: each decision a mark,
     the decision date and unanimity as vertical lines."""
-    lane_h, left, right, top = 30, 128, 24, 34
-    width = 640
+    lane_h, right, top = 30, 24, 34
+    # Room for the longest partner name at 12 px (about 6.6 px a character), within reason.
+    longest = max((len(lane.partner.name) for lane in timeline.lanes), default=8)
+    left = round(min(240, 16 + 6.6 * longest))
+    width = 600 + left
     height = top + lane_h * max(len(timeline.lanes), 1) + 48
     plot_w = width - left - right
     span = max(timeline.length, timeline.due_at or 0, 1.0) * 1.05

@@ -99,6 +99,9 @@ class Cycle:
     outcome: str | None = None  # published, taken back; None while open
     decision_due: date | None = None  # while open: the deadline now
     decisions: tuple[Decision, ...] = ()
+    # The position was archived, withdrawn or agreed to differ while up for sign-off: no longer
+    # waiting for anyone, though its cycle was never published or taken back.
+    closed: bool = False
 
     def first_decisions(self) -> dict[int, datetime]:
         """Each partner's first decision in this cycle."""

@@ -55,7 +55,7 @@ def _cycles(session: Session, partners: list[core.Partner], *where) -> list[figu
     """Cycles with their positions' titles and deadlines and the decisions made in each: two
     statements, whatever the number."""
     rows = session.execute(
-        select(SignoffCycle, Position.title, Position.decision_due)
+        select(SignoffCycle, Position.title, Position.decision_due, Position.status)
         .join(Position, Position.id == SignoffCycle.position_id)
         .where(*where)
         .order_by(SignoffCycle.id)
@@ -100,8 +100,9 @@ def _cycles(session: Session, partners: list[core.Partner], *where) -> list[figu
             outcome=row.outcome,
             decision_due=due if row.ended_at is None else None,
             decisions=tuple(decisions.get(row.id, ())),
+            closed=core.PositionStatus(status) in core.CLOSED_STATUSES,
         )
-        for row, title, due in rows
+        for row, title, due, status in rows
     ]
 
 
@@ -157,7 +158,7 @@ def cycle_figures(session: Session, user: User) -> CycleFigures:
     )
     shown = _shown_partners(partners, cycles, today)
     open_cycles = sorted(
-        (c for c in cycles if c.ended_at is None),
+        (c for c in cycles if c.ended_at is None and not c.closed),
         key=lambda c: (c.decision_due or date.max, c.started_at, c.position_id),
     )
     required = core.required_signatories(partners, today)

@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select, update
 
 from app.alliance import settings as alliance_settings
 from app.drafting.models import Position, Revision, SignOff
-from app.drafting.services import cycle
+from app.drafting.services import cycle, governance
 from app.extensions import db
 from app.figures.models import SignoffCycle
 from positions.hashing import content_hash
@@ -300,3 +300,10 @@ def test_the_figures_cost_the_same_statements_at_30_and_600_positions(alliance, 
     large = [statements(client, p, headers=headers if "api" in p else {}) for p in paths]
     assert small == large, f"{small} with 30 positions, {large} with 600"
     assert "Bulk" in body_of(client.get("/figures/"))
+
+
+def test_an_archived_position_is_no_longer_up_for_sign_off(alliance, client, history):
+    governance.archive(db.session, alliance.drafter, history.id, reason="Overtaken by events.")
+    db.session.commit()
+    got = client.get("/api/v1/figures/cycle", headers=api_headers(alliance.admin)).get_json()
+    assert got["open_cycles"] == 3 and got["overdue"] == []

@@ -55,6 +55,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     from app.discussion.views import bp as discussion_bp
     from app.divergence.views import bp as divergence_bp
     from app.drafting.views import bp as drafting_bp
+    from app.figures.views import bp as figures_bp
     from app.meetings.views import bp as meetings_bp
     from app.notifications.views import bp as notifications_bp
     from app.operations.health import bp as health_bp
@@ -73,6 +74,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         discussion_bp,
         drafting_bp,
         divergence_bp,
+        figures_bp,
         meetings_bp,
         notifications_bp,
         public_bp,

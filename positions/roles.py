@@ -171,3 +171,13 @@ def can_manage_people(actor: Actor) -> bool:
 def can_administer_alliance(actor: Actor) -> bool:
     """Partners, policy areas and the alliance's settings: the admins' (the tool's) work."""
     return actor.has(Role.ADMIN)
+
+
+# ---- cycle figures -------------------------------------------------------------------------
+
+
+def can_see_cycle_figures(actor: Actor) -> bool:
+    """How long sign-off takes is for those who answer for it: the chief officers who decide,
+    comms who publish and admins who run the alliance. (Policy officers see each position's own
+    deadline where they work; the alliance-wide figures are a management view.)"""
+    return actor.has(Role.ADMIN, Role.COMMS, Role.CHIEF_OFFICER)

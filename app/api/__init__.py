@@ -32,6 +32,7 @@ from app.deputies import api as _deputies_api  # noqa: E402,F401
 from app.discussion import api as _discussion_api  # noqa: E402,F401
 from app.divergence import api as _divergence_api  # noqa: E402,F401
 from app.drafting import api as _drafting_api  # noqa: E402,F401
+from app.figures import api as _figures_api  # noqa: E402,F401
 from app.meetings import api as _meetings_api  # noqa: E402,F401
 from app.notifications import api as _notifications_api  # noqa: E402,F401
 from app.search import api as _search_api  # noqa: E402,F401

@@ -1,8 +1,8 @@
 """A demo alliance with positions in every state, built through the real services."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts import services as accounts
@@ -12,8 +12,11 @@ from app.alliance.settings import calendar_of, clock_of
 from app.demo import meetings as season_of_meetings
 from app.deputies import services as deputations
 from app.divergence.services import amendments, differ, stances
+from app.drafting.models import Publication, Revision, SignOff
 from app.drafting.services import consensus, cycle, lifecycle
 from app.drafting.services import editing as drafting
+from app.figures.models import SignoffCycle
+from positions.cycle_figures import months_before
 
 DEMO_PASSWORD = "concord-demo"
 
@@ -196,6 +199,7 @@ def load(session: Session) -> None:
 
     _divergence(session, chiefs, officers, stale, objected, agreed, partly, published)
     _signoff_cycle(session, chiefs, officers, partly, stale, objected, redraft)
+    _cycle_history(session, chiefs, officers, chiefs["harbourside"])
     season_of_meetings.load(session)  # the spokesperson log
 
 
@@ -220,6 +224,24 @@ def _signoff_cycle(session, chiefs, officers, partly, stale, objected, redraft) 
     # it, and a deadline cannot be set in the past).
     stale.ready_at = clock.now() - timedelta(days=21)
     stale.decision_due = calendar.add_working_days(today - timedelta(days=21), 10)
+    session.execute(
+        update(SignoffCycle)
+        .where(SignoffCycle.position_id == stale.id)
+        .values(started_at=stale.ready_at)
+    )
+    # Its revisions and decisions came before it was marked ready (sign-offs and revisions are
+    # immutable to the app; the seed moves them back with plain UPDATE statements).
+    earlier = stale.ready_at - timedelta(days=3)
+    for table in (Revision, SignOff):
+        ids = session.execute(
+            select(table.id).where(table.position_id == stale.id).order_by(table.id)
+        ).scalars()
+        for n, row_id in enumerate(ids):
+            session.execute(
+                update(table)
+                .where(table.id == row_id)
+                .values(created_at=earlier + timedelta(hours=n))
+            )
     deputations.name_deputy(
         session,
         chiefs["riverbank"],
@@ -310,3 +332,127 @@ def login_lines() -> list[str]:
         lines.append(f"{'chief@' + slug + '.example':30} chief officer, {name}")
         lines.append(f"{'policy@' + slug + '.example':30} policy officer, {name}")
     return lines
+
+
+# Positions published over the past year, for the cycle figures: how many months ago each was
+# marked ready, and the working days each partner took to approve (alphabetically: Harbourside,
+# Moorland, Riverbank).
+HISTORY = [
+    ("Warm homes standard for private lets", "housing", 11, (3, 5, 4)),
+    ("Concessionary fares after 9:30", "transport", 10, (2, 2, 6)),
+    ("Libraries as community hubs", "community-asset-transfer", 8, (1, 3, 2)),
+    ("Detached youth work in every district", "youth-services", 7, (4, 9, 7)),
+    ("Social rent as the default tenure", "housing", 5, (2, 4, 3)),
+    ("Demand-responsive buses", "transport", 4, (5, 3, 6)),
+    ("Pubs as assets of community value", "community-asset-transfer", 2, (1, 2, 2)),
+    ("Holiday activities and food", "youth-services", 1, (2, 3, 1)),
+]
+
+
+def _cycle_history(session, chiefs, officers, publisher) -> None:
+    """Each historical position goes through the real services (ready, three approvals,
+    publication), then its records are moved back to when it happened: the demo has no past
+    in which to have done it. The audit chain keeps the moment the demo was loaded."""
+    clock, calendar = clock_of(session), calendar_of(session)
+    today = clock.today()
+    drafter = officers["moorland"]
+
+    def moment(day: date, hour: int) -> datetime:
+        return clock.to_utc(datetime.combine(day, time(hour)))
+
+    for title, area, months_ago, days_to_each in HISTORY:
+        position = drafting.create_position(
+            session,
+            drafter,
+            title=title,
+            area=area,
+            body=_body(title.lower(), "Agreed by every partner of the alliance."),
+        )
+        cycle.mark_ready(session, drafter, position.id)
+        for _, slug, _, _ in PARTNERS:
+            consensus.sign_off(
+                session, chiefs[slug], position.id, revision_number=1, decision="approve"
+            )
+        publication = consensus.publish(session, publisher, position.id, revision_number=1)
+        ready_day = calendar.add_working_days(months_before(today, months_ago), 1)
+        started = moment(ready_day, 10)
+        decided = {
+            chiefs[slug].partner_id: moment(calendar.add_working_days(ready_day, days), 15)
+            for (_, slug, _, _), days in zip(PARTNERS, days_to_each, strict=True)
+        }
+        unanimous = max(decided.values())
+        published = unanimous + timedelta(hours=2)
+        # Sign-offs, revisions and publications are immutable to the app (mapper events refuse
+        # an ORM change); the demo's seed moves them back with plain UPDATE statements.
+        for partner_id, at in decided.items():
+            session.execute(
+                update(SignOff)
+                .where(SignOff.position_id == position.id, SignOff.partner_id == partner_id)
+                .values(created_at=at)
+            )
+        session.execute(
+            update(SignoffCycle)
+            .where(SignoffCycle.position_id == position.id)
+            .values(started_at=started, unanimous_at=unanimous, ended_at=published)
+        )
+        session.execute(
+            update(Publication)
+            .where(Publication.id == publication.id)
+            .values(published_at=published)
+        )
+        session.execute(
+            update(Revision)
+            .where(Revision.position_id == position.id)
+            .values(created_at=started - timedelta(days=7))
+        )
+        position.created_at = started - timedelta(days=7)
+        position.updated_at = published
+    _deciding_now(session, chiefs, drafter, moment)
+
+
+def _deciding_now(session, chiefs, drafter, moment) -> None:
+    """Up for sign-off since six working days ago: Harbourside approved the next day, Moorland
+    objected two days later, Riverbank has yet to decide (its timeline has something to show)."""
+    calendar, today = calendar_of(session), clock_of(session).today()
+    position = drafting.create_position(
+        session,
+        drafter,
+        title="Community energy schemes",
+        area="housing",
+        body=_body("community energy", "Grid access for community-owned solar and wind."),
+    )
+    cycle.mark_ready(
+        session, drafter, position.id, decision_due=calendar.add_working_days(today, 4)
+    )
+    harbourside = consensus.sign_off(
+        session, chiefs["harbourside"], position.id, revision_number=1, decision="approve"
+    )
+    moorland = consensus.sign_off(
+        session,
+        chiefs["moorland"],
+        position.id,
+        revision_number=1,
+        decision="object",
+        comment="Grid access alone will not help villages without a connection.",
+    )
+    ready_day, back = today, 0
+    while back < 6:  # six working days ago
+        ready_day -= timedelta(days=1)
+        back += calendar.is_working_day(ready_day)
+    position.ready_at = moment(ready_day, 11)
+    session.execute(
+        update(SignoffCycle)
+        .where(SignoffCycle.position_id == position.id)
+        .values(started_at=position.ready_at)
+    )
+    for signoff, days in ((harbourside, 1), (moorland, 3)):
+        session.execute(
+            update(SignOff)
+            .where(SignOff.id == signoff.id)
+            .values(created_at=moment(calendar.add_working_days(ready_day, days), 16))
+        )
+    session.execute(
+        update(Revision)
+        .where(Revision.position_id == position.id)
+        .values(created_at=position.ready_at - timedelta(days=2))
+    )

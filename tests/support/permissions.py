@@ -39,6 +39,7 @@ ADMINS = frozenset({ADMIN})
 SPEAKER = frozenset({ADMIN, COMMS, CHIEF})  # an appearance whose speaker is partner A's chief
 OWNER = frozenset({CHIEF})  # something that belongs to partner A's chief: a token
 FEED_OWNER = frozenset({CHIEF, ADMIN})  # a calendar link: its owner, or an admin
+FIGURE_READERS = frozenset({ADMIN, COMMS, CHIEF, OTHER_CHIEF})  # cycle figures: not policy officers
 
 # endpoint -> {method: the roles that may use it}
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
@@ -93,6 +94,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "discussion.edit": {"POST": OWNER},  # partner A's chief's own comment, just written
     "discussion.history": {"GET": PARTNER_A},
     "deputies.index": {"GET": MEMBERS},
+    "figures.index": {"GET": FIGURE_READERS},
+    "figures.cycle_times_chart": {"GET": FIGURE_READERS},
+    "figures.timeline_chart": {"GET": FIGURE_READERS},
     "deputies.name": {"POST": DEPUTY_GRANTERS},
     "deputies.confirm": {"POST": OWNER},  # an admin's naming, confirmed by partner A's chief
     "deputies.revoke": {"POST": DEPUTY_GRANTERS},
@@ -191,6 +195,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "api.edit_comment": {"PUT": OWNER},
     "api.comment_edits": {"GET": PARTNER_A},
     "api.list_deputations": {"GET": MEMBERS},
+    "api.cycle_figures": {"GET": FIGURE_READERS},
+    "api.position_timeline": {"GET": FIGURE_READERS},
     "api.name_deputy": {"POST": DEPUTY_GRANTERS},
     "api.confirm_deputation": {"POST": OWNER},
     "api.revoke_deputation": {"POST": DEPUTY_GRANTERS},

@@ -543,6 +543,11 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
             "GET", f"/discussion/comments/{w.chief_comment()}/history"
         ),
         ("deputies.index", "GET"): lambda: Case("GET", "/deputies/"),
+        ("figures.index", "GET"): lambda: Case("GET", "/figures/"),
+        ("figures.cycle_times_chart", "GET"): lambda: Case("GET", "/figures/cycle-times.svg"),
+        ("figures.timeline_chart", "GET"): lambda: Case(
+            "GET", f"/figures/positions/{w.ready().id}/timeline.svg"
+        ),
         ("deputies.name", "POST"): lambda: Case(
             "POST",
             "/deputies/",
@@ -793,6 +798,10 @@ def cases(w: World, role: str) -> dict[tuple[str, str], Case]:
             "GET", f"{api}/comments/{w.chief_comment()}/edits"
         ),
         ("api.list_deputations", "GET"): lambda: Case("GET", f"{api}/deputations"),
+        ("api.cycle_figures", "GET"): lambda: Case("GET", f"{api}/figures/cycle"),
+        ("api.position_timeline", "GET"): lambda: Case(
+            "GET", f"{api}/figures/positions/{w.ready().id}/timeline"
+        ),
         ("api.name_deputy", "POST"): lambda: Case(
             "POST",
             f"{api}/deputations",

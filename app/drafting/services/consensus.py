@@ -15,6 +15,7 @@ from app.drafting.models import Position, Publication, SignOff
 from app.drafting.services import cycle
 from app.drafting.services.locking import lock_position
 from app.extensions import utcnow
+from app.figures import services as figures
 from positions import consensus as core
 from positions.deputies import may_sign_for
 from positions.refusals import Forbidden, Invalid, NotFound
@@ -140,7 +141,9 @@ def sign_off(
     )
     session.add(signoff)
     session.flush()
-    refresh_status(session, position)
+    standing = refresh_status(session, position)
+    if position.ready:
+        figures.unanimity(session, position.id, standing.publishable, signoff.created_at)
     audit.record(
         session,
         f"signoff.{choice.value}",

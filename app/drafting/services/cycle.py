@@ -10,6 +10,8 @@ from app.audit import services as audit
 from app.drafting import signals
 from app.drafting.models import Position
 from app.drafting.services.locking import lock_position
+from app.figures import services as figures
+from app.figures.models import Outcome
 from positions import cycle
 from positions.consensus import PositionStatus
 from positions.refusals import Forbidden
@@ -82,6 +84,7 @@ def mark_ready(
     )
     _apply(position, readiness)
     position.ready_at = clock.now()
+    figures.started(session, position.id, position.current_revision.number, position.ready_at)
     audit.record(
         session,
         "position.ready",
@@ -132,6 +135,7 @@ def take_back(session: Session, user: User, position_id: int) -> Position:
     position = _locked_for(session, user, position_id, "takes it back to drafting")
     cycle.check_take_back(position.ready)
     _clear(position)
+    figures.ended(session, position.id, Outcome.TAKEN_BACK, clock_of(session).now())
     audit.record(
         session,
         "position.take_back",
@@ -149,6 +153,8 @@ def restart_clock(session: Session, user: User, position: Position) -> None:
     if not position.ready:
         return
     position.ready_at = clock_of(session).now()
+    # Approvals of the earlier text went stale: unanimity, if it held, no longer does.
+    figures.unanimity(session, position.id, False, position.ready_at)
     audit.record(
         session,
         "position.clock_restart",
@@ -163,4 +169,5 @@ def end_cycle(session: Session, position: Position) -> None:
     """Published: the cycle is over, and a later edit starts drafting afresh."""
     if position.ready:
         _clear(position)
+        figures.ended(session, position.id, Outcome.PUBLISHED, clock_of(session).now())
         signals.readiness_changed.send(session=session, position_id=position.id, ready=False)

@@ -13,12 +13,18 @@ Workers are started by a fork server (never forked from a threaded app process) 
 """
 
 import multiprocessing
+import os
 import threading
+import time
 from multiprocessing.connection import Connection
 
 from positions.refusals import Invalid
 
-RENDER_SECONDS = 1.5  # about 25 times what an ordinary text at the size limit takes
+RENDER_SECONDS = 1.5  # of the worker's CPU: about 25 times an ordinary text at the size limit
+# A worker that has not had its RENDER_SECONDS of CPU is only waiting for a busy machine, not
+# stuck in a pathological text: it is given up to this long by the clock before it is stopped.
+WALL_SECONDS = 20
+POLL_SECONDS = 0.05
 # Starting a worker is not rendering: on a busy machine (sixteen people saving at once) a new
 # worker can take longer than RENDER_SECONDS to be ready, and that must not refuse their text.
 START_SECONDS = 30
@@ -88,12 +94,25 @@ class BoundedRenderer:
                 return
         worker.stop()
 
+    def _answered(self, worker: _Worker) -> bool:
+        """Wait for the worker's answer until it has used `seconds` of CPU (a text that would
+        take minutes), or WALL_SECONDS have passed. Counting its CPU, not the clock, means that
+        sixteen people saving at once on a busy machine are not told their text is too complex."""
+        started = time.monotonic()
+        while not worker.conn.poll(POLL_SECONDS):
+            used = _cpu_seconds(worker.process.pid)
+            if used is None:  # no /proc: the clock it is
+                used = time.monotonic() - started
+            if used >= self.seconds or time.monotonic() - started >= WALL_SECONDS:
+                return False
+        return True
+
     def render(self, text: str) -> str:
         """Safe HTML for the text, or Invalid (code too_complex, field body) past the deadline."""
         worker = self._take()
         try:
             worker.conn.send(text)
-            answered = worker.conn.poll(self.seconds)
+            answered = self._answered(worker)
             outcome, value = worker.conn.recv() if answered else ("error", "too slow")
         except (EOFError, OSError):  # the worker died (killed from outside, out of memory)
             outcome, value = "error", "worker lost"
@@ -111,6 +130,16 @@ class BoundedRenderer:
             workers, self.idle = self.idle, []
         for worker in workers:
             worker.stop()
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """The CPU time a process has used (user and system), from Linux's /proc; None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 _renderer = BoundedRenderer()

@@ -122,3 +122,25 @@ def test_an_edit_saved_by_someone_else_meanwhile_is_a_conflict_not_a_lost_edit(
             session, alliance.drafter, position.id, title="Fair rents", body="Mine.", base_number=1
         )
     assert refused.value.code == "edit_conflict" and "text is kept" in refused.value.message
+
+
+def test_a_worker_kept_waiting_by_a_busy_machine_is_not_taken_for_a_pathological_text():
+    """The deadline counts the worker's CPU, not the clock: a worker the machine does not run
+    (stopped here, as an overloaded machine would starve it) still answers once it runs."""
+    import os
+    import signal
+    import threading
+
+    renderer = rendering.BoundedRenderer(seconds=0.2)
+    try:
+        worker = renderer._take()
+        renderer._give_back(worker)
+        os.kill(worker.process.pid, signal.SIGSTOP)
+        threading.Timer(0.8, os.kill, (worker.process.pid, signal.SIGCONT)).start()
+        started = time.monotonic()
+        assert renderer.render("Plain *text*.") == "<p>Plain <em>text</em>.</p>"
+        assert time.monotonic() - started >= 0.7  # it waited past `seconds` of the clock
+        with pytest.raises(rendering.Invalid):  # while a text that burns CPU is still stopped
+            renderer.render("[" * 20_000)
+    finally:
+        renderer.close()

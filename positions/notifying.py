@@ -158,7 +158,9 @@ def objection_answered_recipients(
     chief officers and deputies in force) looks again; the editor knows already."""
     return _unique(
         (
-            Recipient(uid, f"you sign for {partner}, which objected to an earlier text of “{title}”")
+            Recipient(
+                uid, f"you sign for {partner}, which objected to an earlier text of “{title}”"
+            )
             for uid, partner in signers
         ),
         leave_out=editor,

@@ -310,3 +310,23 @@ def flags_raised(session: Session, flags) -> None:
             meeting=appearance.meeting.title,
             flag=flag.detail,
         )
+
+
+def signed_in(session: Session, user: User, *, known_browser: bool) -> None:
+    """A sign-in from a browser new to this account: its owner hears of it (a security message,
+    never switched off), unless it is the account's first sign-in."""
+    from app.accounts.models import SignIn
+    from app.alliance.settings import clock_of
+
+    before = session.execute(select(SignIn.id).where(SignIn.user_id == user.id).limit(1)).first()
+    if not rules.warn_of_new_browser(known_browser=known_browser, signed_in_before=bool(before)):
+        return
+    clock = clock_of(session)
+    now = clock.local(clock.now())
+    notify(
+        session,
+        Kind.NEW_BROWSER,
+        [rules.Recipient(user.id, "someone signed in to your account")],
+        link=path_for("account.profile"),  # where to change the password, sign out everywhere
+        when=now.strftime("%-d %B %Y, %H:%M"),
+    )

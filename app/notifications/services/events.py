@@ -212,7 +212,10 @@ STANDING_WORDS = {
 
 
 @signals.standing_changed.connect
-def on_standing_changed(_sender=None, *, session: Session, position_id: int) -> None:
+def on_standing_changed(
+    _sender=None, *, session: Session, position_id: int, actor_id: int | None = None
+) -> None:
+    """Told to everyone who took part, and comms; never to the person who did it."""
     position = session.get(Position, position_id)
     what = STANDING_WORDS.get(position.status, f"reopened (now {position.status})")
     signers = session.execute(
@@ -224,7 +227,7 @@ def on_standing_changed(_sender=None, *, session: Session, position_id: int) -> 
         rules.standing_recipients(
             participants=[*sorted(writers_of(session, position)), *signers],
             comms=comms_people(session),
-            actor=None,
+            actor=actor_id,
             title=position.title,
         ),
         link=position_path(position.id),

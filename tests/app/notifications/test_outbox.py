@@ -229,3 +229,22 @@ def test_taking_a_position_back_to_drafting_asks_nobody(session, alliance):
     before = len(messages(session, "signoff_request"))
     cycle.take_back(session, alliance.drafter, position.id)
     assert len(messages(session, "signoff_request")) == before
+
+
+def test_with_a_mail_server_the_invitation_link_is_emailed_not_shown(
+    client, session, alliance, smtp
+):
+    from tests.support.client import login
+
+    login(client, alliance.admin)
+    answer = client.post(
+        "/admin/people",
+        data={"email": "new@example.org", "name": "New", "roles": ["comms"], "partner": ""},
+        follow_redirects=True,
+    )
+    assert answer.status_code == 200
+    page = answer.get_data(as_text=True)
+    [message] = messages(session, "invitation")
+    assert message.link not in page  # the invitee's alone: it went by mail
+    assert "We emailed New the link; it works once, for 7 days." in page
+    assert message.mail_status == MailStatus.QUEUED

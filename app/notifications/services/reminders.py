@@ -57,7 +57,8 @@ def send_due_reminders(session: Session) -> int:
             continue
         revision = position.current_revision.number
         for standing in consensus[position.id].not_approving:
-            if standing.state is core.PartnerState.OBJECTED and standing.revision_number == revision:
+            objected = standing.state is core.PartnerState.OBJECTED
+            if objected and standing.revision_number == revision:
                 continue  # an objection to this very text is a decision made, not one owed
             key = reminder.key(
                 position_id=position.id, revision=revision, partner_id=standing.partner.id

@@ -7,9 +7,11 @@ and one template (app/notifications/templates/notifications/mail/<kind>.txt).
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from positions.cycle import DUE_SOON_WORKING_DAYS, WorkingCalendar
+from positions.diffing import Change, Op
 from positions.roles import Actor, Role
 
 
@@ -26,6 +28,11 @@ class Kind(StrEnum):
     APPEARANCE_FLAGGED = "appearance_flagged"
     CHECKPOINT = "checkpoint"  # a signed audit checkpoint, for each partner to keep
     MENTION = "mention"  # someone wrote @me in a discussion I may read
+    DECISION_DUE = "decision_due"  # my partner's decision is due in two working days
+    OVERDUE = "overdue"  # my partner's decision is past its deadline
+    OBJECTION_ANSWERED = "objection_answered"  # a new revision answers my partner's objection
+    MEETING_TOMORROW = "meeting_tomorrow"  # I speak at a meeting tomorrow
+    NEW_BROWSER = "new_browser"  # someone signed in to my account from a browser new to it
     DIGEST = "digest"  # the daily email gathering what each person chose to get that way
 
 
@@ -58,6 +65,11 @@ KINDS: dict[Kind, KindRule] = {
     # Each partner holding its own copy is what makes a rewrite of the record detectable.
     Kind.CHECKPOINT: KindRule("An audit checkpoint for my partner to keep", security=True),
     Kind.MENTION: KindRule("Someone mentioned me in a discussion on a position"),
+    Kind.DECISION_DUE: KindRule("My partner's decision is due in two working days"),
+    Kind.OVERDUE: KindRule("My partner's decision is overdue"),
+    Kind.OBJECTION_ANSWERED: KindRule("A new revision answers my partner's objection"),
+    Kind.MEETING_TOMORROW: KindRule("A meeting tomorrow at which I speak"),
+    Kind.NEW_BROWSER: KindRule("A sign-in to my account from a new browser", security=True),
     # Its items are in the inbox already; each person's choices decide what it gathers.
     Kind.DIGEST: KindRule("The daily digest", in_app=False, choosable=False),
 }
@@ -160,6 +172,162 @@ def mention_recipients(*, mentioned: Iterable[int], author: int, title: str) -> 
     """Named with an @ in a comment (only ever among the people who may read the thread)."""
     reason = f"you were mentioned in a discussion on “{title}”"
     return _unique((Recipient(uid, reason) for uid in mentioned), leave_out=author)
+
+
+def objection_answered_recipients(
+    *, signers: Iterable[tuple[int, str]], editor: int, title: str
+) -> list[Recipient]:
+    """A new revision after a partner objected: whoever signs for that partner today (its
+    chief officers and deputies in force) looks again; the editor knows already."""
+    return _unique(
+        (
+            Recipient(
+                uid, f"you sign for {partner}, which objected to an earlier text of “{title}”"
+            )
+            for uid, partner in signers
+        ),
+        leave_out=editor,
+    )
+
+
+# ---- reminders: date-driven, sent by a timer command (`flask notify due`) ------------------------
+
+OVERDUE_ESCALATION_WORKING_DAYS = 3  # then the alliance's admins are told too
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: Kind  # DECISION_DUE or OVERDUE
+    day: date  # what it is about: the deadline (due soon) or the overdue day (overdue)
+    late: int = 0  # working days past the deadline
+    escalated: bool = False  # admins are told too
+
+    def key(self, *, position_id: int, revision: int, partner_id: int) -> str:
+        """Recorded when sent, unique: the same reminder never goes twice. Due soon is one
+        reminder per deadline; overdue one per working day it stays overdue."""
+        return f"{self.kind}:{position_id}:{revision}:{partner_id}:{self.day.isoformat()}"
+
+
+def reminder_for(due: date, today: date, calendar: WorkingCalendar) -> Reminder | None:
+    """Which reminder a partner still to decide gets today, if any: only on working days.
+
+    Due soon from two working days before the deadline (once per deadline, so a run missed on
+    the day is caught up the next); overdue each working day after it, and after three overdue
+    working days the admins hear of it too.
+    """
+    if not calendar.is_working_day(today):
+        return None
+    if today > due:
+        late = calendar.working_days_between(due, today)
+        return Reminder(
+            Kind.OVERDUE, today, late=late, escalated=late >= OVERDUE_ESCALATION_WORKING_DAYS
+        )
+    if calendar.working_days_between(today, due) <= DUE_SOON_WORKING_DAYS:
+        return Reminder(Kind.DECISION_DUE, due)
+    return None
+
+
+def reminder_recipients(
+    *,
+    reminder: Reminder,
+    signers: Iterable[tuple[int, str]],
+    admins: Iterable[int],
+    title: str,
+) -> list[Recipient]:
+    """Whoever signs for the partner today; the admins too once it is long overdue."""
+    if reminder.kind is Kind.OVERDUE:
+        reason = "you sign for {partner}, whose decision on “{title}” is overdue"
+    else:
+        reason = "you sign for {partner}, whose decision on “{title}” is due soon"
+    told = [Recipient(uid, reason.format(partner=partner, title=title)) for uid, partner in signers]
+    if reminder.escalated:
+        told += [
+            Recipient(uid, f"you are an admin, and a decision on “{title}” is "
+                           f"{reminder.late} working days overdue")
+            for uid in admins
+        ]  # fmt: skip
+    return _unique(told, leave_out=None)
+
+
+def meeting_reminder_key(*, meeting_id: int, speaker_id: int, day: date) -> str:
+    """One "meeting tomorrow" per speaker and meeting day (a move to another day is news)."""
+    return f"{Kind.MEETING_TOMORROW}:{meeting_id}:{speaker_id}:{day.isoformat()}"
+
+
+def meets_tomorrow(meeting_day: date, today: date) -> bool:
+    return meeting_day == today + timedelta(days=1)
+
+
+def meeting_tomorrow_recipients(*, speakers: Iterable[int], title: str) -> list[Recipient]:
+    reason = f"you are down to speak at “{title}”"
+    return _unique((Recipient(uid, reason) for uid in speakers), leave_out=None)
+
+
+def warn_of_new_browser(*, known_browser: bool, signed_in_before: bool) -> bool:
+    """A sign-in from a browser this account never used: worth a word to its owner, unless it
+    is the account's very first sign-in (every browser is new then)."""
+    return signed_in_before and not known_browser
+
+
+# ---- the changes in a sign-off request ----------------------------------------------------------
+
+DIFF_CHANGES_SHOWN = 8
+DIFF_CONTEXT_WORDS = 5
+DIFF_PIECE_CHARS = 160
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _cut(text: str, limit: int = DIFF_PIECE_CHARS) -> str:
+    text = _flat(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class DiffExcerpt:
+    lines: tuple[str, ...]  # one line per change: "… some words [-old-]{+new+} more …"
+    more: int  # changes not shown
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def diff_excerpt(
+    changes: list[Change],
+    *,
+    shown: int = DIFF_CHANGES_SHOWN,
+    context: int = DIFF_CONTEXT_WORDS,
+) -> DiffExcerpt:
+    """A word diff for a plain-text email: each change as [-removed-]{+added+} with a few words
+    either side, at most `shown` changes (a run of removals and additions is one change)."""
+    edits: list[tuple[int, int]] = []  # [start, end) index ranges of non-equal runs
+    i = 0
+    while i < len(changes):
+        if changes[i].op is Op.EQUAL:
+            i += 1
+            continue
+        start = i
+        while i < len(changes) and changes[i].op is not Op.EQUAL:
+            i += 1
+        edits.append((start, i))
+    lines = []
+    for start, end in edits[:shown]:
+        before = changes[start - 1].text.split() if start > 0 else []
+        after = changes[end].text.split() if end < len(changes) else []
+        head = ("… " if len(before) > context else "") + " ".join(before[-context:])
+        tail = " ".join(after[:context]) + (" …" if len(after) > context else "")
+        marked = "".join(
+            f"[-{_cut(c.text)}-]" if c.op is Op.DELETE else f"{{+{_cut(c.text)}+}}"
+            for c in changes[start:end]
+            if _flat(c.text)
+        )
+        if not marked:
+            marked = "(line breaks)"
+        lines.append(" ".join(part for part in (head.strip(), marked, tail.strip()) if part))
+    return DiffExcerpt(tuple(lines), max(0, len(edits) - shown))
 
 
 def is_comms(actor: Actor) -> bool:

@@ -9,7 +9,8 @@ from blinker import Namespace
 _signals = Namespace()
 
 # A position's public standing changed: published, withdrawn, archived, agreed to differ or
-# reopened. Sent with `session` and `position_id`. (The spokesperson log checks its flags.)
+# reopened. Sent with `session`, `position_id` and `actor_id` (who did it: not told of it).
+# (The spokesperson log checks its flags.)
 standing_changed = _signals.signal("position-standing-changed")
 
 # A position was put up for sign-off, or taken back to drafting (also when publishing ends its

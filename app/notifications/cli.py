@@ -29,6 +29,19 @@ def notify_send_once():
         db.session.remove()
 
 
+@cli.command("due")
+def notify_due():
+    """Queue today's deadline reminders (due soon, overdue); run it daily or more: never twice."""
+    from app.notifications.services.reminders import send_due_reminders
+
+    try:
+        count = send_due_reminders(db.session)
+        db.session.commit()
+        click.echo(f"Queued {count} reminder{'s' if count != 1 else ''}.")
+    finally:
+        db.session.remove()
+
+
 @cli.command("work")
 @click.option("--poll", type=float, default=None, help="Seconds between looks at the outbox.")
 def notify_work(poll):

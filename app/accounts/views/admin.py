@@ -60,10 +60,20 @@ def audit_csv():
     )
 
 
-def _link(user, purpose: str) -> str:
+def _link(user, purpose: str) -> str | None:
+    """The link is always mailed to the person; the admin is shown it only when no mail server
+    is configured (the mail then stays in the local mailbox, so someone must pass it on)."""
     token = accounts.account_link_token(user, purpose, current_app.config["SECRET_KEY"])
     notification_events.account_link(db.session, user, purpose, token)
+    if current_app.config.get("MAIL_HOST"):
+        return None
     return url_for("account.welcome", token=token, _external=True)
+
+
+def _pass_on(user, link: str | None, lifetime: str) -> str:
+    if link is None:
+        return f"We emailed {user.name} the link; it works once, for {lifetime}."
+    return f"Pass on the link below; it works once, for {lifetime}."
 
 
 def _appointment_note(user) -> str:
@@ -101,8 +111,7 @@ def people():
             )
             link = _link(user, "invite")
             flash(
-                f"Invited {user.name}. Pass on the link below; it works once, for 7 days."
-                + _appointment_note(user),
+                f"Invited {user.name}. {_pass_on(user, link, '7 days')}" + _appointment_note(user),
                 "success",
             )
             form = _invite_form(formdata=None)
@@ -127,8 +136,7 @@ def reset(user_id: int):
     if started.link_for_admin:
         link = _link(user, "reset")
         flash(
-            f"{user.name}'s old password no longer works. Pass on the link below; it works once, "
-            "for 24 hours.",
+            f"{user.name}'s old password no longer works. {_pass_on(user, link, '24 hours')}",
             "success",
         )
     elif started.request is not None:

@@ -26,6 +26,7 @@ from app.accounts import second_factor as factors
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.extensions import db, limiter, login_manager
+from app.notifications.services import events as notification_events
 from app.web.caching import never_stored
 from app.web.errors import form_refused
 from positions.refusals import Refused
@@ -107,6 +108,9 @@ def _second_factor_needed(user: User) -> bool:
 def _signed_in(user: User, response):
     """Sign `user` in (a new session, a new sign-in on the server); remember this browser."""
     session.clear()  # a fresh session at sign-in: nothing carried over from before
+    # Asked before this sign-in is written (it would count as one before) and before the
+    # browser is remembered.
+    notification_events.signed_in(db.session, user, known_browser=devices.is_known(user.email))
     accounts.start_sign_in(db.session, user)
     login_user(user)
     flash(f"Signed in as {user.name}.", "success")

@@ -141,7 +141,7 @@ def confirm(session: Session, user: User, position_id: int) -> DifferState:
             object_id=position.id,
             details={"statements": outcome.statements_hash},
         )
-        signals.standing_changed.send(session=session, position_id=position.id)
+        signals.standing_changed.send(session=session, position_id=position.id, actor_id=user.id)
         state = differ_state(session, position_id)
     return state
 
@@ -188,5 +188,5 @@ def confirm_reopening(
             object_id=position.id,
             details={"outcome": outcome.id, "statements": outcome.statements_hash},
         )
-        signals.standing_changed.send(session=session, position_id=position.id)
+        signals.standing_changed.send(session=session, position_id=position.id, actor_id=user.id)
     return state

@@ -205,7 +205,7 @@ def publish(
         },
     )
     cycle.end_cycle(session, position)
-    signals.standing_changed.send(session=session, position_id=position.id)
+    signals.standing_changed.send(session=session, position_id=position.id, actor_id=publisher.id)
     return publication
 
 

@@ -148,7 +148,7 @@ def confirm_withdrawal(
                 "confirmations": sorted(s.confirmation.sequence for s in state.standings),
             },
         )
-        signals.standing_changed.send(session=session, position_id=position.id)
+        signals.standing_changed.send(session=session, position_id=position.id, actor_id=user.id)
     return state
 
 
@@ -174,7 +174,7 @@ def archive(session: Session, user: User, position_id: int, *, reason: str) -> P
         object_id=position.id,
         details={"reason": reason},
     )
-    signals.standing_changed.send(session=session, position_id=position.id)
+    signals.standing_changed.send(session=session, position_id=position.id, actor_id=user.id)
     return position
 
 
@@ -238,7 +238,7 @@ def state_dissent(session: Session, user: User, position_id: int, *, reason: str
         object_id=position.id,
         details={"partner": partner.slug, "reason": reason},
     )
-    signals.standing_changed.send(session=session, position_id=position.id)
+    signals.standing_changed.send(session=session, position_id=position.id, actor_id=user.id)
     return dissent
 
 
@@ -263,5 +263,5 @@ def retract_dissent(session: Session, user: User, position_id: int) -> Dissent:
         object_id=position.id,
         details={"partner": partner.slug},
     )
-    signals.standing_changed.send(session=session, position_id=position.id)
+    signals.standing_changed.send(session=session, position_id=position.id, actor_id=user.id)
     return dissent

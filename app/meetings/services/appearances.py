@@ -502,7 +502,9 @@ def review_flag(session: Session, user: User, flag_id: int, note: str) -> Flag:
 
 
 @signals.standing_changed.connect
-def recheck_citing(_sender=None, *, session: Session, position_id: int) -> None:
+def recheck_citing(
+    _sender=None, *, session: Session, position_id: int, actor_id: int | None = None
+) -> None:
     """A cited position was published, withdrawn or agreed to differ: the entries citing it
     are judged again now, in the same transaction, rather than when someone next reads the log."""
     citing = select(AppearancePosition.appearance_id).where(

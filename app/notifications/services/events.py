@@ -15,7 +15,8 @@ from app.drafting.models import Position, Revision, SignOff
 from app.notifications.services.outbox import notify
 from positions import notifying as rules
 from positions.audit import checkpoint_file
-from positions.consensus import Decision
+from positions.consensus import Decision, changed_since_decision
+from positions.diffing import word_diff
 from positions.notifying import Kind
 
 
@@ -70,22 +71,50 @@ def on_readiness_changed(_sender=None, *, session: Session, position_id: int, re
     from app.drafting.services.consensus import consensus_for
 
     position = session.get(Position, position_id)
-    waiting = {s.partner.id: s.partner.name for s in consensus_for(session, position).not_approving}
-    if not waiting:
-        return
-    notify(
-        session,
-        Kind.SIGNOFF_REQUEST,
-        rules.signoff_request_recipients(
-            signers=signers_today(session, waiting), actor=None, title=position.title
-        ),
-        link=position_path(position.id) + "#sign-off",
-        about=("position", position.id),
-        title=position.title,
-        revision=position.current_revision.number,
-        due=position.decision_due.strftime("%-d %B %Y") if position.decision_due else "",
-        note=position.ready_note or "",
-    )
+    standings = consensus_for(session, position).not_approving
+    current = position.current_revision
+    due = position.decision_due.strftime("%-d %B %Y") if position.decision_due else ""
+    for standing in standings:
+        # One call a partner: each is shown what changed since it last decided.
+        partner = {standing.partner.id: standing.partner.name}
+        since = changed_since_decision(standing, current.as_core())
+        notify(
+            session,
+            Kind.SIGNOFF_REQUEST,
+            rules.signoff_request_recipients(
+                signers=signers_today(session, partner), actor=None, title=position.title
+            ),
+            link=position_path(position.id) + "#sign-off",
+            about=("position", position.id),
+            title=position.title,
+            revision=current.number,
+            due=due,
+            note=position.ready_note or "",
+            partner=standing.partner.name,
+            since=since,
+            **changes_since(session, position, since),
+        )
+
+
+def changes_since(session: Session, position: Position, number: int | None) -> dict:
+    """The word diff from revision `number` to the current text, bounded for a mail."""
+    if number is None:
+        return {}
+    from app.notifications.services.mail import absolute
+
+    earlier = session.execute(
+        select(Revision).where(Revision.position_id == position.id, Revision.number == number)
+    ).scalar_one_or_none()
+    current = position.current_revision
+    if earlier is None:
+        return {}
+    excerpt = rules.diff_excerpt(word_diff(earlier.body, current.body))
+    compare = path_for("drafting.compare_view", position_id=position.id)
+    return {
+        "diff": excerpt.text,
+        "more": excerpt.more,
+        "compare": absolute(compare + f"?from={number}&to={current.number}"),
+    }
 
 
 def signers_today(session: Session, partners: dict[int, str]) -> list[tuple[int, str]]:
@@ -125,10 +154,12 @@ def signers_today(session: Session, partners: dict[int, str]) -> list[tuple[int,
 def on_revision_saved(
     _sender=None, *, session: Session, revision: Revision, previous: Revision
 ) -> None:
-    """Approvals of the revision just replaced went stale: their signers decide again."""
+    """Approvals of the revision just replaced went stale: their signers decide again. An
+    objection to an earlier text is answered by the new one: its partner's signers look again."""
     from app.drafting.services.consensus import latest_signoffs
 
     latest = latest_signoffs(session, [revision.position_id])[revision.position_id]
+    _objections_answered(session, revision, latest)
     approvers = [
         s for s in latest if s.decision == Decision.APPROVE and s.revision_id == previous.id
     ]
@@ -149,6 +180,31 @@ def on_revision_saved(
         )
 
 
+def _objections_answered(session: Session, revision: Revision, latest) -> None:
+    position = session.get(Position, revision.position_id)
+    for signoff in latest:
+        if signoff.decision != Decision.OBJECT or signoff.revision.number >= revision.number:
+            continue
+        partner = {signoff.partner.id: signoff.partner.name}
+        notify(
+            session,
+            Kind.OBJECTION_ANSWERED,
+            rules.objection_answered_recipients(
+                signers=signers_today(session, partner),
+                editor=revision.author_id,
+                title=revision.title,
+            ),
+            link=position_path(revision.position_id) + "#sign-off",
+            about=("position", revision.position_id),
+            title=revision.title,
+            editor=revision.author.name,
+            partner=signoff.partner.name,
+            revision=revision.number,
+            objected=signoff.revision.number,
+            **changes_since(session, position, signoff.revision.number),
+        )
+
+
 STANDING_WORDS = {
     "published": "published as the alliance's position",
     "withdrawn": "withdrawn",
@@ -158,7 +214,10 @@ STANDING_WORDS = {
 
 
 @signals.standing_changed.connect
-def on_standing_changed(_sender=None, *, session: Session, position_id: int) -> None:
+def on_standing_changed(
+    _sender=None, *, session: Session, position_id: int, actor_id: int | None = None
+) -> None:
+    """Told to everyone who took part, and comms; never to the person who did it."""
     position = session.get(Position, position_id)
     what = STANDING_WORDS.get(position.status, f"reopened (now {position.status})")
     signers = session.execute(
@@ -170,7 +229,7 @@ def on_standing_changed(_sender=None, *, session: Session, position_id: int) -> 
         rules.standing_recipients(
             participants=[*sorted(writers_of(session, position)), *signers],
             comms=comms_people(session),
-            actor=None,
+            actor=actor_id,
             title=position.title,
         ),
         link=position_path(position.id),
@@ -277,3 +336,23 @@ def flags_raised(session: Session, flags) -> None:
             meeting=appearance.meeting.title,
             flag=flag.detail,
         )
+
+
+def signed_in(session: Session, user: User, *, known_browser: bool) -> None:
+    """A sign-in from a browser new to this account: its owner hears of it (a security message,
+    never switched off), unless it is the account's first sign-in."""
+    from app.accounts.models import SignIn
+    from app.alliance.settings import clock_of
+
+    before = session.execute(select(SignIn.id).where(SignIn.user_id == user.id).limit(1)).first()
+    if not rules.warn_of_new_browser(known_browser=known_browser, signed_in_before=bool(before)):
+        return
+    clock = clock_of(session)
+    now = clock.local(clock.now())
+    notify(
+        session,
+        Kind.NEW_BROWSER,
+        [rules.Recipient(user.id, "someone signed in to your account")],
+        link=path_for("account.profile"),  # where to change the password, sign out everywhere
+        when=now.strftime("%-d %B %Y, %H:%M"),
+    )

@@ -95,11 +95,22 @@ def test_publishing_tells_everyone_who_took_part_and_comms(session, alliance):
     position = make_position(writer)
     for chief in alliance.chiefs.values():
         approve(chief, position)
-    publish(alliance.comms, position)
+    publisher = alliance.chiefs["moorland"]
+    publish(publisher, position)
     told = {m.recipient_id: m for m in messages(session, "standing")}
-    assert set(told) == {writer.id, alliance.comms.id, *(c.id for c in alliance.chiefs.values())}
+    others = {c.id for c in alliance.chiefs.values()} - {publisher.id}
+    assert set(told) == {writer.id, alliance.comms.id, *others}  # never the publisher
     assert told[alliance.comms.id].reason == "you work in communications"
     assert "published as the alliance's position" in told[writer.id].subject
+
+
+def test_comms_publishing_is_not_news_to_the_publisher(session, alliance):
+    position = make_position(alliance.officers["harbourside"])
+    for chief in alliance.chiefs.values():
+        approve(chief, position)
+    publish(alliance.comms, position)
+    told = {m.recipient_id for m in messages(session, "standing")}
+    assert alliance.comms.id not in told and alliance.officers["harbourside"].id in told
 
 
 def test_an_amendment_tells_the_writers_then_the_proposer_its_fate(session, alliance):
@@ -218,3 +229,22 @@ def test_taking_a_position_back_to_drafting_asks_nobody(session, alliance):
     before = len(messages(session, "signoff_request"))
     cycle.take_back(session, alliance.drafter, position.id)
     assert len(messages(session, "signoff_request")) == before
+
+
+def test_with_a_mail_server_the_invitation_link_is_emailed_not_shown(
+    client, session, alliance, smtp
+):
+    from tests.support.client import login
+
+    login(client, alliance.admin)
+    answer = client.post(
+        "/admin/people",
+        data={"email": "new@example.org", "name": "New", "roles": ["comms"], "partner": ""},
+        follow_redirects=True,
+    )
+    assert answer.status_code == 200
+    page = answer.get_data(as_text=True)
+    [message] = messages(session, "invitation")
+    assert message.link not in page  # the invitee's alone: it went by mail
+    assert "We emailed New the link; it works once, for 7 days." in page
+    assert message.mail_status == MailStatus.QUEUED

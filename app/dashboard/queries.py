@@ -196,6 +196,9 @@ def dashboard(session: Session, user: User, limit: int = 10) -> Dashboard:
         )
         chosen = list(session.execute(ids.order_by(*soonest).limit(TODO_LIMIT + 1)).scalars())
         todo_positions = in_order(chosen, load(chosen)) if chosen else []
+    # Each position appears once: what is on my partner's to-do list leaves the objections card.
+    listed = {p.id for p in todo_positions[:TODO_LIMIT]}
+    objections = [p for p in objections if p.id not in listed]
     shown = {p.id: p for p in awaiting + objections + ready + todo_positions}
     consensus = consensus_for_many(session, list(shown.values()))
     todo = _todo_rows(session, user, todo_positions[:TODO_LIMIT], consensus) if signs else []

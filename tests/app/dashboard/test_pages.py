@@ -75,6 +75,22 @@ def test_stale_approvals_and_answered_objections_are_in_the_list_once(alliance, 
     assert "Vetoed" in objections
 
 
+def test_a_position_on_the_to_do_list_is_not_listed_again_among_the_objections(
+    alliance, client, session
+):
+    objected = ready(make_position(alliance.drafter, title="Moorland objects"))
+    approve(alliance.chiefs["moorland"], objected, "object", "Not like this.")
+    session.commit()
+    login(client, alliance.chiefs["harbourside"])
+    page = body_of(client.get("/"))
+    assert todo_of(page).count(">Moorland objects<") == 1  # Harbourside is still to decide
+    assert page.count(">Moorland objects<") == 1  # and it is nowhere else on the page
+    client.post("/logout")
+    login(client, alliance.officers["harbourside"])  # no to-do list: the objection is listed
+    objections = body_of(client.get("/")).split("<h2>Objections</h2>")[1].split("</section>")[0]
+    assert "Moorland objects" in objections
+
+
 def test_partner_markers_have_visible_labels(alliance, client, session):
     position = ready(make_position(alliance.drafter, title="Marked"))
     approve(alliance.chiefs["moorland"], position)

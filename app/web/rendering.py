@@ -20,7 +20,9 @@ from multiprocessing.connection import Connection
 
 from positions.refusals import Invalid
 
-RENDER_SECONDS = 1.5  # of the worker's CPU: about 25 times an ordinary text at the size limit
+# Of the worker's CPU: about 16 times an ordinary text at the size limit, and short enough that a
+# pathological text is refused within 2 s by the clock on a busy machine.
+RENDER_SECONDS = 1.0
 # A worker that has not had its RENDER_SECONDS of CPU is only waiting for a busy machine, not
 # stuck in a pathological text: it is given up to this long by the clock before it is stopped.
 WALL_SECONDS = 20
@@ -94,15 +96,15 @@ class BoundedRenderer:
                 return
         worker.stop()
 
-    def _answered(self, worker: _Worker) -> bool:
+    def _answered(self, worker: _Worker, before: float | None) -> bool:
         """Wait for the worker's answer until it has used `seconds` of CPU (a text that would
         take minutes), or WALL_SECONDS have passed. Counting its CPU, not the clock, means that
         sixteen people saving at once on a busy machine are not told their text is too complex."""
         started = time.monotonic()
         while not worker.conn.poll(POLL_SECONDS):
-            used = _cpu_seconds(worker.process.pid)
-            if used is None:  # no /proc: the clock it is
-                used = time.monotonic() - started
+            now = _cpu_seconds(worker.process.pid)
+            clock = now is None or before is None  # no /proc: the clock it is
+            used = time.monotonic() - started if clock else now - before
             if used >= self.seconds or time.monotonic() - started >= WALL_SECONDS:
                 return False
         return True
@@ -110,9 +112,10 @@ class BoundedRenderer:
     def render(self, text: str) -> str:
         """Safe HTML for the text, or Invalid (code too_complex, field body) past the deadline."""
         worker = self._take()
+        before = _cpu_seconds(worker.process.pid)  # a reused worker has rendered before
         try:
             worker.conn.send(text)
-            answered = self._answered(worker)
+            answered = self._answered(worker, before)
             outcome, value = worker.conn.recv() if answered else ("error", "too slow")
         except (EOFError, OSError):  # the worker died (killed from outside, out of memory)
             outcome, value = "error", "worker lost"

@@ -48,6 +48,8 @@ def test_record_a_meeting_flag_an_appearance_review_it_and_export(open_as):
     jo.get_by_role("link", name="Add an appearance").click()
     jo.get_by_label("Who spoke").select_option(label="Hana Okafor (Harbourside Tenants Federation)")
     jo.get_by_label("Speaking for").select_option(label="The alliance")
+    # The picker offers the latest positions; earlier journeys may have added newer ones.
+    jo.get_by_label("Find a position by its title").fill("rural villages")
     jo.get_by_role("checkbox", name=re.compile("^Bus routes for rural villages")).check()
     jo.get_by_label("What was said").fill("Set out the case for hourly village buses.")
     look(jo, "appearance-form")

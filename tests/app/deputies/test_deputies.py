@@ -96,6 +96,16 @@ def test_outside_the_period_or_once_revoked_a_deputy_cannot_sign(alliance, sessi
     with pytest.raises(Forbidden):
         approve(jo, position, "object", "No.")
     assert kept.decided_by == ACTING  # decisions made under it stay valid
+    revoked = (
+        db.session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.action == "deputation.revoke")
+            .order_by(AuditEvent.seq)
+        )
+        .scalars()
+        .all()
+    )
+    assert [e.actor_id for e in revoked] == [alliance.chiefs["harbourside"].id, alliance.admin.id]
 
 
 def test_an_admins_naming_waits_for_the_chief_officer(alliance, session, jo):

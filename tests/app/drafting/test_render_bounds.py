@@ -148,10 +148,10 @@ def test_a_worker_kept_waiting_by_a_busy_machine_is_not_taken_for_a_pathological
 
 def test_a_reused_worker_has_its_whole_deadline_for_each_text():
     """The CPU a worker spent on earlier texts does not count against the next one."""
-    renderer = rendering.BoundedRenderer(seconds=0.3)
-    long_ordinary = "A paragraph of ordinary words, *some emphasised*. " * 3000
+    renderer = rendering.BoundedRenderer(seconds=0.5)
+    long_ordinary = "A paragraph of ordinary words, *some emphasised*. " * 1000  # about 0.1 s
     try:
-        for _ in range(12):  # far more CPU in all than one render's deadline
+        for _ in range(15):  # far more CPU in all than one render's deadline
             assert renderer.render(long_ordinary).startswith("<p>A paragraph")
         assert len(renderer.idle) >= 1  # the same worker, reused
     finally:

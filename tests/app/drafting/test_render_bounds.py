@@ -4,8 +4,10 @@ Issue 12: 20 KB of `[` took 56 s and `term\\n: def\\n` repeated overflowed the s
 preview and inside the write lock on save. Rendering now runs in a worker process with a deadline
 (app/web/rendering.py); a text past it is refused as too_complex with the text kept.
 
-The 2-second bound below is the issue's acceptance criterion, not a performance measurement: it
-separates "answered" from "minutes"; the renderer's own deadline is 1 s of its worker's CPU.
+The bound is on the worker's CPU, read where the renderer reads it: no text may use more than
+the renderer's deadline (1 s) and a poll's slack, whatever else the machine is doing (on an idle
+machine that is the issue's "answered within 2 s"; the wall clock is only checked against the
+renderer's last resort, since a busy CI machine may run the worker at a fraction of a core).
 """
 
 import time
@@ -37,17 +39,38 @@ PATHOLOGICAL = {
     "long link references": "[a]" * 20_000 + "\n\n[a]: https://example.org/\n",
     "unclosed links": "[x](" * 20_000,
 }
-ANSWERED_WITHIN = 2.0
+CPU_ALLOWED = 1.5  # the deadline (1 s of CPU) and a poll's slack, well inside the issue's 2 s
+
+
+@pytest.fixture
+def worker_cpu(monkeypatch):
+    """Every reading of a worker's CPU the renderer takes, by worker."""
+    readings: dict[int, list[float]] = {}
+    read = rendering._cpu_seconds
+
+    def recorded(pid: int) -> float | None:
+        seconds = read(pid)
+        if seconds is not None:
+            readings.setdefault(pid, []).append(seconds)
+        return seconds
+
+    monkeypatch.setattr(rendering, "_cpu_seconds", recorded)
+    return readings
 
 
 @pytest.mark.parametrize("shape", sorted(PATHOLOGICAL))
-def test_each_pathological_text_is_answered_within_two_seconds(alliance, client, shape):
+def test_each_pathological_text_is_answered_within_its_cpu_deadline(
+    alliance, client, shape, worker_cpu
+):
     body = {"title": "Hostile", "body": PATHOLOGICAL[shape], "area": alliance.area.slug}
     rendering.render_bounded("warm")  # a worker ready, as on a running server
+    worker_cpu.clear()
     started = time.monotonic()
     response = api_post(client, alliance.drafter, "/positions", body)
     elapsed = time.monotonic() - started
-    assert elapsed < ANSWERED_WITHIN, f"{shape}: {elapsed:.1f} s"
+    used = max((seen[-1] - seen[0] for seen in worker_cpu.values()), default=0.0)
+    assert used < CPU_ALLOWED, f"{shape}: {used:.2f} s of CPU"
+    assert elapsed < rendering.WALL_SECONDS, f"{shape}: {elapsed:.1f} s"
     if response.status_code != 201:
         error = error_of(response, 400, "too_complex")
         assert error["field"] == "body" and "Your text is kept" in error["message"]

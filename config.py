@@ -64,6 +64,10 @@ class Config:
     ALLIANCE_TIMEZONE = os.environ.get("ALLIANCE_TIMEZONE", "Europe/London")
     MAX_BODY_BYTES = 200 * 1024  # a position's Markdown text
     MAX_CONTENT_LENGTH = 1024 * 1024  # a whole request
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH  # one form field (Werkzeug's own default is 500 KB)
+    # A signed-in person's form is read whole up to this, so an over-long text comes back in the
+    # form with its refusal; only beyond it is the answer a 413 page (app/web/params.py).
+    FORM_READ_LIMIT = 16 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"

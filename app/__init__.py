@@ -13,7 +13,13 @@ from app.alliance.settings import Settings, load_stored, refresh_now_and_then
 from app.extensions import SETTINGS, csrf, db, limiter, login_manager, migrate
 from app.search import schema as search_schema
 from app.web import caching, errors, faults
-from app.web.params import BoundedIntConverter, StrictJSONProvider, refuse_nul_characters
+from app.web.params import (
+    BoundedIntConverter,
+    StrictJSONProvider,
+    read_signed_in_forms_whole,
+    refuse_nul_characters,
+    request_limit,
+)
 from app.web.transaction import TransactionalFlask
 from config import BASE_DIR, INSTANCE_DIR, Config
 from positions import roles
@@ -24,6 +30,7 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     app = TransactionalFlask(__name__, instance_path=str(INSTANCE_DIR))
     app.json = StrictJSONProvider(app)  # one reader for every JSON body (app/web/params.py)
     app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(read_signed_in_forms_whole)  # first: what follows reads the form
     app.before_request(refuse_nul_characters)  # 400, before PostgreSQL would answer 500
     app.config.from_object(config_class)
     app.config.update(config_class.resolve())
@@ -173,6 +180,7 @@ def _register_template_helpers(app: Flask) -> None:
             # Templates offer an action only where the service would allow it: the same
             # predicates, asked as `may.can_draft(current_user.actor)`.
             "may": roles,
+            "request_limit": request_limit,
         }
 
 

@@ -3,8 +3,9 @@
 import json
 import re
 
-from flask import request
+from flask import current_app, request, session
 from flask.json.provider import DefaultJSONProvider
+from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from positions.refusals import Invalid
@@ -75,6 +76,26 @@ def _has_nul(value) -> bool:
     if isinstance(value, list):
         return any(_has_nul(v) for v in value)
     return False
+
+
+def read_signed_in_forms_whole() -> None:
+    """Before every request: a signed-in person's browser form is read up to FORM_READ_LIMIT,
+    not the 1 MB a request may otherwise hold, so that text over a field's limit comes back in
+    the form with the refusal (nothing typed is lost, with or without JavaScript) rather than as
+    a bare 413 page. Anonymous requests and the JSON API keep the smaller limit."""
+    if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
+        return
+    if current_user.is_authenticated:
+        limit = current_app.config["FORM_READ_LIMIT"]
+        request.max_content_length = request.max_form_memory_size = limit
+
+
+def request_limit() -> int:
+    """The most a form on this page may send: what the page's script checks before sending.
+    From the session cookie, not current_user: error pages render it when the database is gone."""
+    if "_user_id" in session:
+        return current_app.config["FORM_READ_LIMIT"]
+    return current_app.config["MAX_CONTENT_LENGTH"]
 
 
 def refuse_nul_characters() -> None:

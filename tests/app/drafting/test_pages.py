@@ -89,24 +89,63 @@ def test_an_oversized_body_is_refused_413_keeping_the_title(alliance, drafter_cl
     assert committed_count(Position) == 0
 
 
-def test_a_request_over_the_whole_request_limit_says_the_limit_and_leads_back(
-    alliance, drafter_client, app
-):
-    big = "word " * (app.config["MAX_CONTENT_LENGTH"] // 5 + 1)
+def test_a_form_over_a_megabyte_comes_back_with_every_word_kept(alliance, drafter_client, app):
+    # Without JavaScript nothing stops the browser sending it: the form is read whole and the
+    # refusal shows the form again, text and title kept (not a bare 413 page).
+    big = "word " * (app.config["MAX_CONTENT_LENGTH"] // 5 + 1) + "the last word"
     response = drafter_client.post(
         "/positions/new",
         data={"title": "My long title", "body": big, "area": alliance.area.id},
     )
     assert response.status_code == 413
     page = body_of(response)
-    assert f"at most {app.config['MAX_CONTENT_LENGTH'] // 1024} KB" in page
+    assert 'value="My long title"' in page and "the limit is 200 KB" in page
+    assert html.unescape(page).count("word ") >= big.count("word ") and "the last word" in page
+    assert committed_count(Position) == 0
+
+
+def test_an_edit_over_a_megabyte_comes_back_with_every_word_kept(
+    alliance, drafter_client, app, session
+):
+    position = make_position(alliance.drafter, body="Short.")
+    session.commit()
+    big = "edit " * (app.config["MAX_CONTENT_LENGTH"] // 5 + 1) + "my ending"
+    response = drafter_client.post(
+        f"/positions/{position.id}/edit",
+        data={"title": "Fair rents", "body": big, "base_revision": 1, "note": "kept note"},
+    )
+    assert response.status_code == 413
+    page = body_of(response)
+    assert "my ending" in page and 'value="kept note"' in page
+    assert committed_count(Revision) == 1
+
+
+def test_a_form_beyond_what_is_read_says_the_limit_and_leads_back(
+    alliance, drafter_client, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "FORM_READ_LIMIT", 2 * app.config["MAX_CONTENT_LENGTH"])
+    big = "word " * (app.config["FORM_READ_LIMIT"] // 5 + 1)
+    response = drafter_client.post(
+        "/positions/new",
+        data={"title": "My long title", "body": big, "area": alliance.area.id},
+    )
+    assert response.status_code == 413
+    page = body_of(response)
+    assert f"at most {app.config['FORM_READ_LIMIT'] // 1024} KB" in page
     assert 'href="/positions/new">Back to the form' in page
     assert committed_count(Position) == 0
 
 
+def test_a_signed_out_request_is_read_only_up_to_a_megabyte(alliance, client, app):
+    big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post("/login", data={"email": "a@example.org", "password": big})
+    assert response.status_code == 413
+    assert f"at most {app.config['MAX_CONTENT_LENGTH'] // 1024} KB" in body_of(response)
+
+
 def test_every_page_tells_the_script_the_request_limit(alliance, drafter_client, app):
     page = body_of(drafter_client.get("/positions/new"))
-    assert f'name="max-request-bytes" content="{app.config["MAX_CONTENT_LENGTH"]}"' in page
+    assert f'name="max-request-bytes" content="{app.config["FORM_READ_LIMIT"]}"' in page
 
 
 def test_an_unknown_area_in_the_form_is_refused(alliance, drafter_client):

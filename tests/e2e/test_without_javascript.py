@@ -4,9 +4,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.journeys import (
-    SCREENSHOTS,
     COMMS,
     PARTNERS,
+    SCREENSHOTS,
     chief,
     decide,
     draft,

@@ -28,13 +28,9 @@ from app.meetings.models import (
     meeting_areas,
 )
 from app.meetings.services.appearances import as_core, get_appearance
-from app.meetings.services.meetings import (
-    MAX_ID,
-    get_meeting,
-    get_organisation,
-)
+from app.meetings.services.meetings import get_meeting, get_organisation
 from app.web.pagination import Page, paginate, rows_by_id
-from app.web.params import is_number
+from app.web.params import MAX_ID, is_number
 from positions import consensus, roles
 from positions import mandate as core
 from positions import meetings as meeting_rules

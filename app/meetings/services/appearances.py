@@ -17,9 +17,9 @@ from app.drafting import signals
 from app.drafting.models import Dissent, Position, Publication, Revision
 from app.extensions import utcnow
 from app.meetings.models import Appearance, AppearancePosition, Flag, Mandate, Meeting
-from app.meetings.services.meetings import MAX_ID, get_meeting
+from app.meetings.services.meetings import get_meeting
 from app.notifications.services import events as notification_events
-from app.web.params import is_number
+from app.web.params import MAX_ID, is_number
 from positions import consensus, roles
 from positions import mandate as core
 from positions import meetings as meeting_rules

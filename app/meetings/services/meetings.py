@@ -21,15 +21,12 @@ from app.meetings.models import (
     Organisation,
     OrganisationAlias,
 )
-from app.web.params import is_number
+from app.web.params import MAX_ID, is_number
 from positions import meetings as meeting_rules
 from positions import roles
 from positions.clock import Clock
 from positions.refusals import Conflict, Forbidden, Invalid, NotFound
 from positions.text import long_text, one_line
-
-MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds, on SQLite and PostgreSQL
-
 
 # ---- time: every date and time a person types is in the alliance's zone (positions/clock.py) --
 

@@ -3,11 +3,12 @@
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.audit import services as audit
 from app.backup import services as backup
-from app.extensions import db
+from app.extensions import SETTINGS, db
 
 cli = AppGroup("backup", help="Back up and restore the whole database.")
 
@@ -35,7 +36,7 @@ def backup_restore(path, force):
     """Replace the database's contents with the backup at PATH, once it is checked."""
     db.session.remove()
     try:
-        summary = backup.restore(db.engine, path, force=force)
+        summary = backup.restore(db.engine, path, current_app.extensions[SETTINGS], force=force)
     except backup.BackupError as exc:
         # Every refusal comes before the switch, so the operator can be told so plainly.
         raise click.ClickException(f"{exc} The database was not changed.") from None

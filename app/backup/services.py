@@ -16,14 +16,17 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import current_app
 from sqlalchemy import create_engine, func, inspect, literal, select, table, text
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.search.schema import TEXT_INDEXES
+
+if TYPE_CHECKING:
+    from app.alliance.settings import Settings
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
@@ -179,8 +182,11 @@ def _pg_dump(url: URL, target_path: Path) -> None:
 MAINTENANCE_DATABASE = "postgres"
 
 
-def restore(engine: Engine, path: str | os.PathLike, *, force: bool = False) -> Summary:
-    """Replace the database's contents with the backup at PATH, all at once or not at all."""
+def restore(
+    engine: Engine, path: str | os.PathLike, settings: "Settings", *, force: bool = False
+) -> Summary:
+    """Replace the database's contents with the backup at PATH, all at once or not at all.
+    `settings` are the alliance's, which the check of the restored audit chain reads."""
     kind = kind_of(engine)
     path = Path(path)
     if not path.is_file():
@@ -197,9 +203,9 @@ def restore(engine: Engine, path: str | os.PathLike, *, force: bool = False) -> 
     version = schema_version(engine)
     engine.dispose()  # no pooled connection may hold on to the old contents
     if kind == "sqlite":
-        _sqlite_restore(engine, path, version)
+        _sqlite_restore(engine, path, version, settings)
     else:
-        _pg_restore(engine, path, version)
+        _pg_restore(engine, path, version, settings)
     engine.dispose()
     return Summary(path, kind, path.stat().st_size, row_counts(engine))
 
@@ -212,7 +218,9 @@ def schema_version(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def check_restored(candidate: Engine, path: Path, target_version: str | None) -> dict[str, int]:
+def check_restored(
+    candidate: Engine, path: Path, target_version: str | None, settings: "Settings"
+) -> dict[str, int]:
     """Refuse a restored copy that the app could not run on, or whose record is not intact."""
     from app.audit.services import verify_chain_of
     from app.extensions import SETTINGS, db
@@ -240,7 +248,7 @@ def check_restored(candidate: Engine, path: Path, target_version: str | None) ->
             "`flask db upgrade`."
         )
     # A session of its own on the candidate, carrying the app's settings like db.session does.
-    with Session(candidate, info={SETTINGS: current_app.extensions[SETTINGS]}) as session:
+    with Session(candidate, info={SETTINGS: settings}) as session:
         verification = verify_chain_of(session)
     if not verification.intact:
         raise BackupError(
@@ -249,7 +257,9 @@ def check_restored(candidate: Engine, path: Path, target_version: str | None) ->
     return row_counts(candidate)
 
 
-def _sqlite_restore(engine: Engine, source_path: Path, target_version: str | None) -> None:
+def _sqlite_restore(
+    engine: Engine, source_path: Path, target_version: str | None, settings: "Settings"
+) -> None:
     target_path = Path(engine.url.database or "")
     if not target_path.name or str(target_path) == ":memory:":
         raise BackupError("A restore needs a SQLite database in a file.")
@@ -269,7 +279,7 @@ def _sqlite_restore(engine: Engine, source_path: Path, target_version: str | Non
             source.close()
         candidate = create_engine(f"sqlite:///{scratch_path}")
         try:
-            restored = check_restored(candidate, source_path, target_version)
+            restored = check_restored(candidate, source_path, target_version, settings)
         finally:
             candidate.dispose()
         if {t: restored.get(t) for t in expected} != expected:
@@ -310,7 +320,9 @@ def _sqlite_row_counts(connection: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-def _pg_restore(engine: Engine, source_path: Path, target_version: str | None) -> None:
+def _pg_restore(
+    engine: Engine, source_path: Path, target_version: str | None, settings: "Settings"
+) -> None:
     """pg_restore into a fresh database, checked, then swapped in for the target by renaming."""
     url = engine.url
     target = url.database
@@ -344,7 +356,7 @@ def _pg_restore(engine: Engine, source_path: Path, target_version: str | None) -
         )
         candidate = create_engine(url.set(database=candidate_name))
         try:
-            check_restored(candidate, source_path, target_version)
+            check_restored(candidate, source_path, target_version, settings)
         finally:
             candidate.dispose()
         _swap_databases(server, target, candidate_name, previous_name)

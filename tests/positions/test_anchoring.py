@@ -1,7 +1,6 @@
 """Discussion anchors: finding a selected passage, following it across revisions, paragraphs,
 who sees and does what, and mentions."""
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -120,16 +119,15 @@ def test_a_short_quote_whose_place_is_gone_is_not_attached_to_a_lone_lookalike()
     assert isinstance(a.reanchor(anchor, body, new), Outdated)
 
 
-def test_a_long_revision_reanchors_every_thread_quickly():
-    """500 threads on a 20,000-word text, one clause edited: well under the 200 ms budget."""
+def test_a_long_revision_carries_every_thread():
+    """500 threads on a 20,000-word text, one clause edited: every one follows (the 200 ms
+    budget is measured by `make bench`, not asserted here)."""
     words = [f"clause{n % 997}word{n}" for n in range(20_000)]
     body = "\n\n".join(" ".join(words[i : i + 40]) for i in range(0, len(words), 40))
     starts = [body.index(f"word{n} ") for n in range(0, 20_000, 40)]
     anchors = [a.anchor_at(body, s, s + 30) for s in starts]
     new = body.replace("clause3word3 ", "a clause rewritten here ", 1)
-    began = time.perf_counter()
-    moved = a.reanchor_all(anchors, body, new)
-    assert time.perf_counter() - began < 1.0  # generous for a shared test machine
+    moved = a.reanchor_all(anchors, body, new)  # its time is make bench's to measure
     assert sum(isinstance(m, Anchor) for m in moved) == len(anchors)
 
 

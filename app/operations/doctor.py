@@ -21,6 +21,7 @@ from config import workers
 
 MIN_SECRET_LENGTH = 32
 BACKUP_MAX_AGE_HOURS = 24
+MIN_POSTGRES = 14
 
 
 @dataclass(frozen=True)
@@ -120,14 +121,7 @@ def check_database() -> list[Finding]:
             )
         )
     if server:
-        major = int(server.split()[1].split(".")[0])
-        found.append(
-            Finding(
-                major < 14,
-                f"PostgreSQL {major}.",
-                "Use PostgreSQL 14 or newer." if major < 14 else "Supported.",
-            )
-        )
+        found.append(check_postgres_version(server))
     verification = audit.verify_chain_of(db.session)
     if not verification.intact:
         found.append(
@@ -135,6 +129,44 @@ def check_database() -> list[Finding]:
                 True,
                 "The audit chain is broken: " + "; ".join(verification.problems[:3]),
                 "Restore from the last good backup; see flask --app wsgi audit verify.",
+            )
+        )
+    return found
+
+
+def check_postgres_version(server: str) -> Finding:
+    """`server` is what `SELECT version()` answers, e.g. "PostgreSQL 15.8 (Debian 15.8-0+deb12u1)
+    on x86_64-pc-linux-gnu, ..."."""
+    major = int(server.split()[1].split(".")[0])
+    old = major < MIN_POSTGRES
+    return Finding(
+        old,
+        f"PostgreSQL {major}.",
+        f"Upgrade to PostgreSQL {MIN_POSTGRES} or newer." if old else "Supported.",
+    )
+
+
+def check_mail(config, *, production: bool) -> list[Finding]:
+    """Without a mail server, messages land in a folder on this machine where nobody reads them,
+    and a link in mail without CONCORD_URL points at the developer's address."""
+    if not production:
+        return []
+    found = []
+    if not config.get("MAIL_HOST"):
+        found.append(
+            Finding(
+                True,
+                f"No SMTP server (MAIL_HOST): mail is written to {config.get('MAILDIR')} "
+                "and reaches nobody.",
+                "Set MAIL_HOST and the other MAIL_* settings (see the README's Email section).",
+            )
+        )
+    if not config.get("CONCORD_URL"):
+        found.append(
+            Finding(
+                True,
+                "CONCORD_URL is not set: links in mail point to http://127.0.0.1:5000.",
+                "Set CONCORD_URL to the address people use, e.g. https://alliance.example.org.",
             )
         )
     return found
@@ -171,13 +203,14 @@ def _postgres() -> bool:
 @click.command("doctor")
 @with_appcontext
 def doctor():
-    """Check the configuration, the database, the audit chain and the backups."""
+    """Check the configuration, mail, the database, the audit chain and the backups."""
     config = current_app.config
     production = not (config.get("DEBUG") or config.get("TESTING"))
     findings = [
         *check_configuration(
             config, production=production, forwarded_seen=forwarded_headers_seen()
         ),
+        *check_mail(config, production=production),
         *check_database(),
         *check_backups(config.get("BACKUP_DIR")),
     ]

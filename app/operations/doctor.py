@@ -43,6 +43,17 @@ def check_configuration(config, *, production: bool, forwarded_seen: bool = Fals
                 "(python -c 'import secrets; print(secrets.token_hex(32))').",
             )
         )
+    if not os.environ.get("CONCORD_CHECKPOINT_KEY") and production:
+        found.append(
+            Finding(
+                False,
+                "CONCORD_CHECKPOINT_KEY is not set: audit checkpoints are signed with a key kept "
+                "only in this server's instance folder (checkpoint_key).",
+                "Set CONCORD_CHECKPOINT_KEY (as long and random as SECRET_KEY, the same on every "
+                "server), or keep a copy of instance/checkpoint_key safe, apart from the database "
+                "and its backups: without it, the checkpoints the partners hold cannot be checked.",
+            )
+        )
     if len(secret) < MIN_SECRET_LENGTH:
         found.append(
             Finding(

@@ -54,6 +54,17 @@ def test_a_secret_generated_per_server_is_a_problem(four_workers, monkeypatch):
     assert any("not set in the environment" in p for p in problems(GOOD))
 
 
+def test_a_checkpoint_key_only_in_the_instance_folder_is_noted(four_workers, monkeypatch):
+    def noted() -> list[str]:
+        found = check_configuration(GOOD, production=True)
+        return [f.what for f in found if not f.problem and "CONCORD_CHECKPOINT_KEY" in f.what]
+
+    monkeypatch.delenv("CONCORD_CHECKPOINT_KEY", raising=False)
+    assert len(noted()) == 1
+    monkeypatch.setenv("CONCORD_CHECKPOINT_KEY", "c" * 64)
+    assert noted() == []
+
+
 def test_backups_older_than_a_day_or_missing_are_problems(tmp_path):
     assert [f.problem for f in check_backups(str(tmp_path))] == [True]
     backup = tmp_path / "concord-20261126.dump"

@@ -29,6 +29,14 @@ def test_readyz_says_503_when_the_schema_is_behind(client):
     assert answer.get_json()["checks"]["schema"].startswith("at 0001_core")
 
 
+def test_readyz_stays_ready_while_a_newer_release_has_upgraded_the_schema(client):
+    """Mid rolling upgrade: `db upgrade` ran for the new code; this server awaits its restart."""
+    db.session.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+    answer = client.get("/readyz")
+    assert answer.status_code == 200
+    assert answer.get_json()["checks"]["schema"].startswith("ahead: at 0099_from_the_future")
+
+
 def test_readyz_says_503_when_the_database_is_gone(tmp_path):
     app = make_app(f"sqlite:///{tmp_path}/missing/nowhere.db")
     answer = app.test_client().get("/readyz")

@@ -22,6 +22,9 @@ from config import workers
 MIN_SECRET_LENGTH = 32
 BACKUP_MAX_AGE_HOURS = 24
 MIN_POSTGRES = 14
+# deploy/concord.env.example's stand-in for each secret, which would otherwise pass for one.
+PLACEHOLDER = "change-me"
+PLACEHOLDED = ("SECRET_KEY", "METRICS_TOKEN", "CONCORD_CHECKPOINT_KEY", "MAIL_PASSWORD")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,17 @@ def check_configuration(config, *, production: bool, forwarded_seen: bool = Fals
                 "and its backups: without it, the checkpoints the partners hold cannot be checked.",
             )
         )
+    for name in PLACEHOLDED:
+        value = config.get(name) or os.environ.get(name) or ""
+        if isinstance(value, str) and value.startswith(PLACEHOLDER):
+            found.append(
+                Finding(
+                    True,
+                    f"{name} is still the example's placeholder ({PLACEHOLDER}...).",
+                    "Fill it in: python -c 'import secrets; print(secrets.token_hex(32))' for a "
+                    "key or token, the mail server's for a password.",
+                )
+            )
     if len(secret) < MIN_SECRET_LENGTH:
         found.append(
             Finding(

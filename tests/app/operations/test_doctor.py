@@ -49,6 +49,17 @@ def test_each_misconfiguration_is_a_problem(four_workers, change, said):
     assert len(found) == 1 and said in found[0], found
 
 
+@pytest.mark.parametrize("name", ["SECRET_KEY", "METRICS_TOKEN", "MAIL_PASSWORD"])
+def test_the_examples_placeholders_are_problems(four_workers, name):
+    found = problems({**GOOD, name: "change-me-to-64-random-hex-characters"})
+    assert len(found) == 1 and found[0].startswith(f"{name} is still the example's"), found
+
+
+def test_a_checkpoint_key_placeholder_in_the_environment_is_a_problem(four_workers, monkeypatch):
+    monkeypatch.setenv("CONCORD_CHECKPOINT_KEY", "change-me-to-64-random-hex-characters-too")
+    assert any(p.startswith("CONCORD_CHECKPOINT_KEY is still") for p in problems(GOOD))
+
+
 def test_a_secret_generated_per_server_is_a_problem(four_workers, monkeypatch):
     monkeypatch.delenv("SECRET_KEY")
     assert any("not set in the environment" in p for p in problems(GOOD))

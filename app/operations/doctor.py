@@ -52,9 +52,10 @@ def check_configuration(config, *, production: bool, forwarded_seen: bool = Fals
                 False,
                 "CONCORD_CHECKPOINT_KEY is not set: audit checkpoints are signed with a key kept "
                 "only in this server's instance folder (checkpoint_key).",
-                "Set CONCORD_CHECKPOINT_KEY (as long and random as SECRET_KEY, the same on every "
-                "server), or keep a copy of instance/checkpoint_key safe, apart from the database "
-                "and its backups: without it, the checkpoints the partners hold cannot be checked.",
+                "Set CONCORD_CHECKPOINT_KEY, the same on every server, to the contents of "
+                "instance/checkpoint_key (the checkpoints already sent were signed with it; a "
+                "fresh install may take a new random value), and keep a copy apart from the "
+                "database and its backups.",
             )
         )
     for name in PLACEHOLDED:

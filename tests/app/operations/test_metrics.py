@@ -116,3 +116,23 @@ def test_the_outbox_shows_how_many_wait_and_how_long_the_oldest_has(alliance, sc
     waiting, age = outbox()
     assert waiting == 2
     assert 2 * 3600 <= age < 3 * 3600
+
+
+def test_pool_use_counts_the_connections_checked_out(tmp_path):
+    from prometheus_client import CollectorRegistry
+
+    from app.operations.metrics import CONNECTIONS
+    from tests.support.apps import make_app
+
+    def in_use() -> float:
+        registry = CollectorRegistry()
+        registry.register(CONNECTIONS)
+        return registry.get_sample_value("concord_db_connections_in_use")
+
+    app = make_app(f"sqlite:///{tmp_path}/x.db")
+    with app.app_context():
+        before = in_use()
+        held = db.engine.connect()
+        assert in_use() == before + 1
+        held.close()
+        assert in_use() == before

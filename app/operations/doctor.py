@@ -209,7 +209,9 @@ def check_backups(directory: str | None) -> list[Finding]:
         ]
     files = [f for f in Path(directory).glob("*") if f.is_file()]
     if not files:
-        return [Finding(True, f"No backup in {directory}.", "Make one: systemctl start concord-backup.")]
+        return [
+            Finding(True, f"No backup in {directory}.", "Make one: systemctl start concord-backup.")
+        ]
     hours = (time.time() - max(f.stat().st_mtime for f in files)) / 3600
     if hours > BACKUP_MAX_AGE_HOURS:
         return [

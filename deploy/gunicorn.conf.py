@@ -18,8 +18,17 @@ graceful_timeout = 30  # a restart lets requests in flight finish
 accesslog = None
 errorlog = "-"
 
+# Restarts go by signal (systemctl reload concord); gunicorn's control socket would go in the
+# service user's home, which a system user does not have.
+control_socket_disable = True
+
+# One folder per server: a second server on the same machine (another BIND) must not empty the
+# first one's at its start.
 _instance = Path(os.environ.get("CONCORD_INSTANCE", "instance"))
-_metrics_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_instance / "metrics"))
+_metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    str(_instance / ("metrics-" + "".join(c if c.isalnum() else "-" for c in bind))),
+)
 
 
 def on_starting(server):

@@ -21,6 +21,10 @@ from config import workers
 
 MIN_SECRET_LENGTH = 32
 BACKUP_MAX_AGE_HOURS = 24
+MIN_POSTGRES = 14
+# deploy/concord.env.example's stand-in for each secret, which would otherwise pass for one.
+PLACEHOLDER = "change-me"
+PLACEHOLDED = ("SECRET_KEY", "METRICS_TOKEN", "CONCORD_CHECKPOINT_KEY", "MAIL_PASSWORD")
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,29 @@ def check_configuration(config, *, production: bool, forwarded_seen: bool = Fals
                 "(python -c 'import secrets; print(secrets.token_hex(32))').",
             )
         )
+    if not os.environ.get("CONCORD_CHECKPOINT_KEY") and production:
+        found.append(
+            Finding(
+                False,
+                "CONCORD_CHECKPOINT_KEY is not set: audit checkpoints are signed with a key kept "
+                "only in this server's instance folder (checkpoint_key).",
+                "Set CONCORD_CHECKPOINT_KEY, the same on every server, to the contents of "
+                "instance/checkpoint_key (the checkpoints already sent were signed with it; a "
+                "fresh install may take a new random value), and keep a copy apart from the "
+                "database and its backups.",
+            )
+        )
+    for name in PLACEHOLDED:
+        value = config.get(name) or os.environ.get(name) or ""
+        if isinstance(value, str) and value.startswith(PLACEHOLDER):
+            found.append(
+                Finding(
+                    True,
+                    f"{name} is still the example's placeholder ({PLACEHOLDER}...).",
+                    "Fill it in: python -c 'import secrets; print(secrets.token_hex(32))' for a "
+                    "key or token, the mail server's for a password.",
+                )
+            )
     if len(secret) < MIN_SECRET_LENGTH:
         found.append(
             Finding(
@@ -120,14 +147,7 @@ def check_database() -> list[Finding]:
             )
         )
     if server:
-        major = int(server.split()[1].split(".")[0])
-        found.append(
-            Finding(
-                major < 14,
-                f"PostgreSQL {major}.",
-                "Use PostgreSQL 14 or newer." if major < 14 else "Supported.",
-            )
-        )
+        found.append(check_postgres_version(server))
     verification = audit.verify_chain_of(db.session)
     if not verification.intact:
         found.append(
@@ -135,6 +155,44 @@ def check_database() -> list[Finding]:
                 True,
                 "The audit chain is broken: " + "; ".join(verification.problems[:3]),
                 "Restore from the last good backup; see flask --app wsgi audit verify.",
+            )
+        )
+    return found
+
+
+def check_postgres_version(server: str) -> Finding:
+    """`server` is what `SELECT version()` answers, e.g. "PostgreSQL 15.8 (Debian 15.8-0+deb12u1)
+    on x86_64-pc-linux-gnu, ..."."""
+    major = int(server.split()[1].split(".")[0])
+    old = major < MIN_POSTGRES
+    return Finding(
+        old,
+        f"PostgreSQL {major}.",
+        f"Upgrade to PostgreSQL {MIN_POSTGRES} or newer." if old else "Supported.",
+    )
+
+
+def check_mail(config, *, production: bool) -> list[Finding]:
+    """Without a mail server, messages land in a folder on this machine where nobody reads them,
+    and a link in mail without CONCORD_URL points at the developer's address."""
+    if not production:
+        return []
+    found = []
+    if not config.get("MAIL_HOST"):
+        found.append(
+            Finding(
+                True,
+                f"No SMTP server (MAIL_HOST): mail is written to {config.get('MAILDIR')} "
+                "and reaches nobody.",
+                "Set MAIL_HOST and the other MAIL_* settings (see the README's Email section).",
+            )
+        )
+    if not config.get("CONCORD_URL"):
+        found.append(
+            Finding(
+                True,
+                "CONCORD_URL is not set: links in mail point to http://127.0.0.1:5000.",
+                "Set CONCORD_URL to the address people use, e.g. https://alliance.example.org.",
             )
         )
     return found
@@ -151,7 +209,9 @@ def check_backups(directory: str | None) -> list[Finding]:
         ]
     files = [f for f in Path(directory).glob("*") if f.is_file()]
     if not files:
-        return [Finding(True, f"No backup in {directory}.", "Run the backup timer.")]
+        return [
+            Finding(True, f"No backup in {directory}.", "Make one: systemctl start concord-backup.")
+        ]
     hours = (time.time() - max(f.stat().st_mtime for f in files)) / 3600
     if hours > BACKUP_MAX_AGE_HOURS:
         return [
@@ -171,13 +231,14 @@ def _postgres() -> bool:
 @click.command("doctor")
 @with_appcontext
 def doctor():
-    """Check the configuration, the database, the audit chain and the backups."""
+    """Check the configuration, mail, the database, the audit chain and the backups."""
     config = current_app.config
     production = not (config.get("DEBUG") or config.get("TESTING"))
     findings = [
         *check_configuration(
             config, production=production, forwarded_seen=forwarded_headers_seen()
         ),
+        *check_mail(config, production=production),
         *check_database(),
         *check_backups(config.get("BACKUP_DIR")),
     ]

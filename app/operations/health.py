@@ -1,4 +1,5 @@
-"""/healthz (the process answers) and /readyz (the database answers, at the current schema).
+"""/healthz (the process answers) and /readyz (the database answers, at this code's schema or a
+newer one).
 
 For load balancers and orchestrators: JSON, no sign-in, never cached, never rate-limited, and
 cheap (readiness is one round trip to the database).
@@ -24,16 +25,29 @@ def healthz():
     return _no_store(jsonify({"status": "ok"}))
 
 
-def schema_head() -> str:
-    """The newest migration this code knows (read once per process from migrations/)."""
-    head = current_app.extensions.get("concord_schema_head")
-    if head is None:
+def _migrations() -> tuple[str, frozenset[str]]:
+    """The newest migration this code knows, and all it knows (read once per process)."""
+    known = current_app.extensions.get("concord_migrations")
+    if known is None:
         from alembic.script import ScriptDirectory
 
         directory = current_app.extensions["migrate"].directory
         scripts = ScriptDirectory.from_config(migrate.get_config(directory))
-        head = current_app.extensions.setdefault("concord_schema_head", scripts.get_current_head())
-    return head
+        revisions = frozenset(script.revision for script in scripts.walk_revisions())
+        known = current_app.extensions.setdefault(
+            "concord_migrations", (scripts.get_current_head(), revisions)
+        )
+    return known
+
+
+def schema_head() -> str:
+    return _migrations()[0]
+
+
+def schema_ahead(version: str | None) -> bool:
+    """The database is at a migration this code does not know: a newer release ran `db upgrade`
+    and this server waits for its restart. Migrations only add, so it still serves."""
+    return version is not None and version not in _migrations()[1]
 
 
 def schema_version() -> str | None:
@@ -58,8 +72,15 @@ def readyz():
     checks["database"] = "ok"
     version = schema_version()
     head = schema_head()
-    checks["schema"] = "ok" if version == head else f"at {version}, code expects {head}"
-    ready = version == head
+    if version == head:
+        checks["schema"] = "ok"
+    elif schema_ahead(version):
+        checks["schema"] = f"ahead: at {version}, newer than this code ({head}); restart it"
+    else:
+        checks["schema"] = f"at {version}, code expects {head}"
+    # Behind is not ready (this code needs columns the database lacks); ahead is, so that a
+    # rolling upgrade never takes the servers still to be restarted out of rotation.
+    ready = version == head or schema_ahead(version)
     if ready:
         checks["outbox"] = _outbox_check()
     answer = jsonify({"status": "ok" if ready else "unavailable", "checks": checks})

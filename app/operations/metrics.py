@@ -1,8 +1,9 @@
 """Metrics for Prometheus at /metrics, behind a bearer token (METRICS_TOKEN; no token, no page).
 
 Request latency per endpoint, answers by status, database connections in use, every recorded
-event by action (sign-offs, publications...), and the positions awaiting each partner's decision,
-one series per partner (labels, never ranks). Under gunicorn, set PROMETHEUS_MULTIPROC_DIR to an
+event by action (sign-offs, publications...), the mail outbox (messages waiting, and how long the
+oldest has waited), and the positions awaiting each partner's decision, one series per partner
+(labels, never ranks). Under gunicorn, set PROMETHEUS_MULTIPROC_DIR to an
 empty directory for the workers to share (deploy/gunicorn.conf.py does), so that a scrape sees
 every worker's counts, not only those of the worker that answered.
 """
@@ -25,7 +26,7 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import event, exists, func, select
 from sqlalchemy.orm import aliased
 
-from app.extensions import db, limiter
+from app.extensions import db, limiter, utcnow
 
 bp = Blueprint("metrics", __name__)
 
@@ -98,6 +99,34 @@ class AwaitingDecision:
         yield family
 
 
+class Outbox:
+    """Mail waiting for a sender: how many, and the age of the oldest. A sender that stopped
+    shows as an age that only grows; one that cannot keep up, as a count that only grows."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def collect(self):
+        from app.notifications.models import MailStatus, Notification
+
+        with self.app.app_context():
+            waiting, oldest = db.session.execute(
+                select(func.count(Notification.id), func.min(Notification.created_at)).where(
+                    Notification.mail_status == MailStatus.QUEUED
+                )
+            ).one()
+            db.session.remove()
+        age = max((utcnow() - oldest).total_seconds(), 0.0) if oldest else 0.0
+        yield GaugeMetricFamily(
+            "concord_outbox_queued", "Messages waiting to be mailed (due or retrying).", waiting
+        )
+        yield GaugeMetricFamily(
+            "concord_outbox_oldest_queued_age_seconds",
+            "How long the oldest message waiting to be mailed has waited (0 when none waits).",
+            age,
+        )
+
+
 def _registry(app: Flask) -> CollectorRegistry:
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -106,6 +135,7 @@ def _registry(app: Flask) -> CollectorRegistry:
         for metric in (LATENCY, ANSWERS, EVENTS, CONNECTIONS):
             registry.register(metric)
     registry.register(AwaitingDecision(app))
+    registry.register(Outbox(app))
     return registry
 
 

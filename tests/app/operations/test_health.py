@@ -29,6 +29,14 @@ def test_readyz_says_503_when_the_schema_is_behind(client):
     assert answer.get_json()["checks"]["schema"].startswith("at 0001_core")
 
 
+def test_readyz_stays_ready_while_a_newer_release_has_upgraded_the_schema(client):
+    """Mid rolling upgrade: `db upgrade` ran for the new code; this server awaits its restart."""
+    db.session.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+    answer = client.get("/readyz")
+    assert answer.status_code == 200
+    assert answer.get_json()["checks"]["schema"].startswith("ahead: at 0099_from_the_future")
+
+
 def test_readyz_says_503_when_the_database_is_gone(tmp_path):
     app = make_app(f"sqlite:///{tmp_path}/missing/nowhere.db")
     answer = app.test_client().get("/readyz")
@@ -70,3 +78,32 @@ def test_behind_a_configured_proxy_the_client_address_and_scheme_are_the_forward
 def test_without_a_proxy_forwarded_headers_are_ignored(tmp_path):
     seen = _whoami_app(tmp_path).get("/_whoami", headers=FORWARDED).get_json()
     assert seen == {"address": "127.0.0.1", "scheme": "http", "host": "localhost"}
+
+
+def test_readyz_reports_an_outbox_backed_up_beyond_its_limit(app, client, alliance, monkeypatch):
+    """Reported, yet still ready: a stopped mail sender is no reason to take every web server
+    out of rotation."""
+    from datetime import timedelta
+
+    from app.extensions import utcnow
+    from app.notifications.models import Notification
+
+    monkeypatch.setitem(app.config, "NOTIFY_BACKLOG_LIMIT", 2)
+    due = utcnow() - timedelta(minutes=1)
+    for _ in range(3):
+        db.session.add(
+            Notification(
+                recipient_id=alliance.drafter.id,
+                kind="standing",
+                subject="S",
+                body="B",
+                link="/",
+                reason="a test",
+                mail_status="queued",
+                next_attempt_at=due,
+            )
+        )
+    db.session.commit()
+    answer = client.get("/readyz")
+    assert answer.status_code == 200
+    assert answer.get_json()["checks"]["outbox"].startswith("backlog: more than 2")

@@ -83,3 +83,45 @@ def test_a_proxys_request_id_is_taken_only_behind_a_configured_proxy(tmp_path, c
     assert (
         behind.get("/healthz", headers={"X-Request-ID": "a b;c"}).headers["X-Request-ID"] != "a b;c"
     )
+
+
+def test_a_refusal_is_logged_by_its_kind_with_the_request_id_never_its_message(
+    alliance, client, lines
+):
+    headers = api_headers(alliance.drafter)
+    answer = client.post(
+        "/api/v1/positions", json={"title": "", "body": SECRET_BODY}, headers=headers
+    )
+    assert answer.status_code == 400
+    [refused] = [e for e in lines("concord.events") if e["message"] == "refused"]
+    assert refused["request_id"] == answer.headers["X-Request-ID"]
+    assert refused["kind"] and refused["code"]
+    assert SECRET_BODY not in json.dumps(refused)
+
+
+@pytest.fixture
+def own_handlers():
+    """An app made with logging on installs its handler on the module's loggers: put the test
+    set-up's back afterwards (the handler writes to a stream that capsys closes)."""
+    from app.operations.logging import EVENTS, REQUESTS
+
+    kept = [
+        (logger, logger.handlers[:], logger.level, logger.propagate)
+        for logger in (REQUESTS, EVENTS)
+    ]
+    yield
+    for logger, handlers, level, propagate in kept:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def test_in_a_terminal_the_lines_are_short_and_readable(tmp_path, capsys, own_handlers):
+    from tests.support.apps import make_app
+
+    app = make_app(f"sqlite:///{tmp_path}/x.db", LOG_FORMAT="text", LOG_QUIET=False)
+    answer = app.test_client().get("/healthz")
+    written = capsys.readouterr().err.strip().splitlines()[-1]
+    assert written.startswith("I GET /healthz 200 ")
+    assert f"request_id={answer.headers['X-Request-ID']}" in written
+    assert not written.startswith("{")

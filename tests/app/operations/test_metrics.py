@@ -1,8 +1,12 @@
 """/metrics: the named series for Prometheus, behind its token; awaiting decisions per partner."""
 
+from datetime import timedelta
+
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.extensions import db, utcnow
+from app.notifications.models import Notification
 from tests.support.factories import approve, make_position
 
 TOKEN = "metrics-token-for-tests"
@@ -71,7 +75,64 @@ def test_recorded_events_are_counted_once_committed(alliance, client, scrape):
     before = signoffs()
     position = make_position(alliance.drafter)
     approve(alliance.chiefs[alliance.partners[0].slug], position)
-    from app.extensions import db
-
     db.session.commit()
     assert signoffs() == before + 1
+
+
+def _queue(recipient, *, created_at, status="queued"):
+    db.session.add(
+        Notification(
+            recipient_id=recipient.id,
+            kind="standing",
+            subject="S",
+            body="B",
+            link="/",
+            reason="a test",
+            created_at=created_at,
+            updated_at=created_at,
+            mail_status=status,
+            next_attempt_at=created_at,
+        )
+    )
+    db.session.commit()
+
+
+def test_the_outbox_shows_how_many_wait_and_how_long_the_oldest_has(alliance, scrape):
+    def outbox() -> tuple[float, float]:
+        series = scrape()
+        return (
+            series["concord_outbox_queued"][0].value,
+            series["concord_outbox_oldest_queued_age_seconds"][0].value,
+        )
+
+    db.session.query(Notification).delete()
+    db.session.commit()
+    assert outbox() == (0, 0)
+    chief = alliance.chiefs[alliance.partners[0].slug]
+    now = utcnow()
+    _queue(chief, created_at=now - timedelta(hours=2))
+    _queue(chief, created_at=now - timedelta(minutes=5))
+    _queue(chief, created_at=now - timedelta(days=3), status="sent")  # delivered: not waiting
+    waiting, age = outbox()
+    assert waiting == 2
+    assert 2 * 3600 <= age < 3 * 3600
+
+
+def test_pool_use_counts_the_connections_checked_out(tmp_path):
+    from prometheus_client import CollectorRegistry
+
+    from app.operations.metrics import CONNECTIONS
+    from tests.support.apps import make_app
+
+    def in_use() -> float:
+        registry = CollectorRegistry()
+        registry.register(CONNECTIONS)
+        return registry.get_sample_value("concord_db_connections_in_use")
+
+    app = make_app(f"sqlite:///{tmp_path}/x.db")
+    with app.app_context():
+        before = in_use()
+        held = db.engine.connect()
+        assert in_use() == before + 1
+        held.close()
+        assert in_use() == before

@@ -44,13 +44,14 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 BIN = Path(sys.executable).parent
 USER_AGENT = "concord-bench/1"
-TARGETS = {"public page": 0.5, "position page": 0.3}
+TARGETS = {"public page": 0.6, "position page": 0.4}  # of the bare endpoint (issue 19)
 DIFF_TARGETS = {"scattered edits": 3.0, "heavy rewrite": 10.0}
 MERGE_TARGET = 10.0  # a three-way merge against a plain diff of the same texts
 REANCHOR_TARGET_MS = 200  # 500 discussion threads carried across one edit of 20,000 words
 SEED_TARGET_S = 120
 RSS_TARGET_MB = 150
 P95_TARGETS_MS = {"search, two words": 100, "public search, two words": 100}
+SIGNED_IN_P95_MS = 100  # every page a signed-in person opens (issue 19), at the seed's scale
 
 sys.path.insert(0, str(ROOT))
 
@@ -329,8 +330,9 @@ def measure_pages(app, targets: dict, requests: int, budget_s: float, counter) -
         }
         if cold:
             row["cold_p50_ms"] = 1000 * statistics.median(cold)
-        if name in P95_TARGETS_MS:
-            target = P95_TARGETS_MS[name]
+        signed_in = not (options.get("anonymous") or options.get("api"))
+        target = P95_TARGETS_MS.get(name, SIGNED_IN_P95_MS if signed_in else None)
+        if target is not None:
             row.update(target_p95_ms=target, met=row["p95_ms"] <= target)
         etag = response.headers.get("ETag")
         if options.get("conditional"):
@@ -762,21 +764,21 @@ def markdown(result: dict) -> str:
         f"Flask test client, up to {result['requests']} requests per page after 3 warm-up ones; "
         "queries are SQL statements per request, at 10,000 positions and at 100.",
         "",
-        "| page | p50 ms | p95 ms | queries | at 100 | same | 304 p50 ms | first view ms |",
-        "|---|---:|---:|---:|---:|:-:|---:|---:|",
+        f"Target: p95 under {SIGNED_IN_P95_MS} ms for every signed-in page, and for searches.",
+        "",
+        "| page | p50 ms | p95 ms | p95 target | queries | at 100 | same | 304 p50 ms | "
+        "first view ms |",
+        "|---|---:|---:|:-:|---:|---:|:-:|---:|---:|",
     ]
     for r in result["pages"]:
         small = result["queries_small"].get(r["page"])
+        verdict = "" if "met" not in r else ("met" if r["met"] else "MISSED")
         lines.append(
-            f"| {r['page']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['queries']} | "
+            f"| {r['page']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {verdict} | {r['queries']} | "
             f"{small if small is not None else '—'} | "
             f"{'yes' if small == r['queries'] else 'NO'} | "
             f"{_num(r.get('revalidated_p50_ms'))} | {_num(r.get('cold_p50_ms'))} |"
         )
-    for r in result["pages"]:
-        if "target_p95_ms" in r:
-            verdict = "met" if r["met"] else "missed"
-            lines.append(f"\n{r['page']}: p95 target {r['target_p95_ms']} ms, {verdict}.")
     load = result["load"]
     lines += [
         "",

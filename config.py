@@ -63,6 +63,7 @@ class Config:
     ALLIANCE_NAME = os.environ.get("ALLIANCE_NAME", "The Alliance")
     ALLIANCE_TIMEZONE = os.environ.get("ALLIANCE_TIMEZONE", "Europe/London")
     MAX_BODY_BYTES = 200 * 1024  # a position's Markdown text
+    PUBLIC_COPY_SECONDS = 1.0  # how old a signed-out visitor's public page may be (app/web/caching.py)
     MAX_CONTENT_LENGTH = 1024 * 1024  # a whole request
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH  # one form field (Werkzeug's own default is 500 KB)
     # A signed-in person's form is read whole up to this, so an over-long text comes back in the
@@ -142,3 +143,4 @@ class TestConfig(Config):
     LOG_QUIET = True  # tests read the log records, not stderr
     SETUP_ON_FIRST_RUN = False  # a test that wants the first run calls first_run.prepare itself
     SETTINGS_REFRESH_SECONDS = None  # no query that comes and goes with the clock in counted pages
+    PUBLIC_COPY_SECONDS = 0  # tests see each change at once; the copies' own tests turn them on

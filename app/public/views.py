@@ -6,7 +6,7 @@ from app.alliance.settings import settings_of
 from app.audit.services import as_checkpoint
 from app.extensions import db
 from app.public import documents, feeds, queries
-from app.web.caching import conditional, etag_of, kept, viewer
+from app.web.caching import conditional, etag_of, kept, public_copy, viewer
 from app.web.params import bounded_int
 from positions.audit import checkpoint_file
 
@@ -14,6 +14,7 @@ bp = Blueprint("public", __name__, url_prefix="/public", template_folder="templa
 
 
 @bp.get("/")
+@public_copy
 def index():
     page = queries.published_positions(
         db.session, page=request.args.get("page", 1, type=bounded_int), by_area=True
@@ -40,6 +41,7 @@ def checkpoint():
 
 
 @bp.get("/<slug>")
+@public_copy
 def position(slug: str):
     version = queries.public_version(db.session, slug)
     if version is None:
@@ -93,6 +95,7 @@ def document(slug: str, kind: str):
 
 
 @bp.get("/feed.atom")
+@public_copy
 def feed():
     """Publications and withdrawals as an Atom feed, for anyone's feed reader."""
     name = settings_of(db.session).name

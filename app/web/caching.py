@@ -9,6 +9,7 @@ same view of it gets the same bytes without the queries and the template.
 import functools
 import hashlib
 import threading
+import time
 from collections.abc import Callable
 
 from cachetools import LRUCache
@@ -97,6 +98,52 @@ def kept(etag: str, render: Callable[[], str]) -> Callable[[], str]:
         return html
 
     return page
+
+
+# ---- the public's copies: up to a second old, served without the database ------------------
+
+PUBLIC_COPY_BUDGET_CHARS = 4_000_000
+# The headers a page's view sets that belong to the page (the rest are added per request).
+_PAGE_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Vary", "Content-Disposition")
+clock = time.monotonic  # a test moves it on
+
+
+def _public_copies() -> BoundedCache:
+    copies = current_app.extensions.get("concord_public_copies")
+    if copies is None:
+        copies = current_app.extensions.setdefault(
+            "concord_public_copies",
+            BoundedCache(PUBLIC_COPY_BUDGET_CHARS, lambda copy: len(copy[1])),
+        )
+    return copies
+
+
+def public_copy(view: Callable) -> Callable:
+    """A public page for someone signed out may be up to PUBLIC_COPY_SECONDS old (config): each
+    process keeps the answer that long and serves it again without asking the database
+    (micro-caching: a busy public page costs one render a second). Signed-in people, whose pages
+    may never be stale, and answers with a message waiting are never served from or kept."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        seconds = current_app.config["PUBLIC_COPY_SECONDS"]
+        signed_in = "_user_id" in session or "Authorization" in request.headers
+        if not seconds or signed_in or _messages_waiting():
+            return view(*args, **kwargs)
+        copies, key = _public_copies(), request.full_path
+        copy = copies.get(key)
+        if copy is not None and clock() < copy[0]:
+            _, body, headers = copy
+            if request.if_none_match.contains(headers.get("ETag", "").strip('"')):
+                return Response(status=304, headers=headers)
+            return Response(body, headers=headers)
+        response = make_response(view(*args, **kwargs))
+        if response.status_code == 200 and not response.is_streamed:
+            headers = {k: response.headers[k] for k in _PAGE_HEADERS if k in response.headers}
+            copies.put(key, (clock() + seconds, response.get_data(), headers))
+        return response
+
+    return wrapped
 
 
 def conditional(

@@ -20,6 +20,7 @@ class E2EConfig(Config):
     SECRET_KEY = "e2e-secret-not-for-production"
     WTF_CSRF_ENABLED = True  # the real forms, tokens and all
     REQUIRE_SECOND_FACTOR = False  # journeys that need it turn it on (sign_in types the code)
+    PUBLIC_COPY_SECONDS = 0  # a journey looks at each change at once (the copies have own tests)
 
 
 class QuietHandler(WSGIRequestHandler):

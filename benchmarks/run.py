@@ -47,6 +47,7 @@ USER_AGENT = "concord-bench/1"
 TARGETS = {"public page": 0.6, "position page": 0.4}  # of the bare endpoint (issue 19)
 DIFF_TARGETS = {"scattered edits": 3.0, "heavy rewrite": 10.0}
 MERGE_TARGET = 10.0  # a three-way merge against a plain diff of the same texts
+CSV_TARGET_S = 2.0  # the spokesperson log as CSV, 20,000 appearances at the full scale (issue 19)
 REANCHOR_TARGET_MS = 200  # 500 discussion threads carried across one edit of 20,000 words
 SEED_TARGET_S = 120
 RSS_TARGET_MB = 150
@@ -484,6 +485,59 @@ def measure_merge(rounds: int) -> dict:
     }
 
 
+def measure_log_csv(app) -> dict:
+    """The whole spokesperson log as CSV, streamed: the time to the last byte, then (in a second
+    pass, since tracing slows Python down) the memory held at each quarter of the stream."""
+    import tracemalloc
+
+    from benchmarks.seed import PASSWORD
+
+    comms = app.test_client()
+    comms.post("/login", data={"email": "comms@bench.example", "password": PASSWORD})
+
+    def stream(each_chunk=lambda sent: None) -> tuple[int, int]:
+        response = comms.get("/meetings/log.csv", buffered=False)
+        assert response.status_code == 200, response.status_code
+        sent = chunks = 0
+        for chunk in response.iter_encoded():
+            sent += len(chunk)
+            chunks += 1
+            each_chunk(sent)
+        response.close()
+        return sent, chunks
+
+    started = time.perf_counter()
+    size, chunks = stream()
+    seconds = time.perf_counter() - started
+    held: list[float] = []
+    tracemalloc.start()
+    marks = iter([size * q / 4 for q in (1, 2, 3)] + [float("inf")])
+    next_mark = [next(marks)]
+
+    def note(sent: int) -> None:
+        while sent >= next_mark[0]:  # a big chunk may pass more than one quarter
+            held.append(tracemalloc.get_traced_memory()[0] / 2**20)
+            next_mark[0] = next(marks)
+
+    stream(note)
+    held.append(tracemalloc.get_traced_memory()[0] / 2**20)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    flat = held[-1] <= 1.5 * held[0] + 1  # what it holds does not grow with what it has sent
+    mbs = ", ".join(f"{mb:.1f}" for mb in held)
+    log(f"  log CSV: {size / 2**20:.1f} MB in {seconds:.2f} s, held {mbs} MB, peak {peak:.0f} MB")
+    return {
+        "bytes": size,
+        "chunks": chunks,
+        "seconds": seconds,
+        "held_mb": held,
+        "peak_mb": peak,
+        "flat": flat,
+        "target_s": CSV_TARGET_S,
+        "met": seconds < CSV_TARGET_S and flat,
+    }
+
+
 def measure_reanchoring(rounds: int) -> dict:
     """500 threads on a 20,000-word text carried across an edit of one clause (issue 16)."""
     import random
@@ -821,6 +875,19 @@ def markdown(result: dict) -> str:
         f"{merge['ratio']:.1f}× a plain diff of the same texts ({merge['diff_ms']:.0f} ms; "
         f"target ≤ {merge['target']:.0f}×: {'met' if merge['met'] else 'missed'}).",
     ]
+    exported = result.get("log_csv")
+    if exported:
+        held = ", ".join(f"{mb:.1f}" for mb in exported["held_mb"])
+        lines += [
+            "",
+            "## The spokesperson log as CSV",
+            "",
+            f"{result['seed']['counts'].get('appearances', 0):,} appearances, "
+            f"{exported['bytes'] / 2**20:.1f} MB streamed in **{exported['seconds']:.2f} s** "
+            f"(target under {exported['target_s']:.0f} s); memory held at each quarter of the "
+            f"stream {held} MB (flat: {'yes' if exported['flat'] else 'NO'}): "
+            f"{'met' if exported['met'] else 'missed'}.",
+        ]
     carried = result.get("reanchoring")
     if carried:
         lines += [
@@ -903,6 +970,7 @@ def main() -> int:
         pages = page_list(app, targets)
         small_app = build_app(small)
         result["queries_small"] = count_queries(small_app, pick_targets(small_app), counter)
+        result["log_csv"] = measure_log_csv(app)
         for app_ in (app, small_app):
             with app_.app_context():
                 from app.extensions import db

@@ -1,6 +1,7 @@
 """Administering the alliance: set-up from nothing, partners, policy areas and settings,
 through the command line, the admin page and the JSON API; every change on the audit chain."""
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -305,6 +306,65 @@ def test_settings_through_the_api(alliance, client):
     assert after["public_introduction"] == "Hello." and after["name"] == before["name"]
     assert after["accountable_partner"] == "moorland"
     error_of(client.get("/api/v1/settings", headers=api_headers(alliance.comms)), 403)
+
+
+def test_the_settings_command_shows_what_is_stored(flask_cli, alliance, session):
+    admin.save_settings(
+        session, alliance.admin, name="Estuary Alliance", public_introduction="We speak.\nTogether."
+    )
+    session.commit()
+    shown = flask_cli("alliance", "settings")
+    assert shown.exit_code == 0, shown.output
+    assert "Estuary Alliance" in shown.output and "Europe/London" in shown.output
+    assert "  We speak.\n  Together." in shown.output
+    assert "Accountable body:  -" in shown.output
+
+
+def test_the_settings_command_changes_them_on_the_audit_chain(flask_cli, alliance, session):
+    before = actions(session).count("alliance.settings")
+    changed = flask_cli(
+        "alliance", "settings", "--name", "Tide Alliance", "--timezone", "Pacific/Auckland",
+        "--introduction", "Hello.", "--accountable", "moorland",
+    )  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    assert "Accountable body:  Moorland (moorland)" in changed.output
+    row = session.get(AllianceSettings, 1)
+    assert (row.name, row.time_zone, row.public_introduction) == (
+        "Tide Alliance",
+        "Pacific/Auckland",
+        "Hello.",
+    )
+    assert row.accountable_partner.slug == "moorland"
+    assert consensus.clock_of(session).zone.key == "Pacific/Auckland"
+    # One change, one event, as the admin page's save; who made it is the command line's.
+    assert actions(session).count("alliance.settings") == before + 1
+    event = session.execute(select(AuditEvent).order_by(AuditEvent.seq.desc())).scalars().first()
+    assert event.action == "alliance.settings" and event.actor_id is None
+    assert json.loads(event.details)["accountable_partner"] == "moorland"
+    cleared = flask_cli("alliance", "settings", "--no-accountable")
+    assert cleared.exit_code == 0 and "Accountable body:  -" in cleared.output
+    session.expire_all()
+    assert session.get(AllianceSettings, 1).accountable_partner is None
+    assert session.get(AllianceSettings, 1).name == "Tide Alliance"  # the rest as it was
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--timezone", "Mars/Olympus", "not a time zone"),
+        ("--accountable", "nowhere", "There is no partner 'nowhere'"),
+    ],
+)
+def test_the_settings_command_refuses_an_unknown_zone_or_partner_and_writes_nothing(
+    flask_cli, alliance, session, option, value, says
+):
+    before = actions(session)
+    refused = flask_cli("alliance", "settings", "--name", "Never saved", option, value)
+    assert refused.exit_code == 2, refused.output
+    assert says in refused.output and option in refused.output
+    assert refused.exception is None or isinstance(refused.exception, SystemExit)
+    assert "Traceback" not in refused.output
+    assert session.get(AllianceSettings, 1) is None and actions(session) == before
 
 
 # ---- what a join or a leave does to positions in flight ----------------------------------------

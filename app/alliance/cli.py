@@ -1,10 +1,9 @@
 """`flask --app wsgi alliance ...`: set up an alliance from nothing, and administer it."""
 
 import click
-from flask import current_app, url_for
 from flask.cli import AppGroup
 
-from app.accounts import services as accounts
+from app.accounts.cli import printed_link
 from app.alliance.services import administration as admin
 from app.extensions import db
 from app.web.transaction import command_commits
@@ -14,13 +13,6 @@ from positions.refusals import Refused
 cli = AppGroup("alliance", help="Set up the alliance; its partners, policy areas and settings.")
 
 BASE_URL_HELP = "Where Concord is served, for the printed link (default: $CONCORD_URL or local)."
-
-
-def set_password_link(user, base_url: str | None) -> str:
-    base = base_url or current_app.config.get("CONCORD_URL") or "http://127.0.0.1:5000"
-    token = accounts.account_link_token(user, "invite", current_app.config["SECRET_KEY"])
-    with current_app.test_request_context(base_url=base):
-        return url_for("account.welcome", token=token, _external=True)
 
 
 def _prompt_many(label: str) -> list[str]:
@@ -76,7 +68,7 @@ def init(name, time_zone, partners, areas, admin_email, admin_name, add, base_ur
     )
     click.echo(f"{name}: {len(specs)} partners, {len(areas)} policy areas.")
     click.echo(f"{user.name} <{user.email}> sets a password (once, within 7 days) at:")
-    click.echo(set_password_link(user, base_url))
+    click.echo(printed_link(user, "invite", base_url))
 
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])

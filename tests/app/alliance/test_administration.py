@@ -16,7 +16,7 @@ from app.audit.models import AuditEvent
 from app.drafting.services import consensus
 from app.extensions import SETTINGS
 from tests.support.client import api_headers, error_of, login
-from tests.support.factories import make_position, publish
+from tests.support.factories import make_position, publish, revise
 
 
 @pytest.fixture(autouse=True)
@@ -399,6 +399,13 @@ def test_a_published_text_keeps_its_signatories_when_a_partner_leaves(alliance, 
     login(client, alliance.drafter)
     board = client.get("/").get_data(as_text=True)
     assert "Moorland left on" in board and "no longer need" in board
+    # Its page says nothing of the leave: it is no draft, and nothing it had is taken away.
+    shown = client.get(f"/positions/{position.id}").get_data(as_text=True)
+    assert "Moorland left on" not in shown and "this draft" not in shown
+    revise(alliance.drafter, position, "A newer text.")
+    session.commit()
+    redrafted = client.get(f"/positions/{position.id}").get_data(as_text=True)
+    assert "Moorland left on" in redrafted and "this draft no longer needs" in redrafted
 
 
 def test_the_public_pages_show_the_introduction_and_the_accountable_body(alliance, client, session):

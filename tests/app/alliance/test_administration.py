@@ -391,11 +391,19 @@ def test_a_published_text_keeps_its_signatories_when_a_partner_leaves(alliance, 
     alliance.approve_all(position)
     publish(alliance.comms, position)
     session.commit()
+    before = client.get(f"/public/{position.slug}").get_data(as_text=True)
+    assert "Approved by every partner" in before and "of the time" not in before
     today = consensus.clock_of(session).today()
     admin.update_partner(session, alliance.admin, "moorland", left_on=today)
     session.commit()
+    login(client, alliance.admin)
+    cards = client.get("/admin/alliance").get_data(as_text=True)
+    assert f"Left on {today.day} {today.strftime('%B %Y')}: no longer a signatory." in cards
+    client.post("/logout")
     public = client.get(f"/public/{position.slug}").get_data(as_text=True)
     assert "Moorland" in public
+    assert "Approved by every partner of the time" in public
+    assert "a published text keeps the signatories it had" in public
     login(client, alliance.drafter)
     board = client.get("/").get_data(as_text=True)
     assert "Moorland left on" in board and "no longer need" in board
@@ -406,6 +414,8 @@ def test_a_published_text_keeps_its_signatories_when_a_partner_leaves(alliance, 
     session.commit()
     redrafted = client.get(f"/positions/{position.id}").get_data(as_text=True)
     assert "Moorland left on" in redrafted and "this draft no longer needs" in redrafted
+    # Its approval of the published text stays in the decisions, marked as no longer counting.
+    assert redrafted.count("(no longer a signatory)") == 1
 
 
 def test_the_public_pages_show_the_introduction_and_the_accountable_body(alliance, client, session):

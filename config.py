@@ -87,7 +87,8 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT")  # "json" or "text"; default: text in a terminal
     SENTRY_DSN = os.environ.get("SENTRY_DSN")  # exceptions go to Sentry only when set
     BACKUP_DIR = os.environ.get("BACKUP_DIR")  # the doctor checks the newest backup's age
-    SETTINGS_REFRESH_SECONDS = 60  # how soon every worker sees an admin's change to the settings
+    # How soon every worker sees an admin's change to the settings (0: only after a restart).
+    SETTINGS_REFRESH_SECONDS = int(os.environ.get("SETTINGS_REFRESH_SECONDS", "60"))
     CONCORD_URL = os.environ.get("CONCORD_URL")  # where it is served, for links the CLI prints
     # With no admin yet, start-up makes a one-time set-up token (instance/setup_token) for /setup.
     SETUP_ON_FIRST_RUN = True

@@ -66,9 +66,13 @@ def init(name, time_zone, partners, areas, admin_email, admin_name, add, base_ur
             add=add,
         )
     )
-    click.echo(f"{name}: {len(specs)} partners, {len(areas)} policy areas.")
+    click.echo(f"{name}: {_count(len(specs), 'partner')}, {_count(len(areas), 'policy area')}.")
     click.echo(f"{user.name} <{user.email}> sets a password (once, within 7 days) at:")
     click.echo(printed_link(user, "invite", base_url))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])

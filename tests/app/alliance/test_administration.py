@@ -60,6 +60,7 @@ def test_init_sets_up_an_alliance_and_prints_the_admins_link(flask_cli, session,
     assert (row.name, row.time_zone) == ("Estuary Alliance", "Europe/Berlin")
     director = session.execute(select(User).filter_by(email="director@estuary.test")).scalar_one()
     assert director.roles == "admin" and director.partner is None
+    assert "Estuary Alliance: 2 partners, 2 policy areas." in result.output
     link = re.search(r"http://\S+/welcome/\S+", result.output).group(0)
     page = client.get(link.split("5000", 1)[-1])
     assert page.status_code == 200 and "Dana Director" in page.get_data(as_text=True)
@@ -87,6 +88,7 @@ def test_init_asks_for_what_the_options_leave_out(flask_cli, session):
     assert result.exit_code == 0, result.output
     assert {p.slug for p in session.execute(select(Partner)).scalars()} == {"alder", "birch"}
     assert session.get(AllianceSettings, 1).time_zone == "Europe/Dublin"
+    assert "Tide Alliance: 2 partners, 1 policy area." in result.output
 
 
 def test_init_refuses_a_time_zone_that_does_not_exist_and_writes_nothing(flask_cli, session):

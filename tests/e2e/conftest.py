@@ -13,6 +13,10 @@ Fixtures a new journey needs:
         page.goto("/positions/")
         look(page, "positions-index")                 # axe + screenshots (tests/e2e/journeys.py)
 
+A journey that changes the whole alliance today (a partner joining or leaving at once) would
+change what every other journey must do: it takes `open_on_own`, the same on a demo server of
+its module's own (`own_server`).
+
 Every page is watched: a server exception, a JavaScript error, a Content-Security-Policy
 violation or a failed stylesheet or script fails the test that caused it.
 

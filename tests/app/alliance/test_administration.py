@@ -348,6 +348,11 @@ def test_the_settings_command_changes_them_on_the_audit_chain(flask_cli, allianc
     session.expire_all()
     assert session.get(AllianceSettings, 1).accountable_partner is None
     assert session.get(AllianceSettings, 1).name == "Tide Alliance"  # the rest as it was
+    assert flask_cli("alliance", "settings", "--introduction", "").exit_code == 0
+    session.expire_all()
+    assert session.get(AllianceSettings, 1).public_introduction == ""
+    both = flask_cli("alliance", "settings", "--accountable", "moorland", "--no-accountable")
+    assert both.exit_code == 2 and "not both" in both.output
 
 
 @pytest.mark.parametrize(

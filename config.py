@@ -63,7 +63,7 @@ class Config:
     ALLIANCE_NAME = os.environ.get("ALLIANCE_NAME", "The Alliance")
     ALLIANCE_TIMEZONE = os.environ.get("ALLIANCE_TIMEZONE", "Europe/London")
     MAX_BODY_BYTES = 200 * 1024  # a position's Markdown text
-    PUBLIC_COPY_SECONDS = 1.0  # how old a signed-out visitor's public page may be (app/web/caching.py)
+    PUBLIC_COPY_SECONDS = 1.0  # how old a signed-out visitor's public page may be (web/caching)
     MAX_CONTENT_LENGTH = 1024 * 1024  # a whole request
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH  # one form field (Werkzeug's own default is 500 KB)
     # A signed-in person's form is read whole up to this, so an over-long text comes back in the
@@ -92,7 +92,8 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT")  # "json" or "text"; default: text in a terminal
     SENTRY_DSN = os.environ.get("SENTRY_DSN")  # exceptions go to Sentry only when set
     BACKUP_DIR = os.environ.get("BACKUP_DIR")  # the doctor checks the newest backup's age
-    SETTINGS_REFRESH_SECONDS = 60  # how soon every worker sees an admin's change to the settings
+    # How soon every worker sees an admin's change to the settings (0: only after a restart).
+    SETTINGS_REFRESH_SECONDS = int(os.environ.get("SETTINGS_REFRESH_SECONDS", "60"))
     CONCORD_URL = os.environ.get("CONCORD_URL")  # where it is served, for links the CLI prints
     # With no admin yet, start-up makes a one-time set-up token (instance/setup_token) for /setup.
     SETUP_ON_FIRST_RUN = True

@@ -144,6 +144,21 @@ def describe_for_position(change: MembershipChange) -> str:
     return _sentence(change, "this draft", "needs")
 
 
+def standing(joined_on: date | None, left_on: date | None, today: date) -> str:
+    """Where a partner stands today as a signatory, in a few words (its admin card)."""
+    if left_on is not None and left_on <= today:
+        return f"Left on {_long_day(left_on)}: no longer a signatory."
+    if joined_on is not None and joined_on > today:
+        return f"Joins on {_long_day(joined_on)}: a signatory from then."
+    if left_on is not None:
+        return f"A signatory until it leaves on {_long_day(left_on)}."
+    return "A signatory."
+
+
+def _long_day(day: date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
 def _sentence(change: MembershipChange, subject: str, need: str) -> str:
     when = f"{change.on.day} {change.on.strftime('%B')}"
     if change.joins:

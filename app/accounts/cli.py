@@ -1,4 +1,4 @@
-"""`flask --app wsgi users create|token`: people and their API tokens."""
+"""`flask --app wsgi users ...`: people, their invitations and their API tokens."""
 
 import click
 from flask import current_app, url_for
@@ -6,9 +6,21 @@ from flask.cli import AppGroup
 
 from app.accounts import services as accounts
 from app.extensions import db
+from app.notifications.services import events as notification_events
+from app.signatories import services as signatories
 from app.web.transaction import command_commits
 
 cli = AppGroup("users", help="People and their API tokens.")
+
+ROLE_HELP = "admin, chief_officer, policy_officer or comms; repeat for several."
+
+
+def printed_link(user, purpose: str, base_url: str | None) -> str:
+    """The set-password link (invite or reset) for the operator to hand over."""
+    base = base_url or current_app.config.get("CONCORD_URL") or "http://127.0.0.1:5000"
+    token = accounts.account_link_token(user, purpose, current_app.config["SECRET_KEY"])
+    with current_app.test_request_context(base_url=base):
+        return url_for("account.welcome", token=token, _external=True)
 
 
 @cli.command("create")
@@ -22,7 +34,7 @@ cli = AppGroup("users", help="People and their API tokens.")
     "roles",
     multiple=True,
     required=True,
-    help="admin, chief_officer, policy_officer or comms; repeat for several.",
+    help=ROLE_HELP,
 )
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def users_create(email, name, partner_slug, roles, password):
@@ -38,6 +50,31 @@ def users_create(email, name, partner_slug, roles, password):
         )
     )
     click.echo(f"Created {user.email} ({user.roles}) for {user.affiliation}.")
+
+
+@cli.command("invite")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--partner", "partner_slug", help="Partner slug; omit for alliance staff.")
+@click.option("--role", "roles", multiple=True, required=True, help=ROLE_HELP)
+@click.option("--base-url", help="The site's address, for the link.")
+def users_invite(email, name, partner_slug, roles, base_url):
+    """Invite someone, as the admin page does: mail them and print their set-password link."""
+
+    def invite():
+        user = accounts.invite_user(
+            db.session, None, email=email, name=name, roles=list(roles), partner_slug=partner_slug
+        )
+        token = accounts.account_link_token(user, "invite", current_app.config["SECRET_KEY"])
+        notification_events.account_link(db.session, user, "invite", token)
+        return user
+
+    user = command_commits(invite)
+    click.echo(f"Invited {user.email} ({user.roles or 'no roles yet'}) for {user.affiliation}.")
+    if signatories.pending_for_person(db.session, user, kind="appoint"):
+        click.echo("A chief officer of the partner confirms the chief officer role (/signatories).")
+    click.echo(f"{user.name} sets a password (once, within 7 days) at:")
+    click.echo(printed_link(user, "invite", base_url))
 
 
 @cli.command("token")
@@ -118,7 +155,4 @@ def users_reset_link(email, base_url):
     For a partner's only chief officer: nobody at the partner can confirm a reset made by an
     admin, so the server's operator gives the link."""
     user = command_commits(lambda: accounts.reset_by_operator(db.session, email))
-    base = base_url or current_app.config.get("CONCORD_URL") or "http://127.0.0.1:5000"
-    token = accounts.account_link_token(user, "reset", current_app.config["SECRET_KEY"])
-    with current_app.test_request_context(base_url=base):
-        click.echo(url_for("account.welcome", token=token, _external=True))
+    click.echo(printed_link(user, "reset", base_url))

@@ -1,10 +1,9 @@
 """`flask --app wsgi alliance ...`: set up an alliance from nothing, and administer it."""
 
 import click
-from flask import current_app, url_for
 from flask.cli import AppGroup
 
-from app.accounts import services as accounts
+from app.accounts.cli import printed_link
 from app.alliance.services import administration as admin
 from app.extensions import db
 from app.web.transaction import command_commits
@@ -14,13 +13,6 @@ from positions.refusals import Refused
 cli = AppGroup("alliance", help="Set up the alliance; its partners, policy areas and settings.")
 
 BASE_URL_HELP = "Where Concord is served, for the printed link (default: $CONCORD_URL or local)."
-
-
-def set_password_link(user, base_url: str | None) -> str:
-    base = base_url or current_app.config.get("CONCORD_URL") or "http://127.0.0.1:5000"
-    token = accounts.account_link_token(user, "invite", current_app.config["SECRET_KEY"])
-    with current_app.test_request_context(base_url=base):
-        return url_for("account.welcome", token=token, _external=True)
 
 
 def _prompt_many(label: str) -> list[str]:
@@ -74,9 +66,13 @@ def init(name, time_zone, partners, areas, admin_email, admin_name, add, base_ur
             add=add,
         )
     )
-    click.echo(f"{name}: {len(specs)} partners, {len(areas)} policy areas.")
+    click.echo(f"{name}: {_count(len(specs), 'partner')}, {_count(len(areas), 'policy area')}.")
     click.echo(f"{user.name} <{user.email}> sets a password (once, within 7 days) at:")
-    click.echo(set_password_link(user, base_url))
+    click.echo(printed_link(user, "invite", base_url))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -147,3 +143,53 @@ def area_merge(slug, into):
     """Move everything filed under SLUG to INTO, and retire SLUG."""
     target = command_commits(lambda: admin.merge_areas(db.session, None, slug, into=into))
     click.echo(f"Merged {slug} into {target.name} ({target.slug}).")
+
+
+SETTINGS_OPTIONS = {
+    "name": "--name",
+    "time_zone": "--timezone",
+    "holiday_country": "--holidays",
+    "partner": "--accountable",
+}
+
+
+@cli.command("settings")
+@click.option("--name", help="A new name for the alliance.")
+@click.option("--timezone", "time_zone", help="Its time zone, e.g. Europe/London.")
+@click.option("--holidays", "holiday_country", help="Whose bank holidays deadlines skip: GB-ENG.")
+@click.option("--introduction", help="The public site's introduction (Markdown); '' clears it.")
+@click.option("--accountable", help="The accountable partner's slug (shown on the public pages).")
+@click.option("--no-accountable", is_flag=True, help="No partner is the accountable body.")
+def settings(name, time_zone, holiday_country, introduction, accountable, no_accountable):
+    """Show the alliance's settings; change any of them with the options.
+
+    The change is the admin page's: the same checks, on the audit chain."""
+    if accountable and no_accountable:
+        raise click.UsageError("Give --accountable or --no-accountable, not both.")
+    given = {
+        "name": name,
+        "time_zone": time_zone,
+        "holiday_country": holiday_country,
+        "public_introduction": introduction,
+        "accountable_partner": accountable,
+    }
+    changes = {key: value for key, value in given.items() if value is not None}
+    if no_accountable:
+        changes["accountable_partner"] = None
+    if changes:
+        command_commits(
+            lambda: admin.save_settings(db.session, None, **changes), options=SETTINGS_OPTIONS
+        )
+        click.echo("Saved.")
+    row = admin.settings_for(db.session, None)
+    body = row.accountable_partner
+    click.echo(f"Name:              {row.name}")
+    click.echo(f"Time zone:         {row.time_zone}")
+    click.echo(f"Bank holidays of:  {row.holiday_country}")
+    click.echo(f"Accountable body:  {f'{body.name} ({body.slug})' if body else '-'}")
+    click.echo("Public introduction:")
+    click.echo(_indented(row.public_introduction) if row.public_introduction else "  -")
+
+
+def _indented(text: str) -> str:
+    return "\n".join(f"  {line}" for line in text.splitlines())

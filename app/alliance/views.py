@@ -16,7 +16,7 @@ from app.alliance.forms import (
     SetupForm,
 )
 from app.alliance.services import administration as admin
-from app.alliance.settings import settings_of
+from app.alliance.settings import clock_of, settings_of
 from app.drafting.services.consensus import all_partners
 from app.extensions import db
 from app.web.errors import form_refused
@@ -67,6 +67,7 @@ def _page(status: int = 200, **forms):
     """The page, with any form that failed kept as it was typed."""
     partners = all_partners(db.session)
     areas = admin.all_areas(db.session)
+    today = clock_of(db.session).today()
     edit_partners = {
         p.slug: forms.get(f"partner:{p.slug}")
         or EditPartnerForm(
@@ -96,6 +97,7 @@ def _page(status: int = 200, **forms):
         partner_form=forms.get("partner") or PartnerForm(formdata=None, prefix="new-partner"),
         area_form=forms.get("area") or AreaForm(formdata=None, prefix="new-area"),
         edit_partners=edit_partners,
+        standings={p.slug: core.standing(p.joined_on, p.left_on, today) for p in partners},
         edit_areas=edit_areas,
         merges=merges,
     ), status

@@ -27,13 +27,16 @@ class TransactionalFlask(Flask):
         return result
 
 
-def command_commits(change):
+def command_commits(change, options: dict[str, str] | None = None):
     """A command line's unit of work, as a request's: one commit, or on a refusal a rollback
-    and the refusal's message with exit status 1."""
+    and the refusal's message with exit status 1. `options` maps a refused field to the option
+    that gave it: that refusal is bad usage (exit status 2, naming the option)."""
     try:
         result = change()
     except Refused as exc:
         db.session.rollback()
+        if options and exc.field in options:
+            raise click.BadParameter(exc.message, param_hint=options[exc.field]) from None
         raise click.ClickException(exc.message) from None
     db.session.commit()
     return result

@@ -13,6 +13,10 @@ Fixtures a new journey needs:
         page.goto("/positions/")
         look(page, "positions-index")                 # axe + screenshots (tests/e2e/journeys.py)
 
+A journey that changes the whole alliance today (a partner joining or leaving at once) would
+change what every other journey must do: it takes `open_on_own`, the same on a demo server of
+its module's own (`own_server`).
+
 Every page is watched: a server exception, a JavaScript error, a Content-Security-Policy
 violation or a failed stylesheet or script fails the test that caused it.
 
@@ -25,6 +29,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,10 +98,10 @@ def _flask(args: list[str], env: dict) -> None:
         raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> LiveServer:
+@contextmanager
+def demo_server(tmp_path_factory, name: str) -> Iterator[LiveServer]:
     """The app on 127.0.0.1 (a free port), on a fresh SQLite database with the demo loaded."""
-    instance = tmp_path_factory.mktemp("e2e-instance")
+    instance = tmp_path_factory.mktemp(name)
     database = f"sqlite:///{instance / 'concord.db'}"
     env = {
         **os.environ,
@@ -108,7 +114,7 @@ def live_server(tmp_path_factory) -> LiveServer:
     _flask(["audit", "checkpoint"], env)  # as a scheduled job would: the public page shows it
 
     app = create_app(E2EConfig, SQLALCHEMY_DATABASE_URI=database)
-    with live(app, "e2e-server") as url:
+    with live(app, f"{name}-server") as url:
         server = LiveServer(url=url, app=app)
 
         def remember(sender, exception, **extra):
@@ -119,6 +125,21 @@ def live_server(tmp_path_factory) -> LiveServer:
     got_request_exception.disconnect(remember, app)
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The demo server every journey shares."""
+    with demo_server(tmp_path_factory, "e2e-instance") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """A demo server of the module's own, for journeys that change the whole alliance today
+    (a partner joining or leaving at once would change what every other journey must do)."""
+    with demo_server(tmp_path_factory, "e2e-own") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -179,14 +200,24 @@ def open_as(browser, live_server):
     Each call is a browser context of its own (its own cookies), so two people can work side by
     side in one test. A sign-in is made once per person and reused through its storage state.
     """
+    yield from _tabs(browser, live_server)
+
+
+@pytest.fixture
+def open_on_own(browser, own_server):
+    """`open_as`, on the module's own demo server (`own_server`)."""
+    yield from _tabs(browser, own_server)
+
+
+def _tabs(browser, server: LiveServer):
     contexts, watchers = [], []
 
     def open_tab(email: str | None = None, *, javascript: bool = True):
         context = browser.new_context(
             java_script_enabled=javascript,
-            base_url=live_server.url,
+            base_url=server.url,
             viewport=journeys.DESKTOP,
-            storage_state=live_server.states.get(email),
+            storage_state=server.states.get(email),
             locale="en-GB",
             timezone_id="Europe/London",
         )
@@ -194,18 +225,18 @@ def open_as(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         watchers.append(journeys.watch(page))
-        if email and email not in live_server.states:
+        if email and email not in server.states:
             journeys.sign_in(page, email)
-            live_server.states[email] = context.storage_state()
+            server.states[email] = context.storage_state()
         elif email:
             page.goto("/")  # the same starting point, signed in fresh or not
         return page
 
-    errors_before = len(live_server.errors)
+    errors_before = len(server.errors)
     yield open_tab
     for context in contexts:
         context.close()
-    server_errors = live_server.errors[errors_before:]
+    server_errors = server.errors[errors_before:]
     assert not server_errors, f"the server raised: {server_errors}"
     problems = [p for w in watchers for p in w.problems]
     assert not problems, "the browser reported:\n" + "\n".join(problems)

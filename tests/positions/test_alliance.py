@@ -91,3 +91,18 @@ def test_joins_and_leaves_near_today_are_news_and_say_what_they_do():
         "Harbourside joined on 3 March: this draft now also needs its approval."
     )
     assert core.membership_changes(partners, date(2026, 6, 1)) == []
+
+
+def test_a_partners_standing_says_whether_it_signs_today():
+    today = date(2027, 3, 3)
+    assert core.standing(None, None, today) == "A signatory."
+    assert core.standing(date(2027, 3, 3), None, today) == "A signatory."
+    assert core.standing(date(2027, 3, 4), None, today) == (
+        "Joins on 4 March 2027: a signatory from then."
+    )
+    assert core.standing(None, date(2027, 3, 4), today) == (
+        "A signatory until it leaves on 4 March 2027."
+    )
+    assert core.standing(None, date(2027, 3, 3), today) == (
+        "Left on 3 March 2027: no longer a signatory."
+    )

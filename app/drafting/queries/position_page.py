@@ -182,7 +182,8 @@ def position_page(session: Session, user: User, position_id: int) -> PositionPag
                     all_partners(session), clock_of(session).today()
                 )
             ]
-            if working
+            # A draft or agreed text: a published one keeps the signatories it had.
+            if core.in_progress(status)
             else []
         ),
     )

@@ -1,9 +1,13 @@
 """`flask users`: creating people and tokens from the command line (through test_cli_runner)."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.audit.models import AuditEvent
+from app.notifications.models import Notification
 from tests.support.factories import PASSWORD, committed_count, make_partner, make_user
 
 
@@ -65,3 +69,44 @@ def test_users_token_prints_a_token_that_works_on_the_api(flask_cli, client, ses
 def test_users_token_for_an_unknown_email_fails(flask_cli):
     result = flask_cli("users", "token", "ghost@nowhere.test")
     assert result.exit_code != 0 and "No user has the email" in result.output
+
+
+def test_users_invite_mails_and_prints_a_set_password_link(flask_cli, client, session):
+    make_partner("Harbourside")
+    session.commit()
+    result = flask_cli(
+        "users", "invite", "Pat@Harbourside.test", "--name", "Pat Policy",
+        "--partner", "harbourside", "--role", "policy_officer",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    pat = session.execute(select(User).filter_by(email="pat@harbourside.test")).scalar_one()
+    assert (pat.roles, pat.partner.slug) == ("policy_officer", "harbourside")
+    printed = re.search(r"http://\S+(/welcome/\S+)", result.output).group(1)
+    mailed = session.execute(select(Notification).filter_by(recipient_id=pat.id)).scalar_one()
+    assert mailed.kind == "invitation" and mailed.link == printed
+    assert "Pat Policy" in client.get(printed).get_data(as_text=True)
+    assert PASSWORD not in result.output
+    invited = session.execute(
+        select(AuditEvent).filter_by(action="user.invite", object_id=str(pat.id))
+    ).scalar_one()
+    assert invited.actor_id is None  # the command line
+
+
+def test_users_invite_of_a_second_chief_officer_waits_for_the_partner(flask_cli, session):
+    make_partner("Harbourside")
+    session.commit()
+    invite = ("users", "invite", "--partner", "harbourside", "--role", "chief_officer")
+    first = flask_cli(*invite, "one@harbourside.test", "--name", "One")
+    assert first.exit_code == 0 and "chief_officer" in first.output
+    second = flask_cli(*invite, "two@harbourside.test", "--name", "Two")
+    assert second.exit_code == 0, second.output
+    assert "A chief officer of the partner confirms" in second.output
+    two = session.execute(select(User).filter_by(email="two@harbourside.test")).scalar_one()
+    assert two.roles == ""
+
+
+def test_users_invite_refuses_an_unknown_partner_and_writes_nothing(flask_cli, session):
+    result = flask_cli("users", "invite", "x@y.test", "--name", "X", "--partner", "nowhere",
+                       "--role", "policy_officer")  # fmt: skip
+    assert result.exit_code == 1 and "There is no partner 'nowhere'" in result.output
+    assert session.execute(select(User)).first() is None

@@ -1,6 +1,7 @@
 """Administering the alliance: set-up from nothing, partners, policy areas and settings,
 through the command line, the admin page and the JSON API; every change on the audit chain."""
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -15,7 +16,7 @@ from app.audit.models import AuditEvent
 from app.drafting.services import consensus
 from app.extensions import SETTINGS
 from tests.support.client import api_headers, error_of, login
-from tests.support.factories import make_position, publish
+from tests.support.factories import make_position, publish, revise
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +60,7 @@ def test_init_sets_up_an_alliance_and_prints_the_admins_link(flask_cli, session,
     assert (row.name, row.time_zone) == ("Estuary Alliance", "Europe/Berlin")
     director = session.execute(select(User).filter_by(email="director@estuary.test")).scalar_one()
     assert director.roles == "admin" and director.partner is None
+    assert "Estuary Alliance: 2 partners, 2 policy areas." in result.output
     link = re.search(r"http://\S+/welcome/\S+", result.output).group(0)
     page = client.get(link.split("5000", 1)[-1])
     assert page.status_code == 200 and "Dana Director" in page.get_data(as_text=True)
@@ -86,6 +88,7 @@ def test_init_asks_for_what_the_options_leave_out(flask_cli, session):
     assert result.exit_code == 0, result.output
     assert {p.slug for p in session.execute(select(Partner)).scalars()} == {"alder", "birch"}
     assert session.get(AllianceSettings, 1).time_zone == "Europe/Dublin"
+    assert "Tide Alliance: 2 partners, 1 policy area." in result.output
 
 
 def test_init_refuses_a_time_zone_that_does_not_exist_and_writes_nothing(flask_cli, session):
@@ -307,6 +310,70 @@ def test_settings_through_the_api(alliance, client):
     error_of(client.get("/api/v1/settings", headers=api_headers(alliance.comms)), 403)
 
 
+def test_the_settings_command_shows_what_is_stored(flask_cli, alliance, session):
+    admin.save_settings(
+        session, alliance.admin, name="Estuary Alliance", public_introduction="We speak.\nTogether."
+    )
+    session.commit()
+    shown = flask_cli("alliance", "settings")
+    assert shown.exit_code == 0, shown.output
+    assert "Estuary Alliance" in shown.output and "Europe/London" in shown.output
+    assert "  We speak.\n  Together." in shown.output
+    assert "Accountable body:  -" in shown.output
+
+
+def test_the_settings_command_changes_them_on_the_audit_chain(flask_cli, alliance, session):
+    before = actions(session).count("alliance.settings")
+    changed = flask_cli(
+        "alliance", "settings", "--name", "Tide Alliance", "--timezone", "Pacific/Auckland",
+        "--introduction", "Hello.", "--accountable", "moorland",
+    )  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    assert "Accountable body:  Moorland (moorland)" in changed.output
+    row = session.get(AllianceSettings, 1)
+    assert (row.name, row.time_zone, row.public_introduction) == (
+        "Tide Alliance",
+        "Pacific/Auckland",
+        "Hello.",
+    )
+    assert row.accountable_partner.slug == "moorland"
+    assert consensus.clock_of(session).zone.key == "Pacific/Auckland"
+    # One change, one event, as the admin page's save; who made it is the command line's.
+    assert actions(session).count("alliance.settings") == before + 1
+    event = session.execute(select(AuditEvent).order_by(AuditEvent.seq.desc())).scalars().first()
+    assert event.action == "alliance.settings" and event.actor_id is None
+    assert json.loads(event.details)["accountable_partner"] == "moorland"
+    cleared = flask_cli("alliance", "settings", "--no-accountable")
+    assert cleared.exit_code == 0 and "Accountable body:  -" in cleared.output
+    session.expire_all()
+    assert session.get(AllianceSettings, 1).accountable_partner is None
+    assert session.get(AllianceSettings, 1).name == "Tide Alliance"  # the rest as it was
+    assert flask_cli("alliance", "settings", "--introduction", "").exit_code == 0
+    session.expire_all()
+    assert session.get(AllianceSettings, 1).public_introduction == ""
+    both = flask_cli("alliance", "settings", "--accountable", "moorland", "--no-accountable")
+    assert both.exit_code == 2 and "not both" in both.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--timezone", "Mars/Olympus", "not a time zone"),
+        ("--accountable", "nowhere", "There is no partner 'nowhere'"),
+    ],
+)
+def test_the_settings_command_refuses_an_unknown_zone_or_partner_and_writes_nothing(
+    flask_cli, alliance, session, option, value, says
+):
+    before = actions(session)
+    refused = flask_cli("alliance", "settings", "--name", "Never saved", option, value)
+    assert refused.exit_code == 2, refused.output
+    assert says in refused.output and option in refused.output
+    assert refused.exception is None or isinstance(refused.exception, SystemExit)
+    assert "Traceback" not in refused.output
+    assert session.get(AllianceSettings, 1) is None and actions(session) == before
+
+
 # ---- what a join or a leave does to positions in flight ----------------------------------------
 
 
@@ -331,14 +398,31 @@ def test_a_published_text_keeps_its_signatories_when_a_partner_leaves(alliance, 
     alliance.approve_all(position)
     publish(alliance.comms, position)
     session.commit()
+    before = client.get(f"/public/{position.slug}").get_data(as_text=True)
+    assert "Approved by every partner" in before and "of the time" not in before
     today = consensus.clock_of(session).today()
     admin.update_partner(session, alliance.admin, "moorland", left_on=today)
     session.commit()
+    login(client, alliance.admin)
+    cards = client.get("/admin/alliance").get_data(as_text=True)
+    assert f"Left on {today.day} {today.strftime('%B %Y')}: no longer a signatory." in cards
+    client.post("/logout")
     public = client.get(f"/public/{position.slug}").get_data(as_text=True)
     assert "Moorland" in public
+    assert "Approved by every partner of the time" in public
+    assert "a published text keeps the signatories it had" in public
     login(client, alliance.drafter)
     board = client.get("/").get_data(as_text=True)
     assert "Moorland left on" in board and "no longer need" in board
+    # Its page says nothing of the leave: it is no draft, and nothing it had is taken away.
+    shown = client.get(f"/positions/{position.id}").get_data(as_text=True)
+    assert "Moorland left on" not in shown and "this draft" not in shown
+    revise(alliance.drafter, position, "A newer text.")
+    session.commit()
+    redrafted = client.get(f"/positions/{position.id}").get_data(as_text=True)
+    assert "Moorland left on" in redrafted and "this draft no longer needs" in redrafted
+    # Its approval of the published text stays in the decisions, marked as no longer counting.
+    assert redrafted.count("(no longer a signatory)") == 1
 
 
 def test_the_public_pages_show_the_introduction_and_the_accountable_body(alliance, client, session):

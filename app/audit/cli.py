@@ -65,6 +65,12 @@ def audit_checkpoint(out: str | None):
     events.checkpoint_made(db.session, signed)
     db.session.commit()
     text = checkpoint_file(signed)
+    click.echo(text, nl=False)  # first: the checkpoint is made whatever happens to the file
     if out:
-        Path(out).write_text(text)
-    click.echo(text, nl=False)
+        try:
+            Path(out).write_text(text)
+        except OSError as exc:
+            raise click.ClickException(
+                f"The checkpoint was made and mailed, and is printed above, but {out} could not "
+                f"be written ({exc.strerror or exc}). Save it from here."
+            ) from None

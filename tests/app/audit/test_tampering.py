@@ -231,6 +231,17 @@ def test_the_checkpoint_command_writes_a_file_verify_accepts(story, session, fla
     assert f"up to checkpoint event {held['seq']}" in result.output
 
 
+def test_a_checkpoint_file_that_cannot_be_written_says_so_and_keeps_the_checkpoint(
+    story, session, flask_cli, tmp_path
+):
+    session.commit()
+    (tmp_path / "not-a-folder").write_text("")
+    made = flask_cli("audit", "checkpoint", "--out", str(tmp_path / "not-a-folder" / "c.json"))
+    assert made.exit_code == 1 and "Traceback" not in made.output
+    assert "could not be written" in made.output and "Save it from here" in made.output
+    assert '"seq": %d' % session.get(AuditHead, 1).seq in made.output  # printed all the same
+
+
 def test_events_written_now_use_the_json_format_and_hash_the_actor(story, session):
     event = session.execute(
         db.select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)

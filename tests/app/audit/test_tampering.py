@@ -239,7 +239,7 @@ def test_a_checkpoint_file_that_cannot_be_written_says_so_and_keeps_the_checkpoi
     made = flask_cli("audit", "checkpoint", "--out", str(tmp_path / "not-a-folder" / "c.json"))
     assert made.exit_code == 1 and "Traceback" not in made.output
     assert "could not be written" in made.output and "Save it from here" in made.output
-    assert '"seq": %d' % session.get(AuditHead, 1).seq in made.output  # printed all the same
+    assert f'"seq": {session.get(AuditHead, 1).seq}' in made.output  # printed all the same
 
 
 def test_events_written_now_use_the_json_format_and_hash_the_actor(story, session):

@@ -31,7 +31,7 @@ def notify_send_once():
 
 @cli.command("due")
 def notify_due():
-    """Queue today's deadline reminders (due soon, overdue); run it daily or more: never twice."""
+    """Queue today's reminders (due soon, overdue, meeting tomorrow); run often: never twice."""
     from app.notifications.services.reminders import send_due_reminders
 
     try:

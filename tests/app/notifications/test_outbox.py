@@ -248,3 +248,33 @@ def test_with_a_mail_server_the_invitation_link_is_emailed_not_shown(
     assert message.link not in page  # the invitee's alone: it went by mail
     assert "We emailed New the link; it works once, for 7 days." in page
     assert message.mail_status == MailStatus.QUEUED
+
+
+def invite_through_the_api(client, alliance):
+    from tests.support.client import api_headers
+
+    answer = client.post(
+        "/api/v1/people",
+        json={"email": "new@example.org", "name": "New", "roles": ["comms"]},
+        headers=api_headers(alliance.admin),
+    )
+    assert answer.status_code == 201, answer.get_json()
+    return answer.get_json()
+
+
+def test_with_a_mail_server_the_api_invitation_has_no_link(client, session, alliance, smtp):
+    body = invite_through_the_api(client, alliance)
+    [message] = messages(session, "invitation")
+    assert body["set_password_link"] is None  # the invitee's alone: it went by mail
+    assert message.link not in str(body)
+    assert message.mail_status == MailStatus.QUEUED
+
+
+def test_with_no_mail_server_the_api_invitation_holds_the_emailed_link(
+    app, client, session, alliance, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAIL_HOST", None)
+    body = invite_through_the_api(client, alliance)
+    [message] = messages(session, "invitation")
+    assert body["set_password_link"].endswith(message.link)  # the same link, to pass on
+    assert message.mail_status == MailStatus.QUEUED  # and in the local mailbox too

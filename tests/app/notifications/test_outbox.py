@@ -278,3 +278,31 @@ def test_with_no_mail_server_the_api_invitation_holds_the_emailed_link(
     [message] = messages(session, "invitation")
     assert body["set_password_link"].endswith(message.link)  # the same link, to pass on
     assert message.mail_status == MailStatus.QUEUED  # and in the local mailbox too
+
+
+def test_telling_more_people_costs_no_more_statements(session, alliance):
+    """notify runs inside the request that caused it: its queries do not grow with the number
+    of people told (people and choices in one, messages to bring up to date in another)."""
+    from tests.support.queries import counting_queries
+
+    everyone = [*alliance.chiefs.values(), *alliance.officers.values(), alliance.comms]
+
+    def tell(people, about_id):
+        with counting_queries() as statements:
+            written = outbox.notify(
+                session,
+                Kind.STANDING,
+                [Recipient(p.id, "a test") for p in people],
+                link="/",
+                about=("position", about_id),
+                title="T",
+                what="published",
+            )
+        assert len(written) == len(people)
+        # New rows go in one flush: one INSERT on PostgreSQL, one a row on SQLite (whose
+        # RETURNING order is not guaranteed), so only the rest is counted.
+        return len([s for s in statements if not s.startswith("INSERT INTO notifications")])
+
+    assert tell(everyone[:1], 1) == tell(everyone, 2)
+    # Told again while unsent: each message is brought up to date, one UPDATE a person.
+    assert tell(everyone, 2) - tell(everyone[:1], 1) == len(everyone) - 1

@@ -33,6 +33,7 @@ class Kind(StrEnum):
     OBJECTION_ANSWERED = "objection_answered"  # a new revision answers my partner's objection
     MEETING_TOMORROW = "meeting_tomorrow"  # I speak at a meeting tomorrow
     NEW_BROWSER = "new_browser"  # someone signed in to my account from a browser new to it
+    MANDATE = "mandate"  # I may speak for the alliance on some areas, or that ends soon
     DIGEST = "digest"  # the daily email gathering what each person chose to get that way
 
 
@@ -70,6 +71,7 @@ KINDS: dict[Kind, KindRule] = {
     Kind.OBJECTION_ANSWERED: KindRule("A new revision answers my partner's objection"),
     Kind.MEETING_TOMORROW: KindRule("A meeting tomorrow at which I speak"),
     Kind.NEW_BROWSER: KindRule("A sign-in to my account from a new browser", security=True),
+    Kind.MANDATE: KindRule("A mandate to speak for the alliance granted to me, or ending soon"),
     # Its items are in the inbox already; each person's choices decide what it gathers.
     Kind.DIGEST: KindRule("The daily digest", in_app=False, choosable=False),
 }
@@ -261,6 +263,26 @@ def meets_tomorrow(meeting_day: date, today: date) -> bool:
 def meeting_tomorrow_recipients(*, speakers: Iterable[int], title: str) -> list[Recipient]:
     reason = f"you are down to speak at “{title}”"
     return _unique((Recipient(uid, reason) for uid in speakers), leave_out=None)
+
+
+MANDATE_ENDING_DAYS = 7  # "your mandate ends soon": a week ahead, time to ask for another
+
+
+def mandate_recipients(*, holder: int) -> list[Recipient]:
+    return [Recipient(holder, "the mandate is yours")]
+
+
+def mandate_ending_key(*, mandate_id: int, ends_on: date) -> str:
+    """One "ends soon" per mandate and end date."""
+    return f"{Kind.MANDATE}:ending:{mandate_id}:{ends_on.isoformat()}"
+
+
+def mandate_ends_soon(*, ends_on: date | None, granted_on: date, today: date) -> bool:
+    """From MANDATE_ENDING_DAYS before its last day until that day; not for a mandate granted
+    that close to its end (the message that granted it said when it ends)."""
+    if ends_on is None or not today <= ends_on <= today + timedelta(days=MANDATE_ENDING_DAYS):
+        return False
+    return granted_on < ends_on - timedelta(days=MANDATE_ENDING_DAYS)
 
 
 def warn_of_new_browser(*, known_browser: bool, signed_in_before: bool) -> bool:

@@ -1,5 +1,5 @@
-"""Date-driven reminders (`flask notify due`): a decision due in two working days, overdue, and
-a meeting tomorrow at which I speak.
+"""Date-driven reminders (`flask notify due`): a decision due in two working days, overdue, a
+meeting tomorrow at which I speak, and a mandate ending soon.
 
 Run by the sender loop or cron, as often as liked: each reminder is recorded in the audit log
 under its key (positions/notifying.py Reminder.key, meeting_reminder_key) and never sent twice.
@@ -17,8 +17,8 @@ from app.alliance.settings import calendar_of, clock_of
 from app.audit import services as audit
 from app.audit.models import AuditEvent, AuditHead
 from app.drafting.models import Position
-from app.meetings.models import Appearance, Meeting
-from app.notifications.services.events import path_for, signers_today
+from app.meetings.models import Appearance, Mandate, Meeting
+from app.notifications.services.events import mandate_ending, path_for, signers_today
 from app.notifications.services.outbox import notify
 from positions import consensus as core
 from positions import meetings as meeting_rules
@@ -34,9 +34,9 @@ def _sent(session: Session, key: str) -> bool:
 
 def send_due_reminders(session: Session) -> int:
     """Queue today's reminders not sent yet; returns how many: one per (partner, position) for
-    deadlines and one per (speaker, meeting) for tomorrow's meetings."""
+    deadlines, one per (speaker, meeting) for tomorrow's meetings, one per mandate ending soon."""
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq))
-    count = _deadline_reminders(session) + _meeting_reminders(session)
+    count = _deadline_reminders(session) + _meeting_reminders(session) + _mandate_reminders(session)
     session.flush()
     return count
 
@@ -142,4 +142,30 @@ def _meeting_reminders(session: Session) -> int:
             )
             audit.record(session, ACTION, object_type="reminder", object_id=key)
             count += 1
+    return count
+
+
+def _mandate_reminders(session: Session) -> int:
+    """A mandate that ends within the week: its holder hears of it once, in time to ask again."""
+    clock = clock_of(session)
+    today = clock.today()
+    ending = session.execute(
+        select(Mandate)
+        .where(
+            Mandate.ends_on >= today,
+            Mandate.ends_on <= today + timedelta(days=rules.MANDATE_ENDING_DAYS),
+        )
+        .order_by(Mandate.id)
+    ).scalars()
+    count = 0
+    for mandate in ending:
+        granted_on = clock.local_date(mandate.created_at)
+        if not rules.mandate_ends_soon(ends_on=mandate.ends_on, granted_on=granted_on, today=today):
+            continue
+        key = rules.mandate_ending_key(mandate_id=mandate.id, ends_on=mandate.ends_on)
+        if _sent(session, key):
+            continue
+        mandate_ending(session, mandate)
+        audit.record(session, ACTION, object_type="reminder", object_id=key)
+        count += 1
     return count

@@ -14,10 +14,11 @@ from app.drafting.models import Position
 from app.notifications.models import Notification
 from app.notifications.services.reminders import send_due_reminders
 from tests.support.client import login
-from tests.support.factories import approve, make_meeting, make_position, speak
+from tests.support.factories import approve, grant, make_meeting, make_position, speak
 
 WEDNESDAY = datetime(2026, 6, 10, 9, tzinfo=UTC)  # 10:00 in London
 SATURDAY = datetime(2026, 6, 13, 9, tzinfo=UTC)
+JANUARY = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -166,3 +167,48 @@ def test_meeting_reminders_go_out_at_the_weekend_too(session, alliance, clock):
     clock(SATURDAY)
     meeting_with(alliance, alliance.chiefs["riverbank"], starts_at=SATURDAY + timedelta(days=1))
     assert send_due_reminders(session) == 1
+
+
+# ---- a mandate granted, or ending soon ---------------------------------------------------
+
+
+def test_granting_a_mandate_tells_its_holder_what_and_until_when(app, session, alliance):
+    holder = alliance.chiefs["riverbank"]
+    grant(alliance.admin, holder, [alliance.area], date(2026, 6, 1), date(2026, 12, 31))
+    [message] = told(session, "mandate")
+    assert message.recipient_id == holder.id
+    assert message.subject == f"You may speak for the alliance on {alliance.area.name}"
+    assert "from 1 June 2026 to 31 December 2026" in message.body
+    assert alliance.admin.name in message.body
+    assert message.link == "/meetings/mandates"
+    client = app.test_client()
+    login(client, holder)
+    assert client.get(message.link).status_code == 200
+
+
+def ending_mandate(session, alliance, *, ends_on: date, granted_at: datetime):
+    mandate = grant(alliance.admin, alliance.chiefs["riverbank"], [alliance.area], ends_on=ends_on)
+    mandate.created_at = granted_at
+    session.flush()
+    return mandate
+
+
+def test_a_mandate_ending_within_the_week_is_told_once(session, alliance, clock):
+    ending_mandate(session, alliance, ends_on=date(2026, 6, 15), granted_at=JANUARY)
+    assert send_due_reminders(session) == 1
+    assert send_due_reminders(session) == 0
+    clock(WEDNESDAY + timedelta(days=1))
+    assert send_due_reminders(session) == 0  # the same end: told already
+    ending = [m for m in told(session, "mandate") if "ends on" in m.subject]
+    assert [m.subject for m in ending] == [
+        "Your mandate to speak for the alliance ends on 15 June 2026"
+    ]
+
+
+def test_no_ending_reminder_too_early_or_for_a_mandate_granted_that_close_to_its_end(
+    session, alliance, clock
+):
+    ending_mandate(session, alliance, ends_on=date(2026, 6, 18), granted_at=JANUARY)
+    ending_mandate(session, alliance, ends_on=date(2026, 6, 12), granted_at=WEDNESDAY)
+    grant(alliance.admin, alliance.chiefs["moorland"], [alliance.area])  # no end date
+    assert send_due_reminders(session) == 0

@@ -77,6 +77,19 @@ KINDS: dict[Kind, KindRule] = {
 }
 
 
+# The messages that ask a signer to decide on a position: their decision answers them, so they
+# leave the signer's unread count (the bell counts what still needs them).
+ANSWERED_BY_DECIDING = frozenset(
+    {
+        Kind.SIGNOFF_REQUEST,
+        Kind.APPROVAL_STALE,
+        Kind.OBJECTION_ANSWERED,
+        Kind.DECISION_DUE,
+        Kind.OVERDUE,
+    }
+)
+
+
 def choosable_kinds() -> list[Kind]:
     """The kinds a person may set a preference for: never the security messages."""
     return [kind for kind, rule in KINDS.items() if rule.choosable and not rule.security]

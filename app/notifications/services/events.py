@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.alliance.models import Partner
 from app.drafting import signals
 from app.drafting.models import Position, Revision, SignOff
+from app.notifications.services.inbox import mark_answered_by_decision
 from app.notifications.services.outbox import notify
 from positions import notifying as rules
 from positions.audit import checkpoint_file
@@ -44,6 +45,7 @@ def comms_people(session: Session) -> list[int]:
 
 @signals.signed_off.connect
 def on_signed_off(_sender=None, *, session: Session, signoff: SignOff) -> None:
+    mark_answered_by_decision(session, signoff.user_id, signoff.position_id)
     if signoff.decision != Decision.OBJECT:
         return
     position = session.get(Position, signoff.position_id)

@@ -28,6 +28,7 @@ class Kind(StrEnum):
     APPEARANCE_FLAGGED = "appearance_flagged"
     CHECKPOINT = "checkpoint"  # a signed audit checkpoint, for each partner to keep
     MENTION = "mention"  # someone wrote @me in a discussion I may read
+    COMMENT = "comment"  # a comment in a discussion on a position I authored or edited
     DECISION_DUE = "decision_due"  # my partner's decision is due in two working days
     OVERDUE = "overdue"  # my partner's decision is past its deadline
     OBJECTION_ANSWERED = "objection_answered"  # a new revision answers my partner's objection
@@ -66,6 +67,7 @@ KINDS: dict[Kind, KindRule] = {
     # Each partner holding its own copy is what makes a rewrite of the record detectable.
     Kind.CHECKPOINT: KindRule("An audit checkpoint for my partner to keep", security=True),
     Kind.MENTION: KindRule("Someone mentioned me in a discussion on a position"),
+    Kind.COMMENT: KindRule("A comment on a position I wrote or edited"),
     Kind.DECISION_DUE: KindRule("My partner's decision is due in two working days"),
     Kind.OVERDUE: KindRule("My partner's decision is overdue"),
     Kind.OBJECTION_ANSWERED: KindRule("A new revision answers my partner's objection"),
@@ -187,6 +189,25 @@ def mention_recipients(*, mentioned: Iterable[int], author: int, title: str) -> 
     """Named with an @ in a comment (only ever among the people who may read the thread)."""
     reason = f"you were mentioned in a discussion on “{title}”"
     return _unique((Recipient(uid, reason) for uid in mentioned), leave_out=author)
+
+
+def comment_recipients(
+    *,
+    writers: Iterable[int],
+    readers: Iterable[int],
+    mentioned: Iterable[int],
+    author: int,
+    title: str,
+) -> list[Recipient]:
+    """A comment reaches the position's writers who may read its thread (a partner's internal
+    note stays within that partner), but not its author, nor anyone @mentioned in it (they are
+    told so already)."""
+    may_read, told = set(readers), set(mentioned)
+    reason = f"you wrote or edited “{title}”"
+    return _unique(
+        (Recipient(uid, reason) for uid in writers if uid in may_read and uid not in told),
+        leave_out=author,
+    )  # fmt: skip
 
 
 def objection_answered_recipients(

@@ -112,6 +112,15 @@ def test_a_mandate_ends_soon_from_a_week_before_its_last_day_to_that_day():
     assert [r.user_id for r in rules.mandate_recipients(holder=3)] == [3]
 
 
+def test_a_comment_reaches_the_writers_who_may_read_it_except_its_author_and_the_mentioned():
+    told = rules.comment_recipients(
+        writers=[1, 2, 3, 4], readers=[1, 2, 3], mentioned=[3], author=1, title="Rents"
+    )
+    # 1 wrote it, 3 is told by the mention, 4 may not read the thread (another partner's note).
+    assert [r.user_id for r in told] == [2]
+    assert told[0].reason == "you wrote or edited “Rents”"
+
+
 def test_a_new_browser_is_news_except_at_the_very_first_sign_in():
     assert rules.warn_of_new_browser(known_browser=False, signed_in_before=True)
     assert not rules.warn_of_new_browser(known_browser=True, signed_in_before=True)

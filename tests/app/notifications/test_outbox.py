@@ -306,3 +306,44 @@ def test_telling_more_people_costs_no_more_statements(session, alliance):
     assert tell(everyone[:1], 1) == tell(everyone, 2)
     # Told again while unsent: each message is brought up to date, one UPDATE a person.
     assert tell(everyone, 2) - tell(everyone[:1], 1) == len(everyone) - 1
+
+
+def test_a_comment_tells_the_writers_who_may_read_it_once_while_unsent(session, alliance):
+    from app.discussion import services as discussion
+
+    writer = alliance.officers["harbourside"]
+    editor = alliance.officers["moorland"]
+    position = make_position(writer, title="Clean rivers")
+    revise(editor, position, "We ask for clean rivers by 2030.")
+    commenter = alliance.chiefs["riverbank"]
+    thread = discussion.start_thread(
+        session, commenter, position.id, body="Which rivers?", paragraph=0
+    )
+    discussion.reply(session, commenter, thread.id, body="And which year?")
+    told = messages(session, "comment")
+    assert sorted(m.recipient_id for m in told) == sorted([writer.id, editor.id])
+    assert all(m.occurrences == 2 for m in told)  # two comments, one message each while unsent
+    assert told[0].subject == f"{commenter.name} commented on “Clean rivers”"
+    assert "And which year?" in told[0].body  # the latest
+    assert told[0].link == f"/positions/{position.id}#thread-{thread.id}"
+
+    # A writer's own comment is not news to them; a partner's internal note stays within it.
+    discussion.start_thread(
+        session, editor, position.id, body="Internal: fine.", paragraph=0, visibility="partner"
+    )
+    assert {m.recipient_id for m in messages(session, "comment")} == {writer.id, editor.id}
+    assert all(m.occurrences == 2 for m in messages(session, "comment"))
+
+
+def test_someone_mentioned_in_a_comment_is_told_once(session, alliance):
+    from app.discussion import services as discussion
+    from tests.support.factories import make_user
+
+    writer = make_user("jo@example.org", partner=alliance.partners[0], name="Jo Smith")
+    position = make_position(writer, title="Clean rivers")
+    handle = "@JoSmith"  # the name run together
+    discussion.start_thread(
+        session, alliance.chiefs["riverbank"], position.id, body=f"{handle}: why?", paragraph=0
+    )
+    assert [m.recipient_id for m in messages(session, "mention")] == [writer.id]
+    assert messages(session, "comment") == []

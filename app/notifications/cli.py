@@ -50,7 +50,7 @@ def _queued(count: int) -> str:
 
 @cli.command("due")
 def notify_due():
-    """Queue today's reminders (due soon, overdue, meeting tomorrow); run often: never twice."""
+    """Queue today's reminders (deadlines, tomorrow's meetings, mandates ending); never twice."""
     click.echo(_queued(_due_pass()))
 
 

@@ -2,9 +2,9 @@
 meeting tomorrow at which I speak, and a mandate ending soon.
 
 Run by the sender loop or cron, as often as liked: each reminder is recorded in the audit log
-under its key (positions/notifying.py Reminder.key, meeting_reminder_key) and never sent twice.
-The run first takes the audit log's head lock, so two runs at once take turns and the second sees
-what the first sent.
+under its key (positions/notifying.py: Reminder.key, meeting_reminder_key, mandate_ending_key)
+and never sent twice. The run first takes the audit log's head lock, so two runs at once take
+turns and the second sees what the first sent.
 """
 
 from datetime import timedelta
@@ -107,15 +107,19 @@ def _meeting_reminders(session: Session) -> int:
     clock = clock_of(session)
     today = clock.today()
     tomorrow = today + timedelta(days=1)
-    meetings = session.execute(
-        select(Meeting)
-        .where(
-            Meeting.status == meeting_rules.MeetingStatus.PLANNED,
-            Meeting.starts_at >= clock.day_start(tomorrow),
-            Meeting.starts_at < clock.day_start(tomorrow + timedelta(days=1)),
+    meetings = (
+        session.execute(
+            select(Meeting)
+            .where(
+                Meeting.status == meeting_rules.MeetingStatus.PLANNED,
+                Meeting.starts_at >= clock.day_start(tomorrow),
+                Meeting.starts_at < clock.day_start(tomorrow + timedelta(days=1)),
+            )
+            .order_by(Meeting.starts_at, Meeting.id)
         )
-        .order_by(Meeting.starts_at, Meeting.id)
-    ).scalars()
+        .scalars()
+        .all()
+    )
     count = 0
     for meeting in meetings:
         day = clock.local_date(meeting.starts_at)
@@ -149,14 +153,18 @@ def _mandate_reminders(session: Session) -> int:
     """A mandate that ends within the week: its holder hears of it once, in time to ask again."""
     clock = clock_of(session)
     today = clock.today()
-    ending = session.execute(
-        select(Mandate)
-        .where(
-            Mandate.ends_on >= today,
-            Mandate.ends_on <= today + timedelta(days=rules.MANDATE_ENDING_DAYS),
+    ending = (
+        session.execute(
+            select(Mandate)
+            .where(
+                Mandate.ends_on >= today,
+                Mandate.ends_on <= today + timedelta(days=rules.MANDATE_ENDING_DAYS),
+            )
+            .order_by(Mandate.id)
         )
-        .order_by(Mandate.id)
-    ).scalars()
+        .scalars()
+        .all()
+    )
     count = 0
     for mandate in ending:
         granted_on = clock.local_date(mandate.created_at)

@@ -116,9 +116,10 @@ test: install-test lint
 
 # Seeds 10,000 positions into a fresh database (a temporary SQLite file, or a database of its
 # own on DATABASE_URL's PostgreSQL), measures every page, throughput under gunicorn and diffs
-# against git; prints a table and writes benchmarks/results/. Not part of `make test`.
+# against git, and the notification sender against a local SMTP server (aiosmtpd, from the test
+# requirements); prints a table and writes benchmarks/results/. Not part of `make test`.
 # Uses wrk when installed (apt-get install wrk), a small Python load client otherwise.
-bench: install
+bench: $(VENV)/.installed-test
 	@scripts/ensure-system-packages wrk=wrk
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 

@@ -109,6 +109,8 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "Concord <concord@localhost>")
     MAILDIR = os.environ.get("MAILDIR", str(INSTANCE_DIR / "mail"))
     NOTIFY_POLL_SECONDS = float(os.environ.get("NOTIFY_POLL_SECONDS", "5"))
+    # `notify work` queues the date-driven reminders (`notify due`) this often; 0: leave it to cron.
+    NOTIFY_DUE_MINUTES = float(os.environ.get("NOTIFY_DUE_MINUTES", "15"))
     NOTIFY_BACKLOG_LIMIT = int(os.environ.get("NOTIFY_BACKLOG_LIMIT", "500"))  # /readyz
 
     @classmethod

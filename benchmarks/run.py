@@ -11,6 +11,9 @@
 4. Diffs: a 20,000-word document with 30 scattered edits, and a heavy rewrite, against
    `git diff --no-index --word-diff=porcelain` on the same texts; the ops must rebuild both.
 5. Memory: the peak resident set of each gunicorn worker after everything above.
+6. Notifications (benchmarks/notify.py): 10,000 queued messages delivered by one sender to an
+   SMTP server (aiosmtpd) on 127.0.0.1, messages per second and the sender's peak memory; and
+   p50/p95 of the sign-off request with and without people to tell (target: under 10% added).
 
 Prints a table, and writes JSON and Markdown to benchmarks/results/ (git-ignored). Every loop is
 bounded in count and time, and all traffic goes to 127.0.0.1.
@@ -774,6 +777,32 @@ def measure_server(database: Database, targets: dict, pages, seconds: float, wor
     )
 
 
+# ---- notifications ---------------------------------------------------------------------------
+
+
+def measure_notifications(database: Database, targets: dict, messages: int, requests: int):
+    """What notifying adds to a sign-off, then delivery of a full outbox (benchmarks/notify.py)."""
+    from benchmarks import notify
+
+    # The cost first: the delivery's 10,000 unread messages would be a backlog nobody has.
+    app = build_app(database)
+    try:
+        cost = notify.measure_cost(app, targets["chief_email"], requests, percentile)
+    finally:
+        with app.app_context():
+            from app.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+    log(f"  sign-off p50 {cost['told']['p50_ms']:.1f} ms told, {cost['alone']['p50_ms']:.1f} alone")
+    delivery = notify.measure_delivery(database, messages, free_port)
+    log(
+        f"  {delivery['sent']:,} sent, {delivery['per_second']:.0f}/s, "
+        f"sender peak {delivery['peak_mb']:.0f} MB"
+    )
+    return delivery, cost
+
+
 # ---- report ----------------------------------------------------------------------------------
 
 
@@ -907,8 +936,12 @@ def markdown(result: dict) -> str:
         f"(target under {RSS_TARGET_MB} MB: {'met' if peak < RSS_TARGET_MB else 'missed'}); "
         + ", ".join(f"worker {w['pid']}: peak {w['peak_mb']:.0f} MB" for w in result["memory"])
         + ".",
-        "",
     ]
+    if "notify_delivery" in result:
+        from benchmarks import notify
+
+        lines += notify.markdown(result["notify_delivery"], result["notify_cost"])
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -927,6 +960,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--diff-rounds", type=int, default=15)
     parser.add_argument("--scale", type=float, default=1.0, help="of the full data set")
+    parser.add_argument(
+        "--messages", type=int, default=10_000, help="queued for the sender (default 10,000)"
+    )
     args = parser.parse_args()
 
     server_url = os.environ.get("DATABASE_URL", "")
@@ -986,6 +1022,11 @@ def main() -> int:
         log("Throughput (gunicorn):")
         result["throughput"], result["load"], result["memory"] = measure_server(
             large, targets, pages, args.load_seconds, args.workers
+        )
+
+        log("Notifications:")
+        result["notify_delivery"], result["notify_cost"] = measure_notifications(
+            large, targets, args.messages, args.requests
         )
     finally:
         large.drop()

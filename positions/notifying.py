@@ -28,11 +28,13 @@ class Kind(StrEnum):
     APPEARANCE_FLAGGED = "appearance_flagged"
     CHECKPOINT = "checkpoint"  # a signed audit checkpoint, for each partner to keep
     MENTION = "mention"  # someone wrote @me in a discussion I may read
+    COMMENT = "comment"  # a comment in a discussion on a position I authored or edited
     DECISION_DUE = "decision_due"  # my partner's decision is due in two working days
     OVERDUE = "overdue"  # my partner's decision is past its deadline
     OBJECTION_ANSWERED = "objection_answered"  # a new revision answers my partner's objection
     MEETING_TOMORROW = "meeting_tomorrow"  # I speak at a meeting tomorrow
     NEW_BROWSER = "new_browser"  # someone signed in to my account from a browser new to it
+    MANDATE = "mandate"  # I may speak for the alliance on some areas, or that ends soon
     DIGEST = "digest"  # the daily email gathering what each person chose to get that way
 
 
@@ -65,14 +67,29 @@ KINDS: dict[Kind, KindRule] = {
     # Each partner holding its own copy is what makes a rewrite of the record detectable.
     Kind.CHECKPOINT: KindRule("An audit checkpoint for my partner to keep", security=True),
     Kind.MENTION: KindRule("Someone mentioned me in a discussion on a position"),
+    Kind.COMMENT: KindRule("A comment on a position I wrote or edited"),
     Kind.DECISION_DUE: KindRule("My partner's decision is due in two working days"),
     Kind.OVERDUE: KindRule("My partner's decision is overdue"),
     Kind.OBJECTION_ANSWERED: KindRule("A new revision answers my partner's objection"),
     Kind.MEETING_TOMORROW: KindRule("A meeting tomorrow at which I speak"),
     Kind.NEW_BROWSER: KindRule("A sign-in to my account from a new browser", security=True),
+    Kind.MANDATE: KindRule("A mandate to speak for the alliance granted to me, or ending soon"),
     # Its items are in the inbox already; each person's choices decide what it gathers.
     Kind.DIGEST: KindRule("The daily digest", in_app=False, choosable=False),
 }
+
+
+# The messages that ask a signer to decide on a position: their decision answers them, so they
+# leave the signer's unread count (the bell counts what still needs them).
+ANSWERED_BY_DECIDING = frozenset(
+    {
+        Kind.SIGNOFF_REQUEST,
+        Kind.APPROVAL_STALE,
+        Kind.OBJECTION_ANSWERED,
+        Kind.DECISION_DUE,
+        Kind.OVERDUE,
+    }
+)
 
 
 def choosable_kinds() -> list[Kind]:
@@ -174,6 +191,25 @@ def mention_recipients(*, mentioned: Iterable[int], author: int, title: str) -> 
     return _unique((Recipient(uid, reason) for uid in mentioned), leave_out=author)
 
 
+def comment_recipients(
+    *,
+    writers: Iterable[int],
+    readers: Iterable[int],
+    mentioned: Iterable[int],
+    author: int,
+    title: str,
+) -> list[Recipient]:
+    """A comment reaches the position's writers who may read its thread (a partner's internal
+    note stays within that partner), but not its author, nor anyone @mentioned in it (they are
+    told so already)."""
+    may_read, told = set(readers), set(mentioned)
+    reason = f"you wrote or edited “{title}”"
+    return _unique(
+        (Recipient(uid, reason) for uid in writers if uid in may_read and uid not in told),
+        leave_out=author,
+    )  # fmt: skip
+
+
 def objection_answered_recipients(
     *, signers: Iterable[tuple[int, str]], editor: int, title: str
 ) -> list[Recipient]:
@@ -261,6 +297,26 @@ def meets_tomorrow(meeting_day: date, today: date) -> bool:
 def meeting_tomorrow_recipients(*, speakers: Iterable[int], title: str) -> list[Recipient]:
     reason = f"you are down to speak at “{title}”"
     return _unique((Recipient(uid, reason) for uid in speakers), leave_out=None)
+
+
+MANDATE_ENDING_DAYS = 7  # "your mandate ends soon": a week ahead, time to ask for another
+
+
+def mandate_recipients(*, holder: int) -> list[Recipient]:
+    return [Recipient(holder, "the mandate is yours")]
+
+
+def mandate_ending_key(*, mandate_id: int, ends_on: date) -> str:
+    """One "ends soon" per mandate and end date."""
+    return f"{Kind.MANDATE}:ending:{mandate_id}:{ends_on.isoformat()}"
+
+
+def mandate_ends_soon(*, ends_on: date | None, granted_on: date, today: date) -> bool:
+    """From MANDATE_ENDING_DAYS before its last day until that day; not for a mandate granted
+    that close to its end (the message that granted it said when it ends)."""
+    if ends_on is None or not today <= ends_on <= today + timedelta(days=MANDATE_ENDING_DAYS):
+        return False
+    return granted_on < ends_on - timedelta(days=MANDATE_ENDING_DAYS)
 
 
 def warn_of_new_browser(*, known_browser: bool, signed_in_before: bool) -> bool:

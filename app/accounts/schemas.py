@@ -1,6 +1,6 @@
 """People in the JSON API (admins): who they are, their partner and roles, and access."""
 
-from pydantic import BaseModel, ConfigDict, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from app.api.fields import Body, Slug, Text
 
@@ -26,7 +26,11 @@ class Person(BaseModel):
 
 
 class Invited(Person):
-    set_password_link: str  # works once, for 7 days: pass it on
+    set_password_link: str | None = Field(
+        None,
+        description="Works once, for 7 days: pass it on. Null when a mail server is configured: "
+        "the link was emailed to the person and is theirs alone.",
+    )
 
 
 class NewPerson(Body):

@@ -149,7 +149,7 @@ def start_thread(
             "comment_hash": _digest(text),
         },
     )
-    _tell_mentioned(session, thread, comment, position)
+    _tell(session, thread, comment, position)
     return thread
 
 
@@ -170,7 +170,7 @@ def reply(session: Session, user: User, thread_id: int, *, body: str) -> Comment
             "comment_hash": _digest(comment.body),
         },
     )
-    _tell_mentioned(session, thread, comment, position)
+    _tell(session, thread, comment, position)
     return comment
 
 
@@ -263,27 +263,19 @@ def _readers(session: Session, thread: Thread) -> Iterable[User]:
     return session.execute(query).scalars()
 
 
-def _tell_mentioned(session: Session, thread: Thread, comment: Comment, position: Position) -> None:
-    if "@" not in comment.body:
-        return
-    readers = [
-        core.Person(u.id, u.name, u.email)
-        for u in _readers(session, thread)
-        if core.may_see(u.actor, thread.as_core())
-    ]
-    mentioned = core.mentions(comment.body, readers, comment.author_id)
-    if not mentioned:
-        return
-    from app.notifications.services.events import position_path
+def _may_read(user: User, thread: Thread) -> bool:
+    if thread.visibility == core.Visibility.PARTNER and user.partner_id != thread.partner_id:
+        return False
+    return core.may_see(user.actor, thread.as_core())
+
+
+def _tell(session: Session, thread: Thread, comment: Comment, position: Position) -> None:
+    """Whoever the comment @mentions, and the position's writers who may read the thread."""
+    from app.notifications.services.events import position_path, writers_of
     from app.notifications.services.outbox import notify
     from positions import notifying
 
-    notify(
-        session,
-        notifying.Kind.MENTION,
-        notifying.mention_recipients(
-            mentioned=mentioned, author=comment.author_id, title=position.title
-        ),
+    context = dict(
         link=position_path(position.id) + f"#thread-{thread.id}",
         about=("position", position.id),
         title=position.title,
@@ -296,9 +288,37 @@ def _tell_mentioned(session: Session, thread: Thread, comment: Comment, position
         ),
         comment=comment.body,
     )
-
-
-# ---- following the text ------------------------------------------------------------------------
+    mentioned: list[int] = []
+    if "@" in comment.body:
+        readers = [
+            core.Person(u.id, u.name, u.email)
+            for u in _readers(session, thread)
+            if core.may_see(u.actor, thread.as_core())
+        ]
+        mentioned = core.mentions(comment.body, readers, comment.author_id)
+        if mentioned:
+            notify(
+                session,
+                notifying.Kind.MENTION,
+                notifying.mention_recipients(
+                    mentioned=mentioned, author=comment.author_id, title=position.title
+                ),
+                **context,
+            )
+    writers = writers_of(session, position)
+    people = session.execute(select(User).where(User.id.in_(writers), User.active.is_(True)))
+    notify(
+        session,
+        notifying.Kind.COMMENT,
+        notifying.comment_recipients(
+            writers=writers,
+            readers=[u.id for u in people.scalars() if _may_read(u, thread)],
+            mentioned=mentioned,
+            author=comment.author_id,
+            title=position.title,
+        ),
+        **context,
+    )
 
 
 @signals.revision_saved.connect

@@ -92,6 +92,35 @@ def test_meeting_tomorrow():
     assert key == f"meeting_tomorrow:4:3:{MONDAY.isoformat()}"
 
 
+def test_a_mandate_ends_soon_from_a_week_before_its_last_day_to_that_day():
+    ends = MONDAY + timedelta(days=10)
+    long_ago = MONDAY - timedelta(days=90)
+
+    def soon(today, granted_on=long_ago, ends_on=ends):
+        return rules.mandate_ends_soon(ends_on=ends_on, granted_on=granted_on, today=today)
+
+    assert not soon(ends - timedelta(days=rules.MANDATE_ENDING_DAYS + 1))
+    assert soon(ends - timedelta(days=rules.MANDATE_ENDING_DAYS))
+    assert soon(ends)  # its last day: still in force, still worth a word
+    assert not soon(ends + timedelta(days=1))  # over
+    assert not soon(MONDAY, ends_on=None)  # no end date, nothing ends
+    # Granted within the week before its end: the grant said when it ends.
+    assert not soon(ends, granted_on=ends - timedelta(days=rules.MANDATE_ENDING_DAYS))
+    assert soon(ends, granted_on=ends - timedelta(days=rules.MANDATE_ENDING_DAYS + 1))
+    key = rules.mandate_ending_key(mandate_id=5, ends_on=ends)
+    assert key == f"mandate:ending:5:{ends.isoformat()}"
+    assert [r.user_id for r in rules.mandate_recipients(holder=3)] == [3]
+
+
+def test_a_comment_reaches_the_writers_who_may_read_it_except_its_author_and_the_mentioned():
+    told = rules.comment_recipients(
+        writers=[1, 2, 3, 4], readers=[1, 2, 3], mentioned=[3], author=1, title="Rents"
+    )
+    # 1 wrote it, 3 is told by the mention, 4 may not read the thread (another partner's note).
+    assert [r.user_id for r in told] == [2]
+    assert told[0].reason == "you wrote or edited “Rents”"
+
+
 def test_a_new_browser_is_news_except_at_the_very_first_sign_in():
     assert rules.warn_of_new_browser(known_browser=False, signed_in_before=True)
     assert not rules.warn_of_new_browser(known_browser=True, signed_in_before=True)

@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,11 +14,11 @@ from wtforms import SelectChoice
 
 from app.accounts import services as accounts
 from app.accounts.forms import InviteForm, PersonForm, ResetForm
+from app.accounts.links import mail_account_link
 from app.alliance.settings import clock_of
 from app.audit import queries as audit_queries
 from app.drafting.services.consensus import all_partners
 from app.extensions import db
-from app.notifications.services import events as notification_events
 from app.signatories import services as signatories
 from app.web.caching import never_stored
 from app.web.errors import flash_refused, form_refused
@@ -58,16 +57,6 @@ def audit_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'},
     )
-
-
-def _link(user, purpose: str) -> str | None:
-    """The link is always mailed to the person; the admin is shown it only when no mail server
-    is configured (the mail then stays in the local mailbox, so someone must pass it on)."""
-    token = accounts.account_link_token(user, purpose, current_app.config["SECRET_KEY"])
-    notification_events.account_link(db.session, user, purpose, token)
-    if current_app.config.get("MAIL_HOST"):
-        return None
-    return url_for("account.welcome", token=token, _external=True)
 
 
 def _pass_on(user, link: str | None, lifetime: str) -> str:
@@ -109,7 +98,7 @@ def people():
                 roles=form.roles.data,
                 partner_slug=form.partner.data or None,
             )
-            link = _link(user, "invite")
+            link = mail_account_link(user, "invite")
             flash(
                 f"Invited {user.name}. {_pass_on(user, link, '7 days')}" + _appointment_note(user),
                 "success",
@@ -134,7 +123,7 @@ def reset(user_id: int):
     started = accounts.reset_user(db.session, current_user, user_id)
     user, link = started.user, None
     if started.link_for_admin:
-        link = _link(user, "reset")
+        link = mail_account_link(user, "reset")
         flash(
             f"{user.name}'s old password no longer works. {_pass_on(user, link, '24 hours')}",
             "success",

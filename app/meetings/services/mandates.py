@@ -73,6 +73,9 @@ def grant_mandate(
             "note": note,
         },
     )
+    from app.notifications.services import events as notification_events
+
+    notification_events.mandate_granted(session, mandate)
     return mandate
 
 

@@ -12,6 +12,7 @@ from app.accounts.models import User
 from app.alliance.models import Partner
 from app.drafting import signals
 from app.drafting.models import Position, Revision, SignOff
+from app.notifications.services.inbox import mark_answered_by_decision
 from app.notifications.services.outbox import notify
 from positions import notifying as rules
 from positions.audit import checkpoint_file
@@ -44,6 +45,7 @@ def comms_people(session: Session) -> list[int]:
 
 @signals.signed_off.connect
 def on_signed_off(_sender=None, *, session: Session, signoff: SignOff) -> None:
+    mark_answered_by_decision(session, signoff.user_id, signoff.position_id)
     if signoff.decision != Decision.OBJECT:
         return
     position = session.get(Position, signoff.position_id)
@@ -282,6 +284,41 @@ def token_created(session: Session, user: User, name: str) -> None:
         [rules.Recipient(user.id, "a token was created on your account")],
         link=path_for("account.tokens"),
         token_name=name,
+    )
+
+
+def _mandate_context(mandate) -> dict:
+    return dict(
+        areas=", ".join(a.name for a in mandate.areas),
+        starts=mandate.starts_on.strftime("%-d %B %Y"),
+        ends=mandate.ends_on.strftime("%-d %B %Y") if mandate.ends_on else "",
+        note=mandate.note,
+    )
+
+
+def mandate_granted(session: Session, mandate) -> None:
+    """The holder learns what they may now speak on for the alliance, and until when."""
+    notify(
+        session,
+        Kind.MANDATE,
+        rules.mandate_recipients(holder=mandate.user_id),
+        link=path_for("meetings.mandates_page"),
+        about=("mandate", mandate.id),
+        ending=False,
+        granter=mandate.granted_by.name,
+        **_mandate_context(mandate),
+    )
+
+
+def mandate_ending(session: Session, mandate) -> None:
+    notify(
+        session,
+        Kind.MANDATE,
+        rules.mandate_recipients(holder=mandate.user_id),
+        link=path_for("meetings.mandates_page"),
+        about=("mandate", mandate.id),
+        ending=True,
+        **_mandate_context(mandate),
     )
 
 

@@ -7,7 +7,7 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.extensions import utcnow
 from app.notifications.models import MailStatus, Notification, NotificationPreference
-from positions.notifying import Delivery, Kind, choosable_kinds
+from positions.notifying import ANSWERED_BY_DECIDING, Delivery, Kind, choosable_kinds
 from positions.refusals import Forbidden, Invalid, NotFound
 from positions.roles import Role
 
@@ -34,6 +34,23 @@ def mark_all_read(session: Session, user: User) -> int:
         .where(
             Notification.recipient_id == user.id,
             Notification.in_app.is_(True),
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return done.rowcount
+
+
+def mark_answered_by_decision(session: Session, user_id: int, position_id: int) -> int:
+    """A signer decided on a position: the messages that asked them to are read now."""
+    done = session.execute(
+        update(Notification)
+        .where(
+            Notification.recipient_id == user_id,
+            Notification.kind.in_([kind.value for kind in ANSWERED_BY_DECIDING]),
+            Notification.about_type == "position",
+            Notification.about_id == position_id,
             Notification.read_at.is_(None),
         )
         .values(read_at=utcnow())

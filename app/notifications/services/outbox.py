@@ -8,7 +8,7 @@ up to date instead of a second one being queued (ten edits in an hour make one m
 from collections.abc import Sequence
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
@@ -24,15 +24,6 @@ def compose(kind: Kind, **context) -> tuple[str, str]:
     template = current_app.jinja_env.get_template(TEMPLATES.format(kind=kind.value))
     subject, _, body = template.render(**context).strip().partition("\n")
     return subject.strip()[:200], body.strip()
-
-
-def _preferences(session: Session, user_ids: Sequence[int], kind: Kind) -> dict[int, Delivery]:
-    rows = session.execute(
-        select(NotificationPreference.user_id, NotificationPreference.delivery).where(
-            NotificationPreference.user_id.in_(user_ids), NotificationPreference.kind == kind
-        )
-    )
-    return {user_id: Delivery(delivery) for user_id, delivery in rows}
 
 
 def _status_for(kind: Kind, delivery: Delivery) -> str:
@@ -54,6 +45,35 @@ def _still_unsent():
     )
 
 
+def _people(session: Session, user_ids: Sequence[int], kind: Kind):
+    """Each recipient with how they chose to get `kind` (None: not chosen), in one query."""
+    chosen = and_(NotificationPreference.user_id == User.id, NotificationPreference.kind == kind)
+    rows = session.execute(
+        select(User, NotificationPreference.delivery)
+        .outerjoin(NotificationPreference, chosen)
+        .where(User.id.in_(user_ids))
+    )
+    return {user.id: (user, Delivery(delivery) if delivery else None) for user, delivery in rows}
+
+
+def _unsent_about(
+    session: Session, user_ids: Sequence[int], kind: Kind, about_type: str, about_id: int
+) -> dict[int, int]:
+    """Each person's newest unsent message of `kind` about the same thing, to bring up to date."""
+    rows = session.execute(
+        select(Notification.recipient_id, func.max(Notification.id))
+        .where(
+            Notification.recipient_id.in_(user_ids),
+            Notification.kind == kind,
+            Notification.about_type == about_type,
+            Notification.about_id == about_id,
+            _still_unsent(),
+        )
+        .group_by(Notification.recipient_id)
+    )
+    return dict(rows.all())
+
+
 def notify(
     session: Session,
     kind: Kind,
@@ -63,56 +83,45 @@ def notify(
     about: tuple[str, int | None] = ("", None),
     **context,
 ) -> list[int]:
-    """Queue one message of `kind` for each recipient; returns the ids written or updated."""
+    """Queue one message of `kind` for each recipient; returns the ids written or updated.
+
+    A few statements whatever the number of recipients (people and choices, unsent messages to
+    bring up to date, the new rows in one flush): it runs inside the request that caused it."""
     if not recipients:
         return []
-    people = {
-        u.id: u
-        for u in session.execute(
-            select(User).where(User.id.in_([r.user_id for r in recipients]))
-        ).scalars()
-    }
-    chosen = _preferences(session, list(people), kind)
+    user_ids = [r.user_id for r in recipients]
+    people = _people(session, user_ids, kind)
     about_type, about_id = about
+    unsent = {}
+    if about_id is not None:
+        unsent = _unsent_about(session, user_ids, kind, about_type, about_id)
     now = utcnow()
-    written = []
+    written: list[int | Notification] = []
     for recipient in recipients:
-        person = people.get(recipient.user_id)
+        person, preference = people.get(recipient.user_id, (None, None))
         if person is None or (not person.active and kind is not Kind.INVITATION):
             continue
         subject, body = compose(kind, person=person, **context)
-        status = _status_for(kind, delivery_for(kind, chosen.get(person.id)))
-        if about_id is not None:
+        status = _status_for(kind, delivery_for(kind, preference))
+        existing = unsent.get(person.id)
+        if existing is not None:
             # Conditional, so a sender that claimed the row meanwhile is never overtaken.
-            existing = session.execute(
-                select(Notification.id)
-                .where(
-                    Notification.recipient_id == person.id,
-                    Notification.kind == kind,
-                    Notification.about_type == about_type,
-                    Notification.about_id == about_id,
-                    _still_unsent(),
+            updated = session.execute(
+                update(Notification)
+                .where(Notification.id == existing, _still_unsent())
+                .values(
+                    subject=subject,
+                    body=body,
+                    link=link,
+                    reason=recipient.reason,
+                    occurrences=Notification.occurrences + 1,
+                    updated_at=now,
                 )
-                .order_by(Notification.id.desc())
-                .limit(1)
-            ).scalar()
-            if existing is not None:
-                updated = session.execute(
-                    update(Notification)
-                    .where(Notification.id == existing, _still_unsent())
-                    .values(
-                        subject=subject,
-                        body=body,
-                        link=link,
-                        reason=recipient.reason,
-                        occurrences=Notification.occurrences + 1,
-                        updated_at=now,
-                    )
-                    .execution_options(synchronize_session=False)
-                )
-                if updated.rowcount:
-                    written.append(existing)
-                    continue
+                .execution_options(synchronize_session=False)
+            )
+            if updated.rowcount:
+                written.append(existing)
+                continue
         message = Notification(
             recipient_id=person.id,
             kind=kind.value,
@@ -129,6 +138,6 @@ def notify(
             next_attempt_at=now if status == MailStatus.QUEUED else None,
         )
         session.add(message)
-        session.flush()
-        written.append(message.id)
-    return written
+        written.append(message)
+    session.flush()  # the new rows in one go
+    return [m if isinstance(m, int) else m.id for m in written]

@@ -82,3 +82,40 @@ def test_preferences_are_saved_per_kind_and_security_messages_not_offered(
     assert chosen["standing"] == "immediately"
     refused = client.post("/notifications/preferences", data={"objection": "never"})
     assert refused.status_code == 400
+
+
+def test_deciding_reads_the_messages_that_asked_for_the_decision(client, session, alliance):
+    from app.drafting.services import cycle
+
+    chief = alliance.chiefs["harbourside"]
+    asked = make_position(alliance.drafter, title="Asked")
+    other = make_position(alliance.drafter, title="Other")
+    for position in (asked, other):
+        cycle.mark_ready(session, alliance.drafter, position.id)
+    approve(alliance.chiefs["moorland"], asked, "object", "No.")  # news for the writers only
+    session.commit()
+    login(client, chief)
+    assert bell(client.get("/").get_data(as_text=True)) == "2"  # two sign-off requests
+
+    # Following the link in the email (a GET never writes), then deciding on the page.
+    assert client.get(f"/positions/{asked.id}").status_code == 200
+    assert bell(client.get("/").get_data(as_text=True)) == "2"
+    decided = client.post(
+        f"/positions/{asked.id}/signoff", data={"revision": 1, "decision": "approve"}
+    )
+    assert decided.status_code == 302
+    assert bell(client.get("/").get_data(as_text=True)) == "1"  # "Other" still waits
+    unread = session.execute(
+        select(Notification.about_id).where(
+            Notification.recipient_id == chief.id, Notification.read_at.is_(None)
+        )
+    ).scalars()
+    assert list(unread) == [other.id]
+    # The other partners' signers still have theirs: only the decider's are answered.
+    riverbank = alliance.chiefs["riverbank"].id
+    waiting = session.execute(
+        select(Notification).where(
+            Notification.recipient_id == riverbank, Notification.about_id == asked.id
+        )
+    ).scalar_one()
+    assert waiting.read_at is None

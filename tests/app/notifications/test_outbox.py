@@ -248,3 +248,102 @@ def test_with_a_mail_server_the_invitation_link_is_emailed_not_shown(
     assert message.link not in page  # the invitee's alone: it went by mail
     assert "We emailed New the link; it works once, for 7 days." in page
     assert message.mail_status == MailStatus.QUEUED
+
+
+def invite_through_the_api(client, alliance):
+    from tests.support.client import api_headers
+
+    answer = client.post(
+        "/api/v1/people",
+        json={"email": "new@example.org", "name": "New", "roles": ["comms"]},
+        headers=api_headers(alliance.admin),
+    )
+    assert answer.status_code == 201, answer.get_json()
+    return answer.get_json()
+
+
+def test_with_a_mail_server_the_api_invitation_has_no_link(client, session, alliance, smtp):
+    body = invite_through_the_api(client, alliance)
+    [message] = messages(session, "invitation")
+    assert body["set_password_link"] is None  # the invitee's alone: it went by mail
+    assert message.link not in str(body)
+    assert message.mail_status == MailStatus.QUEUED
+
+
+def test_with_no_mail_server_the_api_invitation_holds_the_emailed_link(
+    app, client, session, alliance, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAIL_HOST", None)
+    body = invite_through_the_api(client, alliance)
+    [message] = messages(session, "invitation")
+    assert body["set_password_link"].endswith(message.link)  # the same link, to pass on
+    assert message.mail_status == MailStatus.QUEUED  # and in the local mailbox too
+
+
+def test_telling_more_people_costs_no_more_statements(session, alliance):
+    """notify runs inside the request that caused it: its queries do not grow with the number
+    of people told (people and choices in one, messages to bring up to date in another)."""
+    from tests.support.queries import counting_queries
+
+    everyone = [*alliance.chiefs.values(), *alliance.officers.values(), alliance.comms]
+
+    def tell(people, about_id):
+        with counting_queries() as statements:
+            written = outbox.notify(
+                session,
+                Kind.STANDING,
+                [Recipient(p.id, "a test") for p in people],
+                link="/",
+                about=("position", about_id),
+                title="T",
+                what="published",
+            )
+        assert len(written) == len(people)
+        # New rows go in one flush: one INSERT on PostgreSQL, one a row on SQLite (whose
+        # RETURNING order is not guaranteed), so only the rest is counted.
+        return len([s for s in statements if not s.startswith("INSERT INTO notifications")])
+
+    assert tell(everyone[:1], 1) == tell(everyone, 2)
+    # Told again while unsent: each message is brought up to date, one UPDATE a person.
+    assert tell(everyone, 2) - tell(everyone[:1], 1) == len(everyone) - 1
+
+
+def test_a_comment_tells_the_writers_who_may_read_it_once_while_unsent(session, alliance):
+    from app.discussion import services as discussion
+
+    writer = alliance.officers["harbourside"]
+    editor = alliance.officers["moorland"]
+    position = make_position(writer, title="Clean rivers")
+    revise(editor, position, "We ask for clean rivers by 2030.")
+    commenter = alliance.chiefs["riverbank"]
+    thread = discussion.start_thread(
+        session, commenter, position.id, body="Which rivers?", paragraph=0
+    )
+    discussion.reply(session, commenter, thread.id, body="And which year?")
+    told = messages(session, "comment")
+    assert sorted(m.recipient_id for m in told) == sorted([writer.id, editor.id])
+    assert all(m.occurrences == 2 for m in told)  # two comments, one message each while unsent
+    assert told[0].subject == f"{commenter.name} commented on “Clean rivers”"
+    assert "And which year?" in told[0].body  # the latest
+    assert told[0].link == f"/positions/{position.id}#thread-{thread.id}"
+
+    # A writer's own comment is not news to them; a partner's internal note stays within it.
+    discussion.start_thread(
+        session, editor, position.id, body="Internal: fine.", paragraph=0, visibility="partner"
+    )
+    assert {m.recipient_id for m in messages(session, "comment")} == {writer.id, editor.id}
+    assert all(m.occurrences == 2 for m in messages(session, "comment"))
+
+
+def test_someone_mentioned_in_a_comment_is_told_once(session, alliance):
+    from app.discussion import services as discussion
+    from tests.support.factories import make_user
+
+    writer = make_user("jo@example.org", partner=alliance.partners[0], name="Jo Smith")
+    position = make_position(writer, title="Clean rivers")
+    handle = "@JoSmith"  # the name run together
+    discussion.start_thread(
+        session, alliance.chiefs["riverbank"], position.id, body=f"{handle}: why?", paragraph=0
+    )
+    assert [m.recipient_id for m in messages(session, "mention")] == [writer.id]
+    assert messages(session, "comment") == []

@@ -87,7 +87,7 @@ def send() -> None:
     app = create_app()
     with app.app_context():
         start_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        transport = transport_from_config()
+        transport = transport_from_config(app.config)
         started = time.perf_counter()
         try:
             outcome = send_once(db.session, transport)

@@ -24,7 +24,7 @@ def _report(outcome) -> None:
 @cli.command("send-once")
 def notify_send_once():
     """Deliver every message due now, then stop (run it from cron or a systemd timer)."""
-    transport = transport_from_config()
+    transport = transport_from_config(current_app.config)
     try:
         _report(send_once(db.session, transport))
     finally:
@@ -64,7 +64,7 @@ def work(
 ) -> None:
     """The sender's loop: the date-driven pass (`notify due`) on start and every `due_every`
     seconds (0: never), and the outbox every `poll` seconds; `polls` looks, or for ever."""
-    transport = transport_from_config()
+    transport = transport_from_config(current_app.config)
     last_due: float | None = None
     looks = 0
     try:

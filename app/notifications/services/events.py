@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.alliance.models import Partner
+from app.alliance.settings import settings_of
 from app.drafting import signals
 from app.drafting.models import Position, Revision, SignOff
 from app.notifications.services.inbox import mark_answered_by_decision
@@ -333,7 +334,7 @@ def account_link(session: Session, user: User, purpose: str, token: str) -> None
         kind,
         [rules.Recipient(user.id, "an admin of your alliance asked Concord to send it")],
         link=path_for("account.welcome", token=token),
-        alliance=current_app.config.get("ALLIANCE_NAME", "the alliance"),
+        alliance=settings_of(session).name,
         lifetime=f"{days} day{'s' if days != 1 else ''}" if days else "24 hours",
     )
 

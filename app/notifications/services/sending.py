@@ -11,13 +11,12 @@ import mailbox
 import smtplib
 import ssl
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -84,8 +83,8 @@ class SmtpTransport(Transport):
             self.connection = None
 
 
-def transport_from_config() -> Transport:
-    config = current_app.config
+def transport_from_config(config: Mapping) -> Transport:
+    """The SMTP server the settings name, or the local mailbox when they name none."""
     if not config.get("MAIL_HOST"):
         return MaildirTransport(Path(config["MAILDIR"]))
     return SmtpTransport(

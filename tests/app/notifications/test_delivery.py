@@ -4,6 +4,7 @@ import mailbox
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import utcnow
@@ -27,7 +28,7 @@ def object_to_a_draft(alliance):
 
 
 def deliver(session, **options):
-    transport = transport_from_config()
+    transport = transport_from_config(current_app.config)
     try:
         return send_once(session, transport, **options)
     finally:
@@ -163,7 +164,7 @@ def test_with_no_smtp_configured_mail_goes_to_the_local_mailbox(
 ):
     monkeypatch.setitem(app.config, "MAIL_HOST", None)
     monkeypatch.setitem(app.config, "MAILDIR", str(tmp_path / "mail"))
-    assert isinstance(transport_from_config(), MaildirTransport)
+    assert isinstance(transport_from_config(current_app.config), MaildirTransport)
     writer, _ = object_to_a_draft(alliance)
     assert deliver(session).sent == 1
     [stored] = list(mailbox.Maildir(tmp_path / "mail"))

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.notifications.models import MailStatus, Notification
@@ -27,7 +28,7 @@ def test_chosen_kinds_wait_for_the_digest_and_go_in_one_email(session, alliance,
     assert queue_digests(session, now=SATURDAY) == 0
     assert queue_digests(session, now=MONDAY_MORNING) == 1
     assert queue_digests(session, now=MONDAY_MORNING + timedelta(hours=3)) == 0  # once a day
-    transport = transport_from_config()
+    transport = transport_from_config(current_app.config)
     try:
         later = MONDAY_MORNING + timedelta(minutes=1)
         assert send_once(session, transport, now=lambda: later).sent == 1

@@ -1,5 +1,6 @@
 """A sign-in from a browser new to the account tells its owner, through the real SMTP path."""
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.notifications.models import Notification
@@ -32,7 +33,7 @@ def test_a_new_browser_is_told_a_known_one_and_the_first_sign_in_are_not(
     assert warning.subject == "A sign-in to your Concord account from a new browser"
     assert warning.link == "/account"
 
-    transport = transport_from_config()
+    transport = transport_from_config(current_app.config)
     try:
         assert send_once(session, transport).sent >= 1
     finally:

@@ -163,6 +163,21 @@ def test_an_invitation_is_mailed_but_not_shown_in_the_app(client, session, allia
     assert not message.in_app and message.mail_status == MailStatus.QUEUED
 
 
+def test_an_invitation_names_the_alliance_as_its_admins_named_it(client, session, alliance):
+    from app.alliance.services import administration
+    from tests.support.client import login
+
+    administration.save_settings(session, alliance.admin, name="Northern Rural Alliance")
+    session.commit()
+    login(client, alliance.admin)
+    client.post(
+        "/admin/people",
+        data={"email": "new@example.org", "name": "New", "roles": ["comms"], "partner": ""},
+    )
+    [message] = messages(session, "invitation")
+    assert "invited to Northern Rural Alliance's Concord" in message.body
+
+
 def test_a_flagged_appearance_tells_comms(session, alliance):
     from app.meetings.services import appearances
     from tests.support.factories import make_meeting

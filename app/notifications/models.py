@@ -25,6 +25,8 @@ class Notification(db.Model):
         Index("ix_notifications_mail_status_next_attempt_at", "mail_status", "next_attempt_at"),
         # The bell and the inbox: one person's unread messages.
         Index("ix_notifications_recipient_id_read_at", "recipient_id", "read_at"),
+        # Coalescing: the unsent message about the same thing, for the same people.
+        Index("ix_notifications_about", "about_type", "about_id", "kind", "recipient_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,9 +1,11 @@
 """Events write their notifications in the same transaction, to the right people, coalesced."""
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
 from app.accounts import services as accounts
 from app.divergence.services import amendments
+from app.extensions import db
 from app.notifications.models import MailStatus, Notification
 from app.notifications.services import inbox, outbox
 from positions.notifying import Kind, Recipient
@@ -67,6 +69,36 @@ def test_ten_edits_make_one_message_per_person_while_it_is_unsent(session, allia
     [message] = messages(session, "standing")
     assert message.occurrences == 10
     assert message.subject == "“Title 9” was published"  # the latest news, not the first
+
+
+def test_coalescing_looks_among_the_messages_about_the_same_thing(session, alliance):
+    """Not among everything the recipient ever received: the about index answers it."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is read with SQLite's EXPLAIN QUERY PLAN")
+    chief = alliance.chiefs["harbourside"]
+    position = make_position(alliance.officers["harbourside"])
+    sent = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if "max(notifications.id)" in statement:
+            sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        outbox.notify(
+            session,
+            Kind.STANDING,
+            [Recipient(chief.id, "a test")],
+            link=f"/positions/{position.id}",
+            about=("position", position.id),
+            title="Title",
+            what="published",
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    [(statement, parameters)] = sent
+    plan = session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+    assert "ix_notifications_about" in " ".join(str(row[-1]) for row in plan)
 
 
 def test_a_message_handed_to_a_sender_is_never_changed_under_it(session, alliance):

@@ -728,12 +728,12 @@ def _html_tokens(html: str) -> list[str | _Tag]:
     return tokens
 
 
-def _blocks(html: str) -> list[list[str | _Tag]]:
-    """The top-level blocks of rendered HTML, each a list of tokens; text between them (the
-    line breaks the renderer writes) is left out."""
+def _blocks(tokens: Sequence[str | _Tag]) -> list[list[str | _Tag]]:
+    """Tokens cut into their top-level elements (blocks, or a list's items, a table's rows…);
+    the text between them (the line breaks the renderer writes) is left out."""
     blocks: list[list[str | _Tag]] = []
     depth = 0
-    for token in _html_tokens(html):
+    for token in tokens:
         if isinstance(token, _Tag):
             if depth == 0:
                 blocks.append([])
@@ -832,7 +832,10 @@ def _block_diff(old: Sequence[str | _Tag], new: Sequence[str | _Tag], encode: _E
     """One block's HTML with its changes marked (old or new may be empty: a block added or
     taken away)."""
     out: list[str] = []
-    for equal, i0, i1, j0, j1 in _word_runs(list(map(_key, old)), list(map(_key, new)), encode):
+    # Words match on themselves, not the spaces after them ("support" ending an item is
+    # "support " once more words follow it); an equal run is written as the new text has it.
+    cores = [[_key(t).rstrip() or _key(t) for t in side] for side in (old, new)]
+    for equal, i0, i1, j0, j1 in _word_runs(*cores, encode):
         if equal:
             out.append("".join(map(_written, new[j0:j1])))
             continue
@@ -861,24 +864,60 @@ def formatted_diff(old_html: str, new_html: str) -> list[Block]:
     words, plus <ins>, <del> and screen-reader labels; a changed block is sanitised once more
     (with those added to the allow-list), so nothing the renderer refused can come back.
     """
-    old_blocks, new_blocks = _blocks(old_html), _blocks(new_html)
-    old_keys = ["".join(map(_key, b)) for b in old_blocks]
-    new_keys = ["".join(map(_key, b)) for b in new_blocks]
+    old_blocks, new_blocks = _blocks(_html_tokens(old_html)), _blocks(_html_tokens(new_html))
     encode = _token_encoder()
-    out: list[Block] = []
+    return [
+        Block(clean_marked(html) if changed else html, changed)
+        for html, changed in _element_diffs(old_blocks, new_blocks, encode)
+    ]
+
+
+# Elements made of elements: a changed one is diffed item by item (row by row, cell by cell),
+# so a deleted list item is one item struck out, never the words of two items run together.
+_CONTAINERS = frozenset({"ul", "ol", "table", "thead", "tbody", "tr", "blockquote", "dl"})
+
+
+def _element_diffs(
+    old: list[list[str | _Tag]], new: list[list[str | _Tag]], encode: _Encode
+) -> list[tuple[str, bool]]:
+    """Sibling elements matched whole, then changed ones paired and diffed: (HTML, changed)."""
+    old_keys = ["".join(map(_key, b)) for b in old]
+    new_keys = ["".join(map(_key, b)) for b in new]
+    out: list[tuple[str, bool]] = []
     for equal, i0, i1, j0, j1 in _runs(old_keys, new_keys):
         if equal:
-            out += [Block(new_keys[j], False) for j in range(j0, j1)]
+            out += [(new_keys[j], False) for j in range(j0, j1)]
             continue
-        left, right = old_blocks[i0:i1], new_blocks[j0:j1]
-        # Blocks pair up by their words, as changed lines do (in order; each is met once).
-        i = j = 0
-        for old_text, new_text in _pair_lines(list(map(_plain, left)), list(map(_plain, right))):
-            before = left[i] if old_text is not None else []
-            after = right[j] if new_text is not None else []
-            i, j = i + (old_text is not None), j + (new_text is not None)
-            out.append(Block(clean_marked(_block_diff(before, after, encode)), True))
+        for before, after in _pair_blocks(old[i0:i1], new[j0:j1]):
+            out.append((_element_diff(before, after, encode), True))
     return out
+
+
+def _element_diff(old: list[str | _Tag], new: list[str | _Tag], encode: _Encode) -> str:
+    kind = _kind(new)
+    if kind in _CONTAINERS and _kind(old) == kind and len(old) > 1 and len(new) > 1:
+        inner = _element_diffs(_blocks(old[1:-1]), _blocks(new[1:-1]), encode)
+        return "\n".join([new[0].html, *(html for html, _ in inner), new[-1].html])
+    return _block_diff(old, new, encode)
+
+
+def _pair_blocks(left: list[list[str | _Tag]], right: list[list[str | _Tag]]):
+    """Changed blocks paired up: one for one where the same kinds of block face each other (a
+    heading reworded is still that heading), else by their words, as changed lines are."""
+    if [_kind(b) for b in left] == [_kind(b) for b in right]:
+        return list(zip(left, right, strict=True))
+    pairs = []
+    i = j = 0
+    for old_text, new_text in _pair_lines(list(map(_plain, left)), list(map(_plain, right))):
+        pairs.append(
+            (left[i] if old_text is not None else [], right[j] if new_text is not None else [])
+        )
+        i, j = i + (old_text is not None), j + (new_text is not None)
+    return pairs
+
+
+def _kind(block: list[str | _Tag]) -> str:
+    return block[0].name if block and isinstance(block[0], _Tag) else ""
 
 
 def paragraphs(changes: list[Change]) -> list[tuple[Change, ...]]:

@@ -53,6 +53,19 @@ def test_list_items_and_table_cells_keep_their_place():
     assert re.search(r"<td><del>.*2.*</del><ins>.*3.*</ins></td>", html)
 
 
+def test_a_list_is_diffed_item_by_item_and_a_table_row_by_row():
+    html = formatted(
+        "- Planning\n- A fund for studies\n- Grid connection support\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n| x | y |",
+        "- Planning\n- Grid connection support within six months\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n| x | z |",
+    )
+    assert re.search(r"<li><del>(<span[^>]*>[^<]*</span>)?A fund for studies<", html)
+    assert re.search(r"<li>Grid connection support <ins>.*within six months.*</ins></li>", html)
+    assert "<td>1</td>\n<td>2</td>" in html  # an unchanged row as it was
+    assert re.search(r"<td><del>.*y.*</del><ins>.*z.*</ins></td>", html)
+
+
 def test_a_changed_link_address_is_flagged_with_the_old_one():
     html = formatted("[report](https://a.example)", "[report](https://b.example)")
     assert 'class="link-changed"' in html and "it was https://a.example" in html

@@ -34,6 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from html import escape, unescape
 from html.parser import HTMLParser
 from itertools import chain, count, filterfalse, islice
@@ -750,7 +751,12 @@ def _blocks(tokens: Sequence[str | _Tag]) -> list[list[str | _Tag]]:
 
 
 def _written(token: str | _Tag) -> str:
-    return token.html if isinstance(token, _Tag) else escape(token, quote=False)
+    return token.html if isinstance(token, _Tag) else _escaped(token)
+
+
+@lru_cache(maxsize=65_536)  # words recur: escaping each once is most of the cost of keying
+def _escaped(word: str) -> str:
+    return escape(word, quote=False)
 
 
 def _key(token: str | _Tag) -> str:
@@ -807,7 +813,7 @@ def _marked(
             if keep_tags:
                 out.append(links.get(id(token), token.html))
         else:
-            words.append(escape(token, quote=False))
+            words.append(_escaped(token))
     close_words()
     return "".join(out)
 

@@ -27,6 +27,7 @@ class Hit:
     slug: str | None  # the position's public address, for published texts
     meeting_id: int | None  # the meeting an appearance was at
     position_id: int | None = None  # the position a discussion thread is on
+    private: bool = False  # a partner's internal note (only its people find it)
 
     @property
     def plain_title(self) -> str:
@@ -76,7 +77,7 @@ def _about(alias: str) -> str:
     return (
         f"""
         SELECT {alias}.kind, {alias}.object_id, {alias}.day, area.name AS area, p.slug AS slug,
-               a.meeting_id, {alias}.position_id
+               a.meeting_id, {alias}.position_id, {alias}.audience
     """,
         f"""
         LEFT JOIN policy_areas AS area ON area.id = {alias}.area_id
@@ -178,6 +179,7 @@ def search(
             slug=row.slug,
             meeting_id=row.meeting_id,
             position_id=row.position_id,
+            private=row.audience == core.Audience.PARTNER,
         )
         for row in rows[:PAGE_SIZE]
     ]

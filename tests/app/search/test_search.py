@@ -240,6 +240,7 @@ def test_a_thread_hit_links_to_the_thread_and_the_api_keeps_notes_private(allian
     login(client, author)
     page = client.get("/search?q=ferries").get_data(as_text=True)
     assert f'href="/positions/{position.id}#thread-{note.id}"' in page
+    assert "internal note of Harbourside" in page
     mine = client.get("/api/v1/search?q=ferries", headers=api_headers(author)).get_json()
     assert [(h["kind"], h["id"]) for h in mine["hits"]] == [("comment", note.id)]
     for outsider in (alliance.chiefs["moorland"], alliance.comms):

@@ -171,7 +171,15 @@ def _since_decided(page, current):
     decided = page.changes_since_my_approval or page.changes_since_my_objection
     if not page.may_sign or decided is None or decided == current.number:
         return None
-    earlier = drafting.get_revision(db.session, page.position.id, decided)
+    # The decision's revision came with the page's sign-offs (joined): no query more.
+    earlier = next(
+        (
+            s.revision
+            for s in page.signoffs
+            if s.partner_id == current_user.partner_id and s.revision.number == decided
+        ),
+        None,
+    ) or drafting.get_revision(db.session, page.position.id, decided)
     return earlier, diffing.block_stretches(formatted(earlier, current))
 
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.support.client import XSS_BODY, assert_inert, body_of, login
+from tests.support.client import XSS_BODY, api_headers, assert_inert, body_of, error_of, login
 from tests.support.factories import approve, make_position, revise
 
 OLD = "## Fair rents\n\nWe ask for **fair** rents.\n\nKept one.\n\nKept two.\n\nKept three."
@@ -98,3 +98,17 @@ def test_no_changes_panel_before_a_decision_or_for_someone_who_does_not_sign(
     session.commit()
     login(client, alliance.officers["moorland"])  # the partner's policy officer: no panel
     assert 'id="changes-since-decided"' not in body_of(client.get(f"/positions/{revised.id}"))
+
+
+def test_the_api_answers_the_formatted_blocks_when_asked(alliance, client, revised):
+    headers = api_headers(alliance.drafter)
+    path = f"/api/v1/positions/{revised.id}/diff?from=1&to=2"
+    plain = client.get(path, headers=headers).get_json()
+    assert "blocks" not in plain and plain["ops"]
+    answer = client.get(f"{path}&view=formatted", headers=headers)
+    assert answer.status_code == 200
+    blocks = answer.get_json()["blocks"]
+    assert [b["changed"] for b in blocks] == [True, True, False, False, False]
+    assert re.search(r"<h2><del>.*?Fair.*?</del>", blocks[0]["html"])
+    assert answer.headers["ETag"] != client.get(path, headers=headers).headers["ETag"]
+    error_of(client.get(f"{path}&view=<b>", headers=headers), 400, "bad_view")

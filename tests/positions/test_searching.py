@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from positions import searching as core
 from positions.refusals import Invalid
+from positions.roles import Actor, Role, can_read_note
 from positions.searching import Audience, Kind
 
 
@@ -81,3 +82,12 @@ def test_what_each_thing_is_found_by():
         "Town hall\nMinutes.\nTenants Union Jo Smith Chair\nCouncil"
     )
     assert core.appearance_text("Said.", "") == "Said."
+
+
+def test_whose_notes_a_search_finds_agrees_with_who_may_read_them():
+    for partner_id in (None, 1, 2):
+        for roles in ({Role.COMMS}, {Role.ADMIN}, {Role.CHIEF_OFFICER}, {Role.POLICY_OFFICER}):
+            actor = Actor(1, partner_id, frozenset(roles))
+            found = core.private_partner(signed_in=True, partner_id=actor.partner_id)
+            for note_of in (1, 2):
+                assert (found == note_of) == can_read_note(actor, note_of), (actor, note_of)

@@ -867,13 +867,13 @@ def formatted_diff(old_html: str, new_html: str) -> list[Block]:
     """The new revision's rendered text, block by block, with what changed from the old marked.
 
     Takes sanitised HTML (a revision's rendering) and gives back HTML made only of its tags and
-    words, plus <ins>, <del> and screen-reader labels; a changed block is sanitised once more
-    (with those added to the allow-list), so nothing the renderer refused can come back.
+    words, plus <ins>, <del> and screen-reader labels; every block is sanitised once more (with
+    those added to the allow-list), so nothing the renderer refused can come back.
     """
     old_blocks, new_blocks = _blocks(_html_tokens(old_html)), _blocks(_html_tokens(new_html))
     encode = _token_encoder()
     return [
-        Block(clean_marked(html) if changed else html, changed)
+        Block(clean_marked(html), changed)
         for html, changed in _element_diffs(old_blocks, new_blocks, encode)
     ]
 

@@ -109,7 +109,13 @@ def test_without_its_deletions_it_reads_as_the_new_text_without_its_insertions_a
 
 def test_hostile_text_stays_inert_in_the_marked_result():
     for payload in PAYLOADS:
-        for old, new in ((payload, "safe"), ("safe", payload), (payload, payload + " x")):
+        pairs = (
+            (payload, "safe"),
+            ("safe", payload),
+            (payload, payload + " x"),
+            (f"{payload}\n\nsafe", f"{payload}\n\nsafer"),  # the hostile block unchanged
+        )
+        for old, new in pairs:
             html = formatted(old, new)
             for tag in _TAG.findall(html):  # text is escaped: every "<" opens an allowed tag
                 name = re.match(r"</?([a-z0-9]+)", tag)[1]

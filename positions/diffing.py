@@ -34,9 +34,15 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from html import escape, unescape
+from html.parser import HTMLParser
 from itertools import chain, count, filterfalse, islice
+from typing import Generic, TypeVar
 
 from diff_match_patch import diff_match_patch
+
+from positions.rendering import clean_marked
 
 
 class Op(StrEnum):
@@ -672,3 +678,321 @@ def three_way_merge(base: str, mine: str, theirs: str) -> Merge:
         pos = end
     pieces.append(base[pos:])
     return Merge("".join(pieces), True)
+
+
+# ---- the formatted diff: the rendered text, with its changes marked ----------------------------
+#
+# A reviewer reads headings, emphasis and links, not `##`, `**` and `[text](url)`: so the two
+# revisions' rendered (sanitised) HTML is diffed instead of their Markdown. Each is cut into its
+# top-level blocks (a paragraph, a heading, a whole list or table); blocks are matched as lines
+# are above, and a changed block is diffed token by token, a token being a tag or a word. The
+# new text's tags are all kept, in order, so the result is as well formed as the new HTML; a
+# deleted word is kept inside <del>, with its tags only where they close among themselves (a
+# deleted list item stays an item), and every inserted word is inside <ins>.
+
+_VOID = frozenset({"br", "hr", "img", "wbr"})
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Tag:
+    name: str
+    html: str  # as written out again: <name attr="value">, </name>
+    opening: bool
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _html_tokens(html: str) -> list[str | _Tag]:
+    """Tags and words (text unescaped, each word with the spaces after it), in document order."""
+    tokens: list[str | _Tag] = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            written = "".join(f' {k}="{escape(v or "", quote=True)}"' for k, v in attrs)
+            tokens.append(_Tag(tag, f"<{tag}{written}>", True))
+
+        def handle_startendtag(self, tag, attrs):
+            self.handle_starttag(tag, attrs)
+
+        def handle_endtag(self, tag):
+            if tag not in _VOID:
+                tokens.append(_Tag(tag, f"</{tag}>", False))
+
+        def handle_data(self, data):
+            tokens.extend(core + space for core, space in _TOKEN.findall(data))
+
+    reader = Reader(convert_charrefs=True)
+    reader.feed(html)
+    reader.close()
+    return tokens
+
+
+def _blocks(tokens: Sequence[str | _Tag]) -> list[list[str | _Tag]]:
+    """Tokens cut into their top-level elements (blocks, or a list's items, a table's rows…);
+    the text between them (the line breaks the renderer writes) is left out."""
+    blocks: list[list[str | _Tag]] = []
+    depth = 0
+    for token in tokens:
+        if isinstance(token, _Tag):
+            if depth == 0:
+                blocks.append([])
+            blocks[-1].append(token)
+            if token.opening and token.name not in _VOID:
+                depth += 1
+            elif not token.opening:
+                depth = max(0, depth - 1)
+        elif depth:
+            blocks[-1].append(token)
+        elif token.strip():  # loose text at the top (not written by the renderer): its own block
+            blocks.append([token])
+    return blocks
+
+
+def _written(token: str | _Tag) -> str:
+    return token.html if isinstance(token, _Tag) else _escaped(token)
+
+
+@lru_cache(maxsize=65_536)  # words recur: escaping each once is most of the cost of keying
+def _escaped(word: str) -> str:
+    return escape(word, quote=False)
+
+
+def _key(token: str | _Tag) -> str:
+    """What a token is compared by: a tag by all it says, a word by itself. A word never looks
+    like a tag, since a tag's key starts with "<" and a word's "<" is escaped."""
+    return _written(token)
+
+
+def _balanced(tokens: Sequence[str | _Tag]) -> bool:
+    """Whether the tags among these tokens close among themselves."""
+    open_tags: list[str] = []
+    for token in tokens:
+        if not isinstance(token, _Tag) or token.name in _VOID:
+            continue
+        if token.opening:
+            open_tags.append(token.name)
+        elif not open_tags or open_tags.pop() != token.name:
+            return False
+    return not open_tags
+
+
+_MARK_LABELS = {"del": "deleted", "ins": "inserted"}
+
+
+def _marked(
+    tokens: Sequence[str | _Tag], mark: str, *, keep_tags: bool = True, links: dict | None = None
+) -> str:
+    """Tokens written out with each run of words inside <mark> (del or ins); tags kept or not."""
+    out: list[str] = []
+    words: list[str] = []
+    links = links or {}
+
+    def close_words() -> None:
+        text = "".join(words)
+        words.clear()
+        marked = text.strip()
+        if not marked:
+            out.append(text)
+            return
+        # Spaces either side stay outside an insertion's mark (the new text's own spaces) and
+        # inside a deletion's, so taking the deletions out leaves the new text exactly.
+        start = text.index(marked)
+        before, after = text[:start], text[start + len(marked) :]
+        label = _MARK_LABELS[mark]
+        inside = f'<span class="sr-only">[{label}: </span>{marked}<span class="sr-only">]</span>'
+        if mark == "del":
+            out.append(f"<del>{before}{inside}{after}</del>")
+        else:
+            out.append(f"{before}<ins>{inside}</ins>{after}")
+
+    for token in tokens:
+        if isinstance(token, _Tag):
+            close_words()
+            if keep_tags:
+                out.append(links.get(id(token), token.html))
+        else:
+            words.append(_escaped(token))
+    close_words()
+    return "".join(out)
+
+
+def _changed_links(gone: Sequence[str | _Tag], added: Sequence[str | _Tag]) -> dict[int, str]:
+    """Links whose address changed while their words did not: the new tag, saying what it was
+    (a reader sees words, not addresses, so it is flagged). Keyed by the tag's id."""
+    before = [t for t in gone if isinstance(t, _Tag) and t.opening and t.name == "a"]
+    after = [t for t in added if isinstance(t, _Tag) and t.opening and t.name == "a"]
+    flagged = {}
+    for old_tag, new_tag in zip(before, after, strict=False):
+        was = _HREF.search(old_tag.html)
+        note = escape(f"Link changed; it was {unescape(was[1]) if was else 'no address'}")
+        flagged[id(new_tag)] = f'<a class="link-changed" title="{note}"{new_tag.html[2:]}'
+    return flagged
+
+
+_HREF = re.compile(r'href="([^"]*)"')
+
+
+def _block_diff(old: Sequence[str | _Tag], new: Sequence[str | _Tag], encode: _Encode) -> str:
+    """One block's HTML with its changes marked (old or new may be empty: a block added or
+    taken away)."""
+    out: list[str] = []
+    # Words match on themselves, not the spaces after them ("support" ending an item is
+    # "support " once more words follow it); an equal run is written as the new text has it.
+    cores = [[_key(t).rstrip() or _key(t) for t in side] for side in (old, new)]
+    for equal, i0, i1, j0, j1 in _word_runs(*cores, encode):
+        if equal:
+            out.append("".join(map(_written, new[j0:j1])))
+            continue
+        gone, added = old[i0:i1], new[j0:j1]
+        out.append(_marked(gone, "del", keep_tags=_balanced(gone)))
+        out.append(_marked(added, "ins", links=_changed_links(gone, added)))
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One top-level block of the formatted diff: HTML with <ins> and <del> marks."""
+
+    html: str
+    changed: bool
+
+
+def _plain(block: Sequence[str | _Tag]) -> str:
+    return "".join(t for t in block if isinstance(t, str))
+
+
+def formatted_diff(old_html: str, new_html: str) -> list[Block]:
+    """The new revision's rendered text, block by block, with what changed from the old marked.
+
+    Takes sanitised HTML (a revision's rendering) and gives back HTML made only of its tags and
+    words, plus <ins>, <del> and screen-reader labels; every block is sanitised once more (with
+    those added to the allow-list), so nothing the renderer refused can come back.
+    """
+    old_blocks, new_blocks = _blocks(_html_tokens(old_html)), _blocks(_html_tokens(new_html))
+    encode = _token_encoder()
+    return [
+        Block(clean_marked(html), changed)
+        for html, changed in _element_diffs(old_blocks, new_blocks, encode)
+    ]
+
+
+# Elements made of elements: a changed one is diffed item by item (row by row, cell by cell),
+# so a deleted list item is one item struck out, never the words of two items run together.
+_CONTAINERS = frozenset({"ul", "ol", "table", "thead", "tbody", "tr", "blockquote", "dl"})
+
+
+def _element_diffs(
+    old: list[list[str | _Tag]], new: list[list[str | _Tag]], encode: _Encode
+) -> list[tuple[str, bool]]:
+    """Sibling elements matched whole, then changed ones paired and diffed: (HTML, changed)."""
+    old_keys = ["".join(map(_key, b)) for b in old]
+    new_keys = ["".join(map(_key, b)) for b in new]
+    out: list[tuple[str, bool]] = []
+    for equal, i0, i1, j0, j1 in _runs(old_keys, new_keys):
+        if equal:
+            out += [(new_keys[j], False) for j in range(j0, j1)]
+            continue
+        for before, after in _pair_blocks(old[i0:i1], new[j0:j1]):
+            out.append((_element_diff(before, after, encode), True))
+    return out
+
+
+def _element_diff(old: list[str | _Tag], new: list[str | _Tag], encode: _Encode) -> str:
+    kind = _kind(new)
+    if kind in _CONTAINERS and _kind(old) == kind and len(old) > 1 and len(new) > 1:
+        inner = _element_diffs(_blocks(old[1:-1]), _blocks(new[1:-1]), encode)
+        return "\n".join([new[0].html, *(html for html, _ in inner), new[-1].html])
+    return _block_diff(old, new, encode)
+
+
+def _pair_blocks(left: list[list[str | _Tag]], right: list[list[str | _Tag]]):
+    """Changed blocks paired up: one for one where the same kinds of block face each other (a
+    heading reworded is still that heading), else by their words, as changed lines are."""
+    if [_kind(b) for b in left] == [_kind(b) for b in right]:
+        return list(zip(left, right, strict=True))
+    pairs = []
+    i = j = 0
+    for old_text, new_text in _pair_lines(list(map(_plain, left)), list(map(_plain, right))):
+        pairs.append(
+            (left[i] if old_text is not None else [], right[j] if new_text is not None else [])
+        )
+        i, j = i + (old_text is not None), j + (new_text is not None)
+    return pairs
+
+
+def _kind(block: list[str | _Tag]) -> str:
+    return block[0].name if block and isinstance(block[0], _Tag) else ""
+
+
+def paragraphs(changes: list[Change]) -> list[tuple[Change, ...]]:
+    """A word diff cut into paragraphs at the blank lines of its unchanged text, for folding."""
+    out: list[list[Change]] = [[]]
+    for change in changes:
+        if change.op is not Op.EQUAL:
+            out[-1].append(change)
+            continue
+        pieces = re.split(r"(\n[^\S\n]*\n\s*)", change.text)
+        for k, piece in enumerate(pieces):
+            if piece:
+                out[-1].append(Change(Op.EQUAL, piece))
+            if k % 2 == 1 and k < len(pieces) - 1:  # a blank line ends the paragraph
+                out.append([])
+    return [tuple(p) for p in out if p]
+
+
+@dataclass(frozen=True)
+class Stretch(Generic[T]):
+    """A run of items that all changed, or all did not (those fold in "changes only")."""
+
+    items: tuple[T, ...]
+    changed: bool
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+def stretches(items: Sequence[T], changed: Callable[[T], bool]) -> list[Stretch[T]]:
+    """Items in runs of changed and unchanged ones, in order."""
+    out: list[Stretch[T]] = []
+    run: list[T] = []
+    for item in items:
+        if run and changed(item) != changed(run[0]):
+            out.append(Stretch(tuple(run), changed(run[0])))
+            run = []
+        run.append(item)
+    if run:
+        out.append(Stretch(tuple(run), changed(run[0])))
+    return out
+
+
+def side_paragraphs(rows: list[Row]) -> list[tuple[Row, ...]]:
+    """Side-by-side rows in paragraphs: each runs to the blank rows after it."""
+    out: list[list[Row]] = [[]]
+    for row in rows:
+        if not _blank_row(row) and out[-1] and _blank_row(out[-1][-1]):
+            out.append([])
+        out[-1].append(row)
+    return [tuple(p) for p in out if p]
+
+
+def _blank_row(row: Row) -> bool:
+    return not "".join(c.text for c in (*(row.left or ()), *(row.right or ()))).strip()
+
+
+# "Changes only": what folds, in each layout. An unchanged paragraph (or block) folds; runs of
+# them fold together, under one count.
+
+
+def inline_stretches(changes: list[Change]) -> list[Stretch[tuple[Change, ...]]]:
+    return stretches(paragraphs(changes), lambda p: any(c.op is not Op.EQUAL for c in p))
+
+
+def side_stretches(rows: list[Row]) -> list[Stretch[tuple[Row, ...]]]:
+    return stretches(side_paragraphs(rows), lambda p: any(row.changed for row in p))
+
+
+def block_stretches(blocks: list[Block]) -> list[Stretch[Block]]:
+    return stretches(blocks, lambda block: block.changed)

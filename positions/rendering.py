@@ -50,3 +50,20 @@ def render_markdown(text: str) -> str:
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
+
+
+# A formatted diff (positions/diffing.py) adds its marks, their screen-reader labels and a
+# changed link's note to a rendering; nothing else.
+_MARKED_TAGS = _TAGS | {"ins", "del", "span"}
+_MARKED_ATTRIBUTES = _ATTRIBUTES | {"a": {"href", "title", "class"}, "span": {"class"}}
+
+
+def clean_marked(html: str) -> str:
+    """A formatted diff's HTML, sanitised with the renderer's allow-list and its marks."""
+    return nh3.clean(
+        html,
+        tags=_MARKED_TAGS,
+        attributes=_MARKED_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )

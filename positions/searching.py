@@ -33,11 +33,13 @@ class Kind(StrEnum):
     DIFFER = "differ"  # a published agree-to-differ outcome: each partner's statement
     MEETING = "meeting"  # a meeting's title, place, minutes and audience
     APPEARANCE = "appearance"  # what a spokesperson said, and the follow-up
+    COMMENT = "comment"  # a discussion thread on a position: its passage and its comments
 
 
 class Audience(StrEnum):
     PUBLIC = "public"  # anyone, signed out too
     MEMBERS = "members"  # the alliance's own people, signed in
+    PARTNER = "partner"  # one partner's own people only (the entry's partner): an internal note
 
 
 KIND_LABELS = {
@@ -46,6 +48,7 @@ KIND_LABELS = {
     Kind.DIFFER: "Agreed to differ",
     Kind.MEETING: "Meeting",
     Kind.APPEARANCE: "Spokesperson log",
+    Kind.COMMENT: "Discussion",
 }
 
 
@@ -140,6 +143,17 @@ def visible_audiences(signed_in: bool) -> tuple[Audience, ...]:
     return (Audience.PUBLIC, Audience.MEMBERS) if signed_in else (Audience.PUBLIC,)
 
 
+def private_partner(signed_in: bool, partner_id: int | None) -> int | None:
+    """Whose internal notes this searcher finds: a signed-in partner's person finds their own
+    partner's; the alliance team (no partner) and the public find nobody's."""
+    return partner_id if signed_in else None
+
+
+def thread_audience(private: bool) -> Audience:
+    """An alliance-wide thread is found by every member; a partner's note only by its people."""
+    return Audience.PARTNER if private else Audience.MEMBERS
+
+
 def searchable_kinds(signed_in: bool) -> tuple[Kind, ...]:
     """What each searcher looks through: the public, only what the alliance published."""
     if signed_in:
@@ -175,3 +189,8 @@ def meeting_text(place: str, minutes: str, audience: list[tuple[str, str, str]])
 
 def appearance_text(summary: str, follow_up: str) -> str:
     return "\n\n".join(part for part in (summary, follow_up) if part)
+
+
+def thread_text(quote: str, comments: list[str]) -> str:
+    """A discussion thread is found by the passage it is about and every comment in it."""
+    return "\n\n".join(part for part in (quote, *comments) if part)

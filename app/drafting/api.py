@@ -6,12 +6,13 @@ from app.alliance.schemas import Partner
 from app.api.contract import WRITES, answer_with, operation
 from app.drafting import schemas as s
 from app.drafting.queries import lists
-from app.drafting.queries.comparing import comparison_of, two_revisions
+from app.drafting.queries.comparing import comparison_of, formatted, two_revisions
 from app.drafting.services import consensus, cycle, governance
 from app.drafting.services import editing as drafting
 from app.extensions import db
 from app.public.queries import published_positions
 from app.web.caching import conditional, etag_of
+from positions.refusals import Invalid
 
 
 def _answer(position) -> s.Position:
@@ -139,13 +140,19 @@ def list_revisions(position_id: int, query: s.RevisionsQuery):
     query=s.DiffQuery,
 )
 def diff(position_id: int, query: s.DiffQuery):
+    view = query.view or "words"
+    if view not in s.DIFF_VIEWS:
+        raise Invalid("Ask for view=words or view=formatted.", code="bad_view", field="view")
     old, new = two_revisions(db.session, position_id, query.from_, query.to)
+
+    def answer():
+        blocks = formatted(old, new) if view == "formatted" else None
+        return answer_with(s.Diff.of(old, new, comparison_of(old, new).changes, blocks))
+
     # Two revisions never change, so neither does their diff: cache it for a day, and answer a
     # revalidation before diffing anything.
     return conditional(
-        etag_of(old.id, new.id, old.content_hash, new.content_hash),
-        lambda: answer_with(s.Diff.of(old, new, comparison_of(old, new).changes)),
-        max_age=86400,
+        etag_of(old.id, new.id, old.content_hash, new.content_hash, view), answer, max_age=86400
     )
 
 

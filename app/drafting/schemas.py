@@ -24,6 +24,7 @@ from app.drafting import models
 from app.web.pagination import MAX_PAGE, MAX_PER_PAGE
 from positions import consensus as core
 from positions import governance as gov
+from positions.diffing import Block as FormattedBlock
 from positions.diffing import Change, Op
 
 # ---- requests ----------------------------------------------------------------------------------
@@ -114,9 +115,17 @@ class PublishedQuery(Body):
     page: paging(1, MAX_PAGE, "Page number, from 1.")
 
 
+DIFF_VIEWS = ("words", "formatted")
+
+
 class DiffQuery(Body):
     from_: RevisionNumber = Field(alias="from", description="The older revision.", examples=[1])
     to: RevisionNumber = Field(description="The newer revision.", examples=[2])
+    view: text_filter({"type": "string", "enum": list(DIFF_VIEWS)}) = Field(
+        None,
+        description="words (the default): the operations only. formatted: also the newer "
+        "revision's rendered text, block by block, with <ins> and <del> marking the changes.",
+    )
 
 
 # ---- answers -----------------------------------------------------------------------------------
@@ -236,6 +245,11 @@ class DiffOp(BaseModel):
     text: str
 
 
+class DiffBlock(BaseModel):
+    html: str = Field(description="Sanitised HTML: the renderer's tags plus <ins> and <del>.")
+    changed: bool = Field(description="Whether anything in this block changed.")
+
+
 class Diff(BaseModel):
     """Word-level operations: equal and delete rebuild the older body, equal and insert the
     newer, exactly."""
@@ -243,14 +257,28 @@ class Diff(BaseModel):
     from_: RowId = Field(alias="from")
     to: RowId
     ops: list[DiffOp]
+    blocks: list[DiffBlock] | None = Field(
+        None,
+        exclude_if=lambda blocks: blocks is None,
+        description="With view=formatted: the newer text as it reads, with the changes marked.",
+    )
 
     @classmethod
-    def of(cls, old: models.Revision, new: models.Revision, changes: list[Change]) -> "Diff":
+    def of(
+        cls,
+        old: models.Revision,
+        new: models.Revision,
+        changes: list[Change],
+        blocks: list[FormattedBlock] | None = None,
+    ) -> "Diff":
         return cls.model_validate(
             {
                 "from": old.number,
                 "to": new.number,
                 "ops": [DiffOp(op=c.op, text=c.text) for c in changes],
+                "blocks": None
+                if blocks is None
+                else [DiffBlock(html=b.html, changed=b.changed) for b in blocks],
             }
         )
 

@@ -23,7 +23,7 @@ from app.drafting.forms import (
     TakeBackForm,
 )
 from app.drafting.queries import lists
-from app.drafting.queries.comparing import compare, comparison_of, two_revisions
+from app.drafting.queries.comparing import compare, comparison_of, formatted, two_revisions
 from app.drafting.queries.position_page import page_version, position_page
 from app.drafting.services import consensus, cycle
 from app.drafting.services import editing as drafting
@@ -33,7 +33,7 @@ from app.web.errors import flash_refused, form_refused
 from app.web.params import bounded_int
 from app.web.rendering import render_bounded
 from positions import consensus as core
-from positions import roles
+from positions import diffing, roles
 from positions.divergence import VIEW_LABELS
 from positions.refusals import Conflict, Forbidden, Invalid, TooLarge
 
@@ -135,6 +135,7 @@ def render_position_page(page, signoff_form: SignOffForm | None = None, status: 
     return render_template(
         "drafting/show.html",
         page=page,
+        since_decided=_since_decided(page, current),
         discussion=discussion_of(db.session, current_user, current),
         paragraph_html=paragraph_html(current.id, current.body),
         discussion_open=core.open_for_work(core.PositionStatus(page.position.status)),
@@ -162,6 +163,24 @@ def render_position_page(page, signoff_form: SignOffForm | None = None, status: 
             **typed,
         },
     ), status
+
+
+def _since_decided(page, current):
+    """What changed since this signer's partner last decided (an approval gone stale, or an
+    objection to an earlier text), formatted, for the decision panel; None when nothing did."""
+    decided = page.changes_since_my_approval or page.changes_since_my_objection
+    if not page.may_sign or decided is None or decided == current.number:
+        return None
+    # The decision's revision came with the page's sign-offs (joined): no query more.
+    earlier = next(
+        (
+            s.revision
+            for s in page.signoffs
+            if s.partner_id == current_user.partner_id and s.revision.number == decided
+        ),
+        None,
+    ) or drafting.get_revision(db.session, page.position.id, decided)
+    return earlier, diffing.block_stretches(formatted(earlier, current))
 
 
 @bp.route("/<int:position_id>/edit", methods=["GET", "POST"])
@@ -268,21 +287,38 @@ def compare_view(position_id: int):
     current = position.current_revision.number
     new = request.args.get("to", current, type=bounded_int)
     old = request.args.get("from", max(1, new - 1), type=bounded_int)
-    layout = "side" if request.args.get("view") == "side" else "inline"
+    layout = request.args.get("view")
+    layout = layout if layout in COMPARE_LAYOUTS else "inline"
+    changes_only = request.args.get("only") == "1"  # fold the unchanged paragraphs
     # Two revisions never change, so neither does their diff: the tag is known before diffing.
     older, newer = two_revisions(db.session, position_id, old, new)
     # The threads shown beside it move with the position's version (read with the position).
-    etag = private_etag(older.id, newer.id, layout, current, position.title, position.version)
-    return conditional(etag, lambda: _compare_page(position, older, newer, layout, current))
+    etag = private_etag(
+        older.id, newer.id, layout, changes_only, current, position.title, position.version
+    )
+    return conditional(
+        etag, lambda: _compare_page(position, older, newer, layout, changes_only, current)
+    )
 
 
-def _compare_page(position, older, newer, layout: str, current: int) -> str:
+# The compare page's layouts: the Markdown word by word, its lines side by side, or the rendered
+# text as it reads (headings, emphasis, links) with the changes marked.
+COMPARE_LAYOUTS = {"inline": "Inline", "side": "Side by side", "formatted": "Formatted"}
+
+
+def _compare_page(position, older, newer, layout: str, changes_only: bool, current: int) -> str:
     comparison = comparison_of(older, newer)
     return render_template(
         "drafting/compare.html",
         position=position,
         comparison=comparison,
+        blocks=formatted(older, newer) if layout == "formatted" else None,
         layout=layout,
+        layouts=COMPARE_LAYOUTS,
+        changes_only=changes_only,
+        block_stretches=diffing.block_stretches,
+        side_stretches=diffing.side_stretches,
+        inline_stretches=diffing.inline_stretches,
         numbers=range(current, 0, -1),
         threads=threads_on_changes(db.session, current_user, comparison),
         may_take_part=False,  # read here; answered on the position page

@@ -1,5 +1,7 @@
 """The search API: the alliance's own search (a token), and the public one (no token)."""
 
+from flask import g
+
 from app.api.contract import operation
 from app.extensions import db
 from app.search import queries
@@ -10,7 +12,8 @@ from positions import searching as core
 
 def _answer(query: s.SearchQuery, *, signed_in: bool) -> s.SearchAnswer:
     found = queries.search(
-        db.session, core.parse(query.q), signed_in=signed_in, filters=query.filters(),
+        db.session, core.parse(query.q), signed_in=signed_in,
+        partner_id=g.api_user.partner_id if signed_in else None, filters=query.filters(),
         page=query.page,
     )  # fmt: skip
     return s.SearchAnswer(
@@ -36,8 +39,8 @@ def _answer(query: s.SearchQuery, *, signed_in: bool) -> s.SearchAnswer:
 @operation(
     "GET",
     "/search",
-    summary="Search positions, published texts, agree-to-differ outcomes, meetings and the "
-    "spokesperson log, best match first.",
+    summary="Search positions, published texts, agree-to-differ outcomes, meetings, the "
+    "spokesperson log and the discussion threads the token's holder may read, best match first.",
     answer=s.SearchAnswer,
     errors=(400, 401),
     query=s.SearchQuery,

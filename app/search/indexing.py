@@ -1,6 +1,7 @@
 """Keeping the search index current in the transaction of every change.
 
-After each flush, the positions, meetings and appearances it touched are indexed afresh: their
+After each flush, the positions, meetings and appearances it touched are indexed afresh (a
+position with its discussion threads, one entry each, carrying who may find them): their
 entries are deleted and written again from the database's rows (a handful of statements, however
 many rows the flush wrote). What each kind is found by, and who may find it, is the core's
 (positions/searching.py). `flask search rebuild` does the same for everything, for rows written
@@ -10,17 +11,19 @@ without the ORM (the bench seed) or a renamed organisation.
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import and_, delete, event, insert, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from app.alliance.settings import clock_of
+from app.discussion.models import Comment, Thread
 from app.divergence.models import DifferOutcome, DifferStatement
 from app.divergence.models import differ_published_statements as published_statements
 from app.drafting.models import Position, Publication, Revision
 from app.meetings.models import Appearance, Counterpart, Meeting, Organisation
 from app.search.models import SearchEntry
 from positions import searching as core
+from positions.anchoring import Visibility
 from positions.searching import Audience, Kind
 
 BATCH = 500
@@ -31,7 +34,9 @@ def _touched(rows: Iterable[object]) -> dict[str, set[int]]:
     for row in rows:
         if isinstance(row, Position):
             stale["position"].add(row.id)
-        elif isinstance(row, Revision | Publication | DifferStatement | DifferOutcome):
+        elif isinstance(
+            row, Revision | Publication | DifferStatement | DifferOutcome | Thread | Comment
+        ):
             stale["position"].add(row.position_id)
         elif isinstance(row, Meeting):
             stale["meeting"].add(row.id)
@@ -67,11 +72,11 @@ def reindex(
         ids = sorted({i for i in ids if i is not None})
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
-            connection.execute(
-                delete(SearchEntry).where(
-                    SearchEntry.kind.in_(kinds), SearchEntry.object_id.in_(batch)
-                )
-            )
+            stale = and_(SearchEntry.kind.in_(kinds), SearchEntry.object_id.in_(batch))
+            if Kind.POSITION in kinds:  # a position's threads go with it
+                threads = and_(SearchEntry.kind == Kind.COMMENT, SearchEntry.position_id.in_(batch))
+                stale = or_(stale, threads)
+            connection.execute(delete(SearchEntry).where(stale))
             entries = build(connection, batch, day_of)
             if entries:
                 connection.execute(insert(SearchEntry), entries)
@@ -170,6 +175,40 @@ def _position_entries(connection: Connection, ids: list[int], day_of) -> list[di
                     day=day, **facts,
                 )
             )  # fmt: skip
+    return entries + _thread_entries(connection, ids, day_of, {r.id: r for r in rows})
+
+
+def _thread_entries(connection: Connection, ids: list[int], day_of, positions: dict) -> list[dict]:
+    """One entry per discussion thread: its passage and comments, found only by whoever may
+    read the thread (an internal note by its partner's people alone)."""
+    comments: dict[int, list[str]] = {}
+    last: dict[int, datetime] = {}
+    for thread_id, body, created_at in connection.execute(
+        select(Comment.thread_id, Comment.body, Comment.created_at)
+        .where(Comment.position_id.in_(ids))
+        .order_by(Comment.thread_id, Comment.id)
+    ):
+        comments.setdefault(thread_id, []).append(body)
+        last[thread_id] = created_at
+    entries = []
+    for t in connection.execute(
+        select(Thread.id, Thread.position_id, Thread.quote, Thread.visibility, Thread.partner_id)
+        .where(Thread.position_id.in_(ids))
+        .order_by(Thread.id)
+    ):
+        position = positions.get(t.position_id)
+        if position is None:
+            continue
+        private = t.visibility == Visibility.PARTNER
+        entries.append(
+            _entry(
+                Kind.COMMENT, t.id, core.thread_audience(private), position.title,
+                core.thread_text(t.quote, comments.get(t.id, [])),
+                position_id=t.position_id, area_id=position.area_id, status=position.status,
+                partner_id=t.partner_id if private else None,
+                day=day_of(last[t.id]) if t.id in last else None,
+            )
+        )  # fmt: skip
     return entries
 
 

@@ -26,6 +26,8 @@ class Hit:
     area: str | None
     slug: str | None  # the position's public address, for published texts
     meeting_id: int | None  # the meeting an appearance was at
+    position_id: int | None = None  # the position a discussion thread is on
+    private: bool = False  # a partner's internal note (only its people find it)
 
     @property
     def plain_title(self) -> str:
@@ -40,7 +42,9 @@ class Results:
     more: bool = False
 
 
-def _conditions(signed_in: bool, filters: Filters) -> tuple[list[str], dict]:
+def _conditions(
+    signed_in: bool, partner_id: int | None, filters: Filters
+) -> tuple[list[str], dict]:
     kinds = core.searchable_kinds(signed_in)
     if filters.kind is not None:
         kinds = tuple(k for k in kinds if k == filters.kind)
@@ -49,6 +53,12 @@ def _conditions(signed_in: bool, filters: Filters) -> tuple[list[str], dict]:
         "audiences": [a.value for a in core.visible_audiences(signed_in)],
         "kinds": [k.value for k in kinds] or [""],
     }
+    own = core.private_partner(signed_in, partner_id)
+    if own is not None:  # and the searcher's own partner's internal notes
+        clauses[0] = (
+            "(e.audience IN :audiences OR (e.audience = :private AND e.partner_id = :partner))"
+        )
+        params |= {"private": core.Audience.PARTNER.value, "partner": own}
     if filters.area is not None:
         clauses.append("e.area_id = (SELECT id FROM policy_areas WHERE slug = :area)")
         params["area"] = filters.area
@@ -67,7 +77,7 @@ def _about(alias: str) -> str:
     return (
         f"""
         SELECT {alias}.kind, {alias}.object_id, {alias}.day, area.name AS area, p.slug AS slug,
-               a.meeting_id
+               a.meeting_id, {alias}.position_id, {alias}.audience
     """,
         f"""
         LEFT JOIN policy_areas AS area ON area.id = {alias}.area_id
@@ -125,13 +135,15 @@ def search(
     query: core.Query,
     *,
     signed_in: bool,
+    partner_id: int | None = None,
     filters: Filters | None = None,
     page: int = 1,
 ) -> Results:
-    """A page of what `query` finds that the searcher may see, best first."""
+    """A page of what `query` finds that the searcher may see, best first. `partner_id` is the
+    searcher's partner (None for the alliance team): its internal notes are found too."""
     if not query:
         return Results(query)
-    clauses, params = _conditions(signed_in, filters or Filters())
+    clauses, params = _conditions(signed_in, partner_id, filters or Filters())
     where = " AND ".join(clauses)
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -166,6 +178,8 @@ def search(
             area=row.area,
             slug=row.slug,
             meeting_id=row.meeting_id,
+            position_id=row.position_id,
+            private=row.audience == core.Audience.PARTNER,
         )
         for row in rows[:PAGE_SIZE]
     ]

@@ -31,8 +31,8 @@ class SearchQuery(Body):
 
 
 class Hit(BaseModel):
-    kind: str = Field(description="position, published, differ, meeting or appearance.")
-    id: int = Field(description="The position's, meeting's or appearance's id.")
+    kind: str = Field(description="position, published, differ, meeting, appearance or comment.")
+    id: int = Field(description="The position's, meeting's, appearance's or thread's id.")
     title: str
     snippet: str = Field(description="The passage around the match, without markup.")
     highlights: list[str] = Field(description="The matched words, as they stand in the snippet.")

@@ -1,7 +1,7 @@
 """The search pages: the alliance's own (signed in) and the public one (published texts only)."""
 
 from flask import Blueprint, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.alliance.models import PolicyArea
 from app.api.contract import parse
@@ -20,6 +20,13 @@ def link_to(hit: queries.Hit, *, signed_in: bool, external: bool = False) -> str
     kind, target = hit.kind, hit.object_id
     if kind is core.Kind.MEETING:
         return url_for("meetings.show", meeting_id=target, _external=external)
+    if kind is core.Kind.COMMENT:
+        return url_for(
+            "drafting.show",
+            position_id=row_id(hit.position_id),
+            _anchor=f"thread-{target}",
+            _external=external,
+        )
     if kind is core.Kind.APPEARANCE:
         return url_for("meetings.show", meeting_id=row_id(hit.meeting_id), _external=external)
     if kind is core.Kind.POSITION or (signed_in and kind is core.Kind.PUBLISHED):
@@ -38,6 +45,7 @@ def _results(signed_in: bool):
         db.session,
         core.parse(asked.q),
         signed_in=signed_in,
+        partner_id=current_user.partner_id if signed_in else None,
         filters=filters,
         page=asked.page,
     )

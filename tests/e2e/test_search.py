@@ -1,10 +1,12 @@
 """Search in the browser: "/" from any page jumps to the search box; the results mark each match
 and lead to the page; the filters narrow them; signed out, only published texts are found."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.journeys import draft, look, policy
+from tests.e2e.journeys import draft, flash_says, look, policy
 
 pytestmark = pytest.mark.browser
 
@@ -64,3 +66,36 @@ def test_signed_out_the_search_finds_only_published_texts(open_as):
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Search the published positions")
     expect(visitor.locator(".empty")).to_contain_text("Nothing has all of")
     look(visitor, "search-public-empty")
+
+
+def test_discussion_is_found_by_who_may_read_it_and_leads_to_the_thread(open_as):
+    author = open_as(policy("harbourside"))
+    pid = draft(author, "Harbour ferries", "Ferries run every hour.\n\nFares stay low.")
+    for paragraph, words, private in (
+        (0, "Could the night crossings use electric boats?", False),
+        (1, "Internal: our members would accept dearer electric crossings.", True),
+    ):
+        form = author.locator(f"#p-{paragraph} details.para-comment")
+        form.locator("summary").click()
+        form.get_by_label("What you want to say").fill(words)
+        if private:
+            form.get_by_label("Only Harbourside Tenants Federation (an internal note)").check()
+        form.get_by_role("button", name="Start thread").click()
+        flash_says(author, "Thread started")
+
+    author.goto("/search?q=electric+crossings")
+    hits = author.locator(".search-hit")
+    expect(hits).to_have_count(2)  # both: the alliance thread and Harbourside's own note
+    expect(hits.first).to_contain_text("Discussion")
+    expect(hits.filter(has_text="dearer")).to_contain_text(
+        "internal note of Harbourside Tenants Federation"
+    )
+    look(author, "search-discussion")
+
+    other = open_as(policy("moorland"))
+    other.goto("/search?q=electric+crossings")
+    expect(other.locator(".search-hit")).to_have_count(1)  # never Harbourside's note
+    expect(other.locator("main")).not_to_contain_text("dearer")
+    other.locator(".search-hit a").first.click()
+    expect(other).to_have_url(re.compile(rf"/positions/{pid}#thread-\d+$"))
+    expect(other.locator("#discussion")).to_contain_text("night crossings")

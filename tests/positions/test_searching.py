@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from positions import searching as core
 from positions.refusals import Invalid
+from positions.roles import Actor, Role, can_read_note
 from positions.searching import Audience, Kind
 
 
@@ -35,7 +36,17 @@ def test_signed_out_only_the_published_record_is_searched():
     assert core.visible_audiences(signed_in=False) == (Audience.PUBLIC,)
     assert set(core.searchable_kinds(signed_in=False)) == {Kind.PUBLISHED, Kind.DIFFER}
     assert set(core.searchable_kinds(signed_in=True)) == set(Kind)
-    assert set(core.visible_audiences(signed_in=True)) == set(Audience)
+    assert set(core.visible_audiences(signed_in=True)) == {Audience.PUBLIC, Audience.MEMBERS}
+
+
+def test_a_partners_notes_are_found_by_its_own_people_only():
+    assert core.thread_audience(private=False) is Audience.MEMBERS
+    assert core.thread_audience(private=True) is Audience.PARTNER
+    assert Audience.PARTNER not in core.visible_audiences(signed_in=True)  # never to everyone
+    assert core.private_partner(signed_in=True, partner_id=7) == 7
+    assert core.private_partner(signed_in=True, partner_id=None) is None  # the alliance team
+    assert core.private_partner(signed_in=False, partner_id=7) is None  # the public search
+    assert core.thread_text("the passage", ["one", "", "two"]) == "the passage\n\none\n\ntwo"
 
 
 def test_filters_are_read_or_refused_with_the_field_named():
@@ -71,3 +82,12 @@ def test_what_each_thing_is_found_by():
         "Town hall\nMinutes.\nTenants Union Jo Smith Chair\nCouncil"
     )
     assert core.appearance_text("Said.", "") == "Said."
+
+
+def test_whose_notes_a_search_finds_agrees_with_who_may_read_them():
+    for partner_id in (None, 1, 2):
+        for roles in ({Role.COMMS}, {Role.ADMIN}, {Role.CHIEF_OFFICER}, {Role.POLICY_OFFICER}):
+            actor = Actor(1, partner_id, frozenset(roles))
+            found = core.private_partner(signed_in=True, partner_id=actor.partner_id)
+            for note_of in (1, 2):
+                assert (found == note_of) == can_read_note(actor, note_of), (actor, note_of)

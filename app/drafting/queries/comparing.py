@@ -41,6 +41,26 @@ def _diff(old_text: str, new_text: str):
     return found
 
 
+def _formatted_weight(blocks) -> int:
+    return 8 * sum(len(block.html) for block in blocks) + 2_000
+
+
+# Formatted diffs, keyed by the two renderings (as the word diffs are by the two texts).
+formatted_cache = BoundedCache(8_000_000, _formatted_weight)
+
+
+def formatted(old: Revision, new: Revision) -> list[diffing.Block]:
+    """The new revision's rendered text with the changes from the old one marked, block by block:
+    headings, emphasis, lists, links and tables as a reader sees them. Both renderings were made
+    (bounded, sanitised) when their revisions were saved; the marked result is sanitised again."""
+    key = (old.body_html, new.body_html)
+    found = formatted_cache.get(key)
+    if found is None:
+        found = diffing.formatted_diff(*key)
+        formatted_cache.put(key, found)
+    return found
+
+
 def word_counts(old_text: str, new_text: str) -> dict[str, int]:
     """Words inserted and deleted between two texts (the diff is kept for the compare page)."""
     return _diff(old_text, new_text)[2]

@@ -3,6 +3,7 @@ change in its own transaction; typed syntax never reaches the database."""
 
 import pytest
 
+from app.discussion.services import edit_comment, reply, start_thread
 from app.extensions import db
 from app.search import indexing, queries
 from app.search.models import SearchEntry
@@ -173,3 +174,79 @@ def test_the_api_answers_plain_snippets_with_their_highlights(alliance, client):
     assert client.get("/api/v1/search?q=rent").status_code == 401
     public = client.get("/api/v1/published/search?q=rent")
     assert public.status_code == 200 and public.get_json()["hits"] == []
+
+
+# ---- discussion threads ---------------------------------------------------------------------
+
+
+def find_as(user, words: str) -> list[tuple[str, str]]:
+    found = queries.search(
+        db.session, core.parse(words), signed_in=True, partner_id=user.partner_id
+    )
+    return [(hit.kind.value, hit.plain_title) for hit in found.hits]
+
+
+def test_an_alliance_thread_is_found_by_every_member_never_signed_out(alliance):
+    position = make_position(alliance.drafter, title="Bus routes", body="Keep buses running.")
+    start_thread(db.session, alliance.drafter, position.id, body="What about ferries?", paragraph=0)
+    for reader in (alliance.officers["riverbank"], alliance.comms, alliance.admin):
+        assert find_as(reader, "ferries") == [("comment", "Bus routes")], reader.email
+    assert find("ferries", signed_in=False) == []
+
+
+def test_a_partners_note_is_found_only_by_that_partners_people(alliance):
+    position = make_position(alliance.drafter, title="Bus routes", body="Keep buses running.")
+    author = alliance.officers["harbourside"]
+    start_thread(
+        db.session, author, position.id, body="Internally: accept the ferries.", paragraph=0,
+        visibility="partner",
+    )  # fmt: skip
+    for colleague in (author, alliance.chiefs["harbourside"]):
+        assert find_as(colleague, "ferries") == [("comment", "Bus routes")], colleague.email
+    outsiders = (alliance.chiefs["moorland"], alliance.officers["riverbank"], alliance.comms)
+    for outsider in (*outsiders, alliance.admin):
+        assert find_as(outsider, "ferries") == [], outsider.email
+    assert find("ferries") == []  # signed in, but with no partner: nobody's notes
+    assert find("ferries", signed_in=False) == []
+
+
+def test_a_reply_and_an_edit_move_the_index_in_the_same_transaction(alliance):
+    position = make_position(alliance.drafter, title="Bus routes", body="Keep buses running.")
+    thread = start_thread(db.session, alliance.drafter, position.id, body="Trams?", paragraph=0)
+    comment = reply(db.session, alliance.comms, thread.id, body="Consider ferries.")
+    assert find_as(alliance.comms, "ferries") == [("comment", "Bus routes")]  # not committed
+    edit_comment(db.session, alliance.comms, comment.id, body="Consider hovercraft.")
+    assert find_as(alliance.comms, "ferries") == []
+    assert find_as(alliance.comms, "hovercraft") == [("comment", "Bus routes")]
+    db.session.rollback()
+    assert find_as(alliance.comms, "trams") == []
+
+
+def test_a_renamed_position_renames_its_threads_hits(alliance):
+    position = make_position(alliance.drafter, title="Bus routes", body="Keep buses running.")
+    start_thread(db.session, alliance.drafter, position.id, body="Ferries too?", paragraph=0)
+    revise(alliance.drafter, position, "Keep buses running.", title="Rural transport")
+    assert find_as(alliance.comms, "ferries") == [("comment", "Rural transport")]
+
+
+def test_a_thread_hit_links_to_the_thread_and_the_api_keeps_notes_private(alliance, client):
+    position = make_position(alliance.drafter, title="Bus routes", body="Keep buses running.")
+    author = alliance.officers["harbourside"]
+    note = start_thread(
+        db.session, author, position.id, body="Internally: ferries.", paragraph=0,
+        visibility="partner",
+    )  # fmt: skip
+    db.session.commit()
+    login(client, author)
+    page = client.get("/search?q=ferries").get_data(as_text=True)
+    assert f'href="/positions/{position.id}#thread-{note.id}"' in page
+    assert "internal note of Harbourside" in page
+    mine = client.get("/api/v1/search?q=ferries", headers=api_headers(author)).get_json()
+    assert [(h["kind"], h["id"]) for h in mine["hits"]] == [("comment", note.id)]
+    for outsider in (alliance.chiefs["moorland"], alliance.comms):
+        theirs = client.get("/api/v1/search?q=ferries", headers=api_headers(outsider))
+        assert theirs.get_json()["hits"] == [], outsider.email
+    assert client.get("/api/v1/published/search?q=ferries").get_json()["hits"] == []
+    client.post("/logout")
+    login(client, alliance.chiefs["moorland"])
+    assert "Internally" not in client.get("/search?q=ferries").get_data(as_text=True)

@@ -114,6 +114,8 @@ def pages(app, w: dict) -> list[tuple[str, str, str]]:
         ("history, longest", f"/positions/{w['longest']}/history", "member"),
         ("diff inline", f"/positions/{p}/compare?from=1&to={n}", "member"),
         ("diff side by side", f"/positions/{p}/compare?from=1&to={n}&view=side", "member"),
+        ("diff formatted", f"/positions/{p}/compare?from=1&to={n}&view=formatted", "member"),
+        ("diff changes only", f"/positions/{p}/compare?from=1&to={n}&only=1", "member"),
         ("public page", f"/public/{w['slug']}", "anyone"),
         ("published list", "/public/", "anyone"),
         ("divergence board", "/divergence/", "member"),
@@ -154,6 +156,7 @@ def statements(app, w: dict, viewer: str = SPEAKER) -> dict[str, tuple[int, int]
             if cold:
                 app.extensions.pop("concord_pages", None)
                 comparing.cache.clear()
+                comparing.formatted_cache.clear()
             with app.app_context(), counting_queries() as executed:
                 response = client.get(path, headers=headers)
             assert response.status_code == 200, (name, path, response.status_code)

@@ -288,39 +288,30 @@ def token_created(session: Session, user: User, name: str) -> None:
     )
 
 
-def _mandate_context(mandate) -> dict:
-    return dict(
+def _tell_mandate_holder(session: Session, mandate, *, ending: bool, **context) -> None:
+    notify(
+        session,
+        Kind.MANDATE,
+        rules.mandate_recipients(holder=mandate.user_id),
+        link=path_for("meetings.mandates_page"),
+        about=("mandate", mandate.id),
+        ending=ending,
         areas=", ".join(a.name for a in mandate.areas),
         starts=mandate.starts_on.strftime("%-d %B %Y"),
         ends=mandate.ends_on.strftime("%-d %B %Y") if mandate.ends_on else "",
         note=mandate.note,
+        **context,
     )
 
 
 def mandate_granted(session: Session, mandate) -> None:
     """The holder learns what they may now speak on for the alliance, and until when."""
-    notify(
-        session,
-        Kind.MANDATE,
-        rules.mandate_recipients(holder=mandate.user_id),
-        link=path_for("meetings.mandates_page"),
-        about=("mandate", mandate.id),
-        ending=False,
-        granter=mandate.granted_by.name,
-        **_mandate_context(mandate),
-    )
+    _tell_mandate_holder(session, mandate, ending=False, granter=mandate.granted_by.name)
 
 
 def mandate_ending(session: Session, mandate) -> None:
-    notify(
-        session,
-        Kind.MANDATE,
-        rules.mandate_recipients(holder=mandate.user_id),
-        link=path_for("meetings.mandates_page"),
-        about=("mandate", mandate.id),
-        ending=True,
-        **_mandate_context(mandate),
-    )
+    """The holder learns, once, that the mandate ends within the week."""
+    _tell_mandate_holder(session, mandate, ending=True)
 
 
 def account_link(session: Session, user: User, purpose: str, token: str) -> None:

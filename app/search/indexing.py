@@ -8,6 +8,7 @@ many rows the flush wrote). What each kind is found by, and who may find it, is 
 without the ORM (the bench seed) or a renamed organisation.
 """
 
+import functools
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
@@ -61,11 +62,14 @@ def reindex(
     position: Iterable[int] = (),
     meeting: Iterable[int] = (),
     appearance: Iterable[int] = (),
+    threads: bool = True,
 ) -> int:
-    """Write the entries of these positions, meetings and appearances afresh; returns how many."""
+    """Write the entries of these positions, meetings and appearances afresh; returns how many.
+    `threads=False` leaves out the positions' discussion threads (a database from before them)."""
     written = 0
+    positions = functools.partial(_position_entries, threads=threads)
     for kinds, ids, build in (
-        ((Kind.POSITION, Kind.PUBLISHED, Kind.DIFFER), position, _position_entries),
+        ((Kind.POSITION, Kind.PUBLISHED, Kind.DIFFER), position, positions),
         ((Kind.MEETING,), meeting, _meeting_entries),
         ((Kind.APPEARANCE,), appearance, _appearance_entries),
     ):
@@ -84,8 +88,10 @@ def reindex(
     return written
 
 
-def rebuild(connection: Connection, day_of: Callable[[datetime], date]) -> int:
-    """Everything afresh: the whole index, from the rows."""
+def rebuild(
+    connection: Connection, day_of: Callable[[datetime], date], *, threads: bool = True
+) -> int:
+    """Everything afresh: the whole index, from the rows (`threads`: see reindex)."""
     connection.execute(delete(SearchEntry))
     return reindex(
         connection,
@@ -93,7 +99,30 @@ def rebuild(connection: Connection, day_of: Callable[[datetime], date]) -> int:
         position=connection.execute(select(Position.id)).scalars(),
         meeting=connection.execute(select(Meeting.id)).scalars(),
         appearance=connection.execute(select(Appearance.id)).scalars(),
+        threads=threads,
     )
+
+
+def index_threads(connection: Connection, day_of: Callable[[datetime], date]) -> int:
+    """Add the discussion threads' entries to an index made before threads could be found
+    (migration 0017); the other entries are left as they are."""
+    ids = sorted(connection.execute(select(Thread.position_id).distinct()).scalars())
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        positions = {
+            row.id: row
+            for row in connection.execute(
+                select(Position.id, Position.title, Position.area_id, Position.status).where(
+                    Position.id.in_(batch)
+                )
+            )
+        }
+        entries = _thread_entries(connection, batch, day_of, positions)
+        if entries:
+            connection.execute(insert(SearchEntry), entries)
+        written += len(entries)
+    return written
 
 
 def _entry(kind: Kind, object_id: int, audience: Audience, title: str, body: str, **facts):
@@ -111,7 +140,9 @@ def _entry(kind: Kind, object_id: int, audience: Audience, title: str, body: str
     )
 
 
-def _position_entries(connection: Connection, ids: list[int], day_of) -> list[dict]:
+def _position_entries(
+    connection: Connection, ids: list[int], day_of, *, threads: bool = True
+) -> list[dict]:
     draft = Revision.__table__.alias("draft")
     published = Revision.__table__.alias("published")
     rows = connection.execute(
@@ -175,6 +206,8 @@ def _position_entries(connection: Connection, ids: list[int], day_of) -> list[di
                     day=day, **facts,
                 )
             )  # fmt: skip
+    if not threads:
+        return entries
     return entries + _thread_entries(connection, ids, day_of, {r.id: r for r in rows})
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.orm import Session
 
-from app.search.schema import FTS_TABLE, PG_VECTOR
+from app.search.schema import FTS_TABLE, PG_COLUMN
 from positions import searching as core
 from positions.searching import MARK_END, MARK_START, PAGE_SIZE, Filters, Kind
 
@@ -115,9 +115,9 @@ def _postgresql(where: str) -> str:
     columns, joins = _about("m")
     return f"""
         WITH matched AS (
-            SELECT e.*, ts_rank({PG_VECTOR}, query) AS rank, query
+            SELECT e.*, ts_rank(e.{PG_COLUMN}, query) AS rank, query
             FROM search_entries AS e, to_tsquery('english', :match) AS query
-            WHERE ({PG_VECTOR}) @@ query AND {where}
+            WHERE e.{PG_COLUMN} @@ query AND {where}
             ORDER BY rank DESC, e.id
             LIMIT :limit OFFSET :offset
         )
@@ -194,8 +194,8 @@ def published_drawn_on(session: Session, query: core.Query, *, limit: int) -> li
     if session.get_bind().dialect.name == "postgresql":
         statement = f"""
             SELECT e.object_id FROM search_entries AS e, to_tsquery('english', :match) AS query
-            WHERE ({PG_VECTOR}) @@ query AND e.kind = :kind
-            ORDER BY ts_rank({PG_VECTOR}, query) DESC, e.id LIMIT :limit
+            WHERE e.{PG_COLUMN} @@ query AND e.kind = :kind
+            ORDER BY ts_rank(e.{PG_COLUMN}, query) DESC, e.id LIMIT :limit
         """
         match = core.tsquery_any(query)
     else:

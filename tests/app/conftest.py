@@ -23,7 +23,7 @@ from flask_migrate import stamp
 from werkzeug.security import generate_password_hash
 
 from app.accounts import services as accounts
-from app.extensions import db, limiter
+from app.extensions import SETTINGS, db, limiter
 from tests.support.apps import make_app
 from tests.support.databases import (
     ON_POSTGRES,
@@ -133,6 +133,8 @@ def _transactional_app(request, _shared_app, monkeypatch):
     engine, restart_ids = request.getfixturevalue(wanted)
     app = _shared_app
     app.extensions.pop("concord_pages", None)  # rendered pages belong to one test's data
+    # An admin's saved settings are adopted by the process: they end with the test's data.
+    monkeypatch.setitem(app.extensions, SETTINGS, app.extensions[SETTINGS])
     url = engine.url.render_as_string(hide_password=False)
     monkeypatch.setitem(app.config, "SQLALCHEMY_DATABASE_URI", url)  # for another_app, say
     with engine.connect() as connection:

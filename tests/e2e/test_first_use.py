@@ -276,6 +276,9 @@ def test_the_public_page_leads_with_the_alliance_at_a_reading_width(open_as):
     expect(page.locator(".meta")).to_contain_text(
         re.compile(r"version 2, agreed by all three partners on \d{1,2} \w+ \d{4}")
     )
+    # Measured once the stylesheet is in: on a busy machine a layout asked for earlier is the
+    # unstyled one (the text at full width).
+    page.wait_for_load_state("load")
     text = page.locator(".public-position .prose").bounding_box()
     signatures = page.locator(".public-position .signatories").bounding_box()
     assert text["width"] == signatures["width"] <= 42 * 16 + 1  # about 70 characters a line

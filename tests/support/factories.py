@@ -219,3 +219,11 @@ def audit_events(action: str | None = None) -> list[AuditEvent]:
     if action:
         query = query.where(AuditEvent.action == action)
     return list(db.session.execute(query).scalars())
+
+
+def object_to_a_draft(alliance):
+    """An objection by Moorland to a draft by Harbourside's policy officer: one message."""
+    writer = alliance.officers["harbourside"]
+    position = make_position(writer)
+    approve(alliance.chiefs["moorland"], position, "object", "Not <b>yet</b>.")
+    return writer, position

@@ -16,15 +16,7 @@ from app.notifications.services.sending import (
 )
 from positions.notifying import MAX_ATTEMPTS
 from tests.support.client import login
-from tests.support.factories import approve, make_position
-
-
-def object_to_a_draft(alliance):
-    """An objection by Moorland to a draft by Harbourside's policy officer: one message."""
-    writer = alliance.officers["harbourside"]
-    position = make_position(writer)
-    approve(alliance.chiefs["moorland"], position, "object", "Not <b>yet</b>.")
-    return writer, position
+from tests.support.factories import object_to_a_draft
 
 
 def deliver(session, **options):

@@ -8,8 +8,7 @@ import pytest
 from app.alliance import settings as alliance_settings
 from app.notifications import cli as notify_cli
 from app.notifications.services import reminders
-from tests.app.notifications.test_delivery import object_to_a_draft
-from tests.support.factories import make_meeting, speak
+from tests.support.factories import make_meeting, object_to_a_draft, speak
 
 WEDNESDAY = datetime(2026, 6, 10, 9, tzinfo=UTC)
 

@@ -210,6 +210,24 @@ def test_a_partners_note_is_found_only_by_that_partners_people(alliance):
     assert find("ferries", signed_in=False) == []
 
 
+def test_threads_from_before_they_were_searchable_are_added_once_by_migration_0017(alliance):
+    position = make_position(alliance.drafter, title="Bus routes", body="Keep buses running.")
+    start_thread(db.session, alliance.drafter, position.id, body="What about ferries?", paragraph=0)
+    db.session.flush()
+    # As a database indexed by 0013 holds it: the position's entry, no thread's.
+    db.session.execute(db.delete(SearchEntry).where(SearchEntry.kind == Kind.COMMENT.value))
+    others = db.session.execute(db.select(SearchEntry.id).order_by(SearchEntry.id)).all()
+    assert find_as(alliance.drafter, "ferries") == []
+    added = indexing.index_threads(db.session.connection(), lambda moment: moment.date())
+    assert added == 1 and find_as(alliance.drafter, "ferries") == [("comment", "Bus routes")]
+    kept = db.session.execute(
+        db.select(SearchEntry.id)
+        .where(SearchEntry.kind != Kind.COMMENT.value)
+        .order_by(SearchEntry.id)
+    ).all()
+    assert kept == others  # the other entries are left as they were
+
+
 def test_a_reply_and_an_edit_move_the_index_in_the_same_transaction(alliance):
     position = make_position(alliance.drafter, title="Bus routes", body="Keep buses running.")
     thread = start_thread(db.session, alliance.drafter, position.id, body="Trams?", paragraph=0)

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
-from sqlalchemy import and_, delete, event, insert, or_, select
+from sqlalchemy import and_, delete, event, insert, inspect, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -31,14 +31,21 @@ BATCH = 500
 
 
 def _touched(rows: Iterable[object]) -> dict[str, set[int]]:
-    stale: dict[str, set[int]] = {"position": set(), "meeting": set(), "appearance": set()}
+    stale: dict[str, set[int]] = {
+        "position": set(), "meeting": set(), "appearance": set(), "thread": set()
+    }  # fmt: skip
     for row in rows:
         if isinstance(row, Position):
-            stale["position"].add(row.id)
-        elif isinstance(
-            row, Revision | Publication | DifferStatement | DifferOutcome | Thread | Comment
-        ):
+            if _changed_beyond_its_version(row):
+                stale["position"].add(row.id)
+        elif isinstance(row, Revision | Publication | DifferStatement | DifferOutcome):
             stale["position"].add(row.position_id)
+        # A comment rewrites its own thread's entry, not its position's and every other thread's
+        # (a position with 500 threads would rewrite 500 entries and its whole text each time).
+        elif isinstance(row, Thread):
+            stale["thread"].add(row.id)
+        elif isinstance(row, Comment):
+            stale["thread"].add(row.thread_id)
         elif isinstance(row, Meeting):
             stale["meeting"].add(row.id)
         elif isinstance(row, Counterpart):
@@ -46,6 +53,15 @@ def _touched(rows: Iterable[object]) -> dict[str, set[int]]:
         elif isinstance(row, Appearance):
             stale["appearance"].add(row.id)
     return stale
+
+
+def _changed_beyond_its_version(position: Position) -> bool:
+    """New, deleted, or changed in more than the version every write to it counts up (which
+    alone would rewrite its text's entry, and its threads', for each comment)."""
+    state = inspect(position)
+    if state.pending or state.deleted or not state.persistent:
+        return True
+    return any(attr.history.has_changes() for attr in state.attrs if attr.key != "version")
 
 
 @event.listens_for(Session, "after_flush")
@@ -62,6 +78,7 @@ def reindex(
     position: Iterable[int] = (),
     meeting: Iterable[int] = (),
     appearance: Iterable[int] = (),
+    thread: Iterable[int] = (),
     threads: bool = True,
 ) -> int:
     """Write the entries of these positions, meetings and appearances afresh; returns how many.
@@ -72,14 +89,17 @@ def reindex(
         ((Kind.POSITION, Kind.PUBLISHED, Kind.DIFFER), position, positions),
         ((Kind.MEETING,), meeting, _meeting_entries),
         ((Kind.APPEARANCE,), appearance, _appearance_entries),
+        ((Kind.COMMENT,), thread, _threads_by_id),
     ):
         ids = sorted({i for i in ids if i is not None})
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             stale = and_(SearchEntry.kind.in_(kinds), SearchEntry.object_id.in_(batch))
             if Kind.POSITION in kinds:  # a position's threads go with it
-                threads = and_(SearchEntry.kind == Kind.COMMENT, SearchEntry.position_id.in_(batch))
-                stale = or_(stale, threads)
+                its_threads = and_(
+                    SearchEntry.kind == Kind.COMMENT, SearchEntry.position_id.in_(batch)
+                )
+                stale = or_(stale, its_threads)
             connection.execute(delete(SearchEntry).where(stale))
             entries = build(connection, batch, day_of)
             if entries:
@@ -211,14 +231,40 @@ def _position_entries(
     return entries + _thread_entries(connection, ids, day_of, {r.id: r for r in rows})
 
 
-def _thread_entries(connection: Connection, ids: list[int], day_of, positions: dict) -> list[dict]:
-    """One entry per discussion thread: its passage and comments, found only by whoever may
-    read the thread (an internal note by its partner's people alone)."""
+def _threads_by_id(connection: Connection, ids: list[int], day_of) -> list[dict]:
+    """The entries of these threads alone, with their positions' title, area and status."""
+    position_ids = sorted(
+        set(connection.execute(select(Thread.position_id).where(Thread.id.in_(ids))).scalars())
+    )
+    positions = {
+        row.id: row
+        for row in connection.execute(
+            select(Position.id, Position.title, Position.area_id, Position.status).where(
+                Position.id.in_(position_ids)
+            )
+        )
+    }
+    return _thread_entries(connection, position_ids, day_of, positions, only=ids)
+
+
+def _thread_entries(
+    connection: Connection,
+    ids: list[int],
+    day_of,
+    positions: dict,
+    *,
+    only: list[int] | None = None,
+) -> list[dict]:
+    """One entry per discussion thread of these positions (`only` these threads, if given): its
+    passage and comments, found only by whoever may read the thread (an internal note by its
+    partner's people alone)."""
     comments: dict[int, list[str]] = {}
     last: dict[int, datetime] = {}
+    some_comments = Comment.thread_id.in_(only) if only is not None else true()
+    some_threads = Thread.id.in_(only) if only is not None else true()
     for thread_id, body, created_at in connection.execute(
         select(Comment.thread_id, Comment.body, Comment.created_at)
-        .where(Comment.position_id.in_(ids))
+        .where(Comment.position_id.in_(ids), some_comments)
         .order_by(Comment.thread_id, Comment.id)
     ):
         comments.setdefault(thread_id, []).append(body)
@@ -226,7 +272,7 @@ def _thread_entries(connection: Connection, ids: list[int], day_of, positions: d
     entries = []
     for t in connection.execute(
         select(Thread.id, Thread.position_id, Thread.quote, Thread.visibility, Thread.partner_id)
-        .where(Thread.position_id.in_(ids))
+        .where(Thread.position_id.in_(ids), some_threads)
         .order_by(Thread.id)
     ):
         position = positions.get(t.position_id)

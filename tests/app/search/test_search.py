@@ -228,6 +228,27 @@ def test_threads_from_before_they_were_searchable_are_added_once_by_migration_00
     assert kept == others  # the other entries are left as they were
 
 
+def test_a_reply_rewrites_its_own_threads_entry_and_no_other(alliance):
+    position = make_position(alliance.drafter, title="Bus routes", body="Keep buses running.")
+    first = start_thread(db.session, alliance.drafter, position.id, body="Ferries?", paragraph=0)
+    start_thread(db.session, alliance.drafter, position.id, body="Trams?", paragraph=0)
+    db.session.flush()
+
+    def entries() -> dict[tuple[str, int], int]:
+        rows = db.session.execute(
+            db.select(SearchEntry.kind, SearchEntry.object_id, SearchEntry.id)
+        )
+        return {(kind, object_id): entry_id for kind, object_id, entry_id in rows}
+
+    before = entries()
+    reply(db.session, alliance.officers["riverbank"], first.id, body="And hovercraft.")
+    db.session.flush()
+    after = entries()
+    rewritten = {key for key in before if before[key] != after.get(key)}
+    assert rewritten == {(Kind.COMMENT.value, first.id)}
+    assert find_as(alliance.drafter, "hovercraft") == [("comment", "Bus routes")]
+
+
 def test_a_reply_and_an_edit_move_the_index_in_the_same_transaction(alliance):
     position = make_position(alliance.drafter, title="Bus routes", body="Keep buses running.")
     thread = start_thread(db.session, alliance.drafter, position.id, body="Trams?", paragraph=0)

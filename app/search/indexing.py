@@ -126,19 +126,10 @@ def rebuild(
 def index_threads(connection: Connection, day_of: Callable[[datetime], date]) -> int:
     """Add the discussion threads' entries to an index made before threads could be found
     (migration 0017); the other entries are left as they are."""
-    ids = sorted(connection.execute(select(Thread.position_id).distinct()).scalars())
+    ids = sorted(connection.execute(select(Thread.id)).scalars())
     written = 0
     for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        positions = {
-            row.id: row
-            for row in connection.execute(
-                select(Position.id, Position.title, Position.area_id, Position.status).where(
-                    Position.id.in_(batch)
-                )
-            )
-        }
-        entries = _thread_entries(connection, batch, day_of, positions)
+        entries = _threads_by_id(connection, ids[start : start + BATCH], day_of)
         if entries:
             connection.execute(insert(SearchEntry), entries)
         written += len(entries)
